@@ -1,0 +1,146 @@
+"""Canonical column names: the only place a column name is spelled.
+
+Every loader renames its source columns to these names at the boundary, and every
+function in the package refers to columns through these constants.
+"""
+
+from __future__ import annotations
+
+# Explicit ratings (MovieLens and own rating files).
+USER = "user_id"
+ITEM = "item_id"
+RATING = "rating"
+TIMESTAMP = "timestamp"
+TITLE = "title"
+GENRES = "genres"
+
+# Retail transactions (Online Retail and own transaction files).
+INVOICE = "invoice_id"
+DESCRIPTION = "description"
+QUANTITY = "quantity"
+UNIT_PRICE = "unit_price"
+CUSTOMER = "customer_id"
+COUNTRY = "country"
+REVENUE = "revenue"
+
+# Customer x item interactions aggregated from transactions.
+PURCHASE_COUNT = "purchase_count"
+TOTAL_QUANTITY = "total_quantity"
+FIRST_PURCHASE = "first_purchase"
+LAST_PURCHASE = "last_purchase"
+WEIGHT = "weight"
+
+# Audit trail of cleaning steps.
+STEP = "step"
+RULE = "rule"
+ROWS_IN = "rows_in"
+ROWS_OUT = "rows_out"
+DROPPED = "dropped"
+REASON = "reason"
+
+# Customer segmentation and lifetime value.
+RECENCY = "recency"
+FREQUENCY = "frequency"
+MONETARY = "monetary"
+TENURE = "tenure"
+T = "T"
+R_SCORE = "r_score"
+F_SCORE = "f_score"
+M_SCORE = "m_score"
+RFM_CODE = "rfm_code"
+SEGMENT = "segment"
+CLUSTER = "cluster"
+CLV = "clv"
+EXPECTED_PURCHASES = "expected_purchases"
+P_ALIVE = "p_alive"
+ACTION = "action"
+CUSTOMER_KEY = "customer_key"
+
+# Predictions, rankings and evaluation results.
+ESTIMATE = "estimate"
+SCORE = "score"
+RANK = "rank"
+MODEL = "model"
+METRIC = "metric"
+K = "k"
+VALUE = "value"
+MEAN = "mean"
+CI_LOW = "ci_low"
+CI_HIGH = "ci_high"
+FOLD = "fold"
+FIT_TIME = "fit_time"
+PREDICT_TIME = "predict_time"
+
+RATINGS_COLUMNS: tuple[str, ...] = (USER, ITEM, RATING, TIMESTAMP)
+"""Columns every ratings frame has, in this order (item metadata may follow)."""
+
+TRANSACTIONS_COLUMNS: tuple[str, ...] = (
+    INVOICE,
+    ITEM,
+    DESCRIPTION,
+    QUANTITY,
+    UNIT_PRICE,
+    TIMESTAMP,
+    CUSTOMER,
+    COUNTRY,
+)
+"""Columns every transactions frame has, in this order."""
+
+AUDIT_COLUMNS: tuple[str, ...] = (STEP, RULE, ROWS_IN, ROWS_OUT, DROPPED, REASON)
+"""Columns of a cleaning audit table."""
+
+# Market-basket analysis: frequent itemsets and association rules (mlxtend's names).
+ITEMSETS = "itemsets"
+SUPPORT = "support"
+ANTECEDENTS = "antecedents"
+CONSEQUENTS = "consequents"
+ANTECEDENT_SUPPORT = "antecedent support"
+CONSEQUENT_SUPPORT = "consequent support"
+CONFIDENCE = "confidence"
+LIFT = "lift"
+LEVERAGE = "leverage"
+CONVICTION = "conviction"
+ANTECEDENT_DESCRIPTIONS = "antecedent descriptions"
+CONSEQUENT_DESCRIPTIONS = "consequent descriptions"
+
+ITEMSET_COLUMNS: tuple[str, ...] = (SUPPORT, ITEMSETS)
+"""Columns of a frequent-itemsets frame (mlxtend's ``fpgrowth`` output)."""
+
+RULE_COLUMNS: tuple[str, ...] = (
+    ANTECEDENTS,
+    CONSEQUENTS,
+    ANTECEDENT_SUPPORT,
+    CONSEQUENT_SUPPORT,
+    SUPPORT,
+    CONFIDENCE,
+    LIFT,
+    LEVERAGE,
+    CONVICTION,
+)
+"""Columns every association-rules frame has, in this order (descriptions may follow)."""
+
+# Segment and cluster summaries, k selection and calibration/holdout checks.
+N_CUSTOMERS = "n_customers"
+CUSTOMER_SHARE = "customer_share"
+REVENUE_SHARE = "revenue_share"
+SILHOUETTE = "silhouette"
+INERTIA = "inertia"
+EXPECTED_SPEND = "expected_spend"
+PREDICTED = "predicted"
+ACTUAL = "actual"
+
+# Counts of rows per code in cleaning tables (e.g. non-product stock codes found in the data).
+N_ROWS = "n_rows"
+
+# Experiment timings, summaries and paired significance tests (aftersales.evaluate).
+RANK_TIME = "rank_time"
+N_USERS = "n_users"
+N_EXCLUDED = "n_excluded"
+BEST = "best"
+TEST = "test"
+STATISTIC = "statistic"
+P_VALUE = "p_value"
+P_ADJUSTED = "p_adjusted"
+N_PAIRS = "n_pairs"
+DIFFERENCE = "difference"
+SIGNIFICANT = "significant"

@@ -1,0 +1,51 @@
+"""The registered data sets."""
+
+from __future__ import annotations
+
+from aftersales import columns as C
+from aftersales.datasets import _movielens, _retail
+from aftersales.datasets._spec import DatasetSpec
+
+MOVIELENS_100K = DatasetSpec(
+    name="movielens-100k",
+    kind="ratings",
+    url="https://files.grouplens.org/datasets/movielens/ml-100k.zip",
+    archive="ml-100k.zip",
+    archive_sha256="50d2a982c66986937beb9ffb3aa76efe955bf3d5c6b761f4e3a7cd717c6a3229",
+    mirror_files={
+        "ml-100k/u.data": "06416e597f82b7342361e41163890c81036900f418ad91315590814211dca490",
+        "ml-100k/u.item": "553841ebc7de3a0fd0d6b62a204ea30c1e651aacfb2814c7a6584ac52f2c5701",
+    },
+    parse_mirror=_movielens.parse_mirror,
+    parse_archive=_movielens.parse_archive,
+    expected={"rows": 100_000, C.USER: 943, C.ITEM: 1_682},
+    citation=(
+        'F. M. Harper and J. A. Konstan (2015). "The MovieLens Datasets: History and Context". '
+        "ACM TiiS 5(4):19. doi:10.1145/2827872"
+    ),
+    licence="GroupLens research licence: research use only, no redistribution",
+)
+
+ONLINE_RETAIL = DatasetSpec(
+    name="online-retail",
+    kind="transactions",
+    url="https://archive.ics.uci.edu/static/public/352/online+retail.zip",
+    archive="online+retail.zip",
+    archive_sha256=None,  # UCI publishes no checksum; the parsed content is verified instead.
+    mirror_files={
+        "online_retail/online_retail.csv.gz": (
+            "24bb5fccf34d11309a5b1462ea4b875ebf120ec76fb38b2df2ddc308656f0623"
+        ),
+    },
+    parse_mirror=_retail.parse_mirror,
+    parse_archive=_retail.parse_archive,
+    expected={"rows": 541_909, C.CUSTOMER: 4_372, C.INVOICE: 25_900},
+    citation=(
+        "Chen, D. (2015). Online Retail [Dataset]. UCI Machine Learning Repository. "
+        "https://doi.org/10.24432/C5BW33"
+    ),
+    licence="CC BY 4.0",
+)
+
+REGISTRY: dict[str, DatasetSpec] = {spec.name: spec for spec in (MOVIELENS_100K, ONLINE_RETAIL)}
+"""Every data set ``load`` knows, by name."""

@@ -1,0 +1,46 @@
+"""Exception types raised by the workbench.
+
+Each subclasses a built-in (``ValueError``, ``KeyError`` or ``OSError``) so callers that
+already catch those keep working, and each message names the file, column, parameter or
+row at fault and what was expected.
+"""
+
+from __future__ import annotations
+
+
+class AftersalesError(Exception):
+    """Base class of every error the workbench raises on purpose."""
+
+
+class DataValidationError(AftersalesError, ValueError):
+    """Input data does not satisfy its schema (missing column, bad values, empty file)."""
+
+
+class UnknownNameError(AftersalesError, KeyError):
+    """A name (data set, model, scheme, splitter) is not registered; lists the valid ones."""
+
+    def __str__(self) -> str:
+        # KeyError quotes its argument; show the message as written.
+        return str(self.args[0]) if self.args else ""
+
+
+class ParameterError(AftersalesError, ValueError):
+    """A parameter is unknown, of the wrong type or out of range."""
+
+
+class DataUnavailableError(AftersalesError, OSError):
+    """A data set could be found neither in the cache, the mirror nor upstream."""
+
+
+class IntegrityError(AftersalesError, ValueError):
+    """A downloaded, mirrored or cached file failed its checksum or content check."""
+
+
+__all__ = [
+    "AftersalesError",
+    "DataUnavailableError",
+    "DataValidationError",
+    "IntegrityError",
+    "ParameterError",
+    "UnknownNameError",
+]

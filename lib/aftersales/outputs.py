@@ -1,0 +1,76 @@
+"""Write a notebook's figures and tables into its report folder (and nowhere else).
+
+Notebooks call :func:`write` in their last cell; it does nothing when the parameters carry
+no ``output_dir`` (interactive use, nbval), so the checkout is never written to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from aftersales import columns as C
+from aftersales.errors import ParameterError
+
+RAW_ID_COLUMNS = (C.CUSTOMER,)
+"""Columns that hold raw customer identifiers; refused in exports unless explicitly allowed."""
+
+
+def write(
+    output_dir: str | Path | None,
+    *,
+    figures: Mapping[str, Figure] | None = None,
+    tables: Mapping[str, pd.DataFrame] | None = None,
+    allow_raw_ids: bool = False,
+) -> list[Path]:
+    """Save figures as PNG under ``figures/`` and tables as CSV under ``tables/``.
+
+    Parameters
+    ----------
+    output_dir : str, Path or None
+        The run's report folder; empty or ``None`` writes nothing.
+    figures : Mapping[str, Figure], optional
+        File stem -> figure.
+    tables : Mapping[str, pandas.DataFrame], optional
+        File stem -> table (the index is written only when it is named).
+    allow_raw_ids : bool, default False
+        Permit a table with a raw ``customer_id`` column. Exports should carry
+        pseudonymised ids (:mod:`aftersales.privacy`) instead.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Raises
+    ------
+    ParameterError
+        If a table holds raw customer ids and ``allow_raw_ids`` is false.
+    """
+    if not output_dir:
+        return []
+    root = Path(output_dir)
+    written: list[Path] = []
+    for stem, table in (tables or {}).items():
+        columns = [*table.columns, *(n for n in table.index.names if n)]
+        raw = [c for c in RAW_ID_COLUMNS if c in columns]
+        if raw and not allow_raw_ids:
+            raise ParameterError(
+                f"table {stem!r} holds raw customer ids in column(s) {raw}; pseudonymise them "
+                "with aftersales.privacy, or pass allow_raw_ids=True explicitly"
+            )
+    for stem, figure in (figures or {}).items():
+        path = root / "figures" / f"{stem}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        figure.savefig(path, dpi=110, bbox_inches="tight")
+        written.append(path)
+    for stem, table in (tables or {}).items():
+        path = root / "tables" / f"{stem}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        named_index = any(n is not None for n in table.index.names)
+        table.to_csv(path, index=named_index)
+        written.append(path)
+    return written

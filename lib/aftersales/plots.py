@@ -1,0 +1,238 @@
+"""Figures built with matplotlib's object API: each function returns a ``Figure``.
+
+No pyplot state is touched, so a notebook cell that returns a figure shows exactly one
+image with a stable text form (``<Figure size ...>``), which nbval can compare.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+SIZE = (7.5, 4.0)
+
+
+def _figure(title: str, xlabel: str, ylabel: str, *, size: tuple[float, float] = SIZE):
+    figure = Figure(figsize=size, layout="constrained")
+    axes = figure.add_subplot()
+    axes.set_title(title)
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
+    axes.grid(alpha=0.3)
+    return figure, axes
+
+
+def bars(
+    values: pd.Series,
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    horizontal: bool = False,
+    log: bool = False,
+) -> Figure:
+    """Bar chart of a labelled series.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Bar heights, indexed by label.
+    title, xlabel, ylabel : str
+        Title and axis labels (give units in the labels).
+    horizontal : bool, default False
+        Draw horizontal bars (long labels), first label on top.
+    log : bool, default False
+        Logarithmic value axis.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
+    figure, axes = _figure(title, xlabel, ylabel)
+    labels = [str(v) for v in values.index]
+    if horizontal:
+        axes.barh(labels[::-1], values.to_numpy()[::-1], color="tab:blue")
+        if log:
+            axes.set_xscale("log")
+    else:
+        axes.bar(labels, values.to_numpy(), color="tab:blue")
+        if log:
+            axes.set_yscale("log")
+        if len(labels) > 8:
+            axes.tick_params(axis="x", labelrotation=45)
+    return figure
+
+
+def histogram(
+    values: pd.Series | np.ndarray,
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str = "count",
+    bins: int | np.ndarray = 50,
+    logx: bool = False,
+    logy: bool = False,
+) -> Figure:
+    """Histogram, with logarithmic bins when ``logx``.
+
+    Parameters
+    ----------
+    values : pandas.Series or numpy.ndarray
+        Positive values when ``logx``.
+    title, xlabel, ylabel : str
+        Title and axis labels.
+    bins : int or numpy.ndarray, default 50
+        Number of bins or their edges.
+    logx, logy : bool, default False
+        Logarithmic axes (``logx`` uses log-spaced bins).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
+    figure, axes = _figure(title, xlabel, ylabel)
+    data = np.asarray(values, dtype=float)
+    if logx and isinstance(bins, int):
+        bins = np.logspace(np.log10(max(data.min(), 1e-9)), np.log10(data.max()), bins)
+    axes.hist(data, bins=bins, color="tab:blue", edgecolor="white", linewidth=0.3)
+    if logx:
+        axes.set_xscale("log")
+    if logy:
+        axes.set_yscale("log")
+    return figure
+
+
+def timeline(values: pd.Series, *, title: str, ylabel: str, xlabel: str = "month") -> Figure:
+    """Line chart of a series indexed by time.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Values indexed by timestamps.
+    title, ylabel, xlabel : str
+        Title and axis labels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
+    figure, axes = _figure(title, xlabel, ylabel)
+    axes.plot(values.index, values.to_numpy(), marker="o", color="tab:blue")
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    figure.autofmt_xdate()
+    return figure
+
+
+def long_tail(counts: pd.Series, *, title: str, xlabel: str, ylabel: str) -> Figure:
+    """Popularity curve: counts sorted in decreasing order on a logarithmic axis.
+
+    Parameters
+    ----------
+    counts : pandas.Series
+        One count per item (or customer).
+    title, xlabel, ylabel : str
+        Title and axis labels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart, with the share of interactions held by the top 20 % marked.
+    """
+    figure, axes = _figure(title, xlabel, ylabel)
+    ordered = np.sort(counts.to_numpy())[::-1]
+    ranks = np.arange(1, len(ordered) + 1)
+    axes.plot(ranks, ordered, color="tab:blue")
+    axes.set_yscale("log")
+    head = max(1, round(0.2 * len(ordered)))
+    share = ordered[:head].sum() / ordered.sum()
+    axes.axvline(head, color="tab:red", linestyle="--", label=f"top 20 %: {share:.0%} of volume")
+    axes.legend()
+    return figure
+
+
+def overview(frame: pd.DataFrame) -> dict[str, Figure]:
+    """The standard first look at a ratings or transactions frame.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Canonical ratings (``rating`` column) or transactions (``invoice_id`` column).
+
+    Returns
+    -------
+    dict of str to Figure
+        ``distribution`` (ratings per star, or quantity per line), ``activity`` (rows per
+        user or customer), ``popularity`` (long tail of items), ``monthly`` (ratings, or
+        revenue, per month) and ``breakdown`` (top genres, or top countries by revenue).
+    """
+    from aftersales import columns as C
+    from aftersales import explore
+
+    retail = C.INVOICE in frame
+    who = C.CUSTOMER if retail else C.USER
+    noun = "transaction lines" if retail else "ratings"
+    figures: dict[str, Figure] = {}
+    if retail:
+        quantity = frame[C.QUANTITY]
+        figures["distribution"] = histogram(
+            quantity[quantity > 0],
+            title="Quantity per transaction line (positive quantities)",
+            xlabel="quantity (units, log scale)",
+            ylabel="lines",
+            logx=True,
+            logy=True,
+        )
+    else:
+        figures["distribution"] = bars(
+            frame[C.RATING].value_counts().sort_index(),
+            title="Ratings per star value",
+            xlabel="rating (stars)",
+            ylabel="ratings",
+        )
+    figures["activity"] = histogram(
+        frame.groupby(who).size(),
+        title=f"Activity: {noun} per {who.replace('_id', '')}",
+        xlabel=f"{noun} per {who.replace('_id', '')} (log scale)",
+        ylabel=f"{who.replace('_id', '')}s",
+        logx=True,
+    )
+    figures["popularity"] = long_tail(
+        frame.groupby(C.ITEM).size(),
+        title="Item popularity (long tail)",
+        xlabel="item rank (most popular first)",
+        ylabel=f"{noun} per item (log scale)",
+    )
+    if retail:
+        lines = frame.assign(**{C.REVENUE: explore.revenue(frame)})
+        figures["monthly"] = timeline(
+            explore.per_month(lines, value=C.REVENUE),
+            title="Net revenue per month",
+            ylabel="revenue (GBP)",
+        )
+        by_country = lines.groupby(C.COUNTRY)[C.REVENUE].sum().nlargest(10)
+        figures["breakdown"] = bars(
+            by_country,
+            title="Top 10 countries by net revenue",
+            xlabel="revenue (GBP, log scale)",
+            ylabel="country",
+            horizontal=True,
+            log=True,
+        )
+    else:
+        figures["monthly"] = timeline(
+            explore.per_month(frame), title="Ratings per month", ylabel="ratings"
+        )
+        genres = frame[C.GENRES].str.split("|").explode().value_counts().head(10)
+        figures["breakdown"] = bars(
+            genres,
+            title="Top 10 genres by number of ratings",
+            xlabel="ratings",
+            ylabel="genre",
+            horizontal=True,
+        )
+    return figures

@@ -1,0 +1,114 @@
+"""What a report run records about itself: parameters, code version, environment, outcome."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import platform
+import subprocess
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aftersales import paths
+
+PACKAGES = (
+    "aftersales",
+    "numpy",
+    "pandas",
+    "scipy",
+    "scikit-surprise",
+    "scikit-learn",
+    "matplotlib",
+    "mlxtend",
+    "papermill",
+    "nbconvert",
+)
+
+
+@dataclass
+class NotebookOutcome:
+    """How one notebook of a run ended."""
+
+    notebook: str
+    status: str  # "ok", "failed" or "skipped"
+    duration_s: float | None = None
+    html: str | None = None
+    error: str | None = None
+    failing_cell: int | None = None  # execution count in the executed notebook
+    failing_source: str | None = None
+
+
+@dataclass
+class Manifest:
+    """``reports/<run>/manifest.json``."""
+
+    run: str
+    params_file: str
+    parameters: dict[str, Any]
+    started: str
+    git_commit: str
+    python: str = field(default_factory=platform.python_version)
+    packages: dict[str, str] = field(default_factory=dict)
+    notebooks: list[NotebookOutcome] = field(default_factory=list)
+    status: str = "running"
+    duration_s: float | None = None
+
+    def write(self, folder: Path) -> Path:
+        """Write the manifest as JSON into ``folder``.
+
+        Parameters
+        ----------
+        folder : Path
+            The run's report folder.
+
+        Returns
+        -------
+        Path
+            The ``manifest.json`` written.
+        """
+        path = folder / "manifest.json"
+        path.write_text(json.dumps(asdict(self), indent=2, default=str) + "\n")
+        return path
+
+
+def git_commit() -> str:
+    """Return the project's git commit, with ``-dirty`` when the tree has changes.
+
+    Returns
+    -------
+    str
+        The commit hash, or ``"unknown"`` outside a git checkout.
+    """
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=paths.PROJECT_ROOT, capture_output=True, text=True
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=paths.PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+        )
+    except OSError:
+        return "unknown"
+    if head.returncode != 0:
+        return "unknown"
+    return head.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")
+
+
+def package_versions() -> dict[str, str]:
+    """Return installed versions of the packages that shape the results.
+
+    Returns
+    -------
+    dict of str to str
+        Distribution name -> version (``"absent"`` when not installed).
+    """
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = "absent"
+    return versions

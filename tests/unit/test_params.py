@@ -1,0 +1,69 @@
+from dataclasses import dataclass
+
+import pytest
+
+from aftersales import params
+from aftersales.errors import ParameterError
+
+
+@dataclass(frozen=True)
+class Example(params.NotebookParams):
+    model: str = params.choice("SVD", "KNNBasic", default="SVD")
+    test_size: float = params.number(0.25, low=0, high=1, open_low=True, open_high=True)
+    k: int = params.number(10, low=1)
+    models: tuple[str, ...] = params.items(("SVD",), choices=("SVD", "NMF"))
+    options: dict = params.mapping()
+    verbose: bool = False
+
+
+def build(**values):
+    return params.build(Example, values, where="test")
+
+
+def test_defaults_and_conversion():
+    p = build(test_size=1 / 2, models=["SVD", "NMF"], options={"SVD": {"n_factors": 5}})
+    assert p.test_size == 0.5 and p.models == ("SVD", "NMF") and p.k == 10
+    assert p.options == {"SVD": {"n_factors": 5}} and p.output_path is None
+    assert build(output_dir="/tmp/r").output_path.name == "r"
+
+
+def test_unknown_parameter_lists_the_known_ones():
+    with pytest.raises(ParameterError, match=r"unknown parameter\(s\) \['modle'\]; the parameters"):
+        build(modle="SVD")
+
+
+@pytest.mark.parametrize(
+    ("values", "pattern"),
+    [
+        ({"k": "10"}, r"parameter `k` must be int; got '10'"),
+        ({"k": 2.5}, r"parameter `k` must be int"),
+        ({"k": True}, r"parameter `k` must be int"),
+        ({"verbose": "yes"}, r"`verbose` must be true or false"),
+        ({"models": "SVD"}, r"`models` must be a list"),
+        ({"options": [1]}, r"`options` must be a mapping"),
+    ],
+)
+def test_wrong_types(values, pattern):
+    with pytest.raises(ParameterError, match=pattern):
+        build(**values)
+
+
+@pytest.mark.parametrize(
+    ("values", "pattern"),
+    [
+        ({"test_size": 1.0}, r"`test_size` must lie in \(0, 1\); got 1.0"),
+        ({"test_size": 0}, r"`test_size` must lie in \(0, 1\)"),
+        ({"k": 0}, r"`k` must lie in \[1, inf\]; got 0"),
+        ({"model": "SVDD"}, r"`model` is 'SVDD'; choose one of \['SVD', 'KNNBasic'\]"),
+        ({"models": ["SVD", "X"]}, r"\['X'\] not allowed; choose from \['SVD', 'NMF'\]"),
+    ],
+)
+def test_out_of_range(values, pattern):
+    with pytest.raises(ParameterError, match=pattern):
+        build(**values)
+
+
+def test_check_by_notebook_number():
+    assert params.check("01.00", dataset="online-retail").dataset == "online-retail"
+    with pytest.raises(ParameterError, match=r"no parameters are declared for notebook '09.99'"):
+        params.check("09.99")
