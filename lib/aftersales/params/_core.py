@@ -1,10 +1,4 @@
-"""Notebook parameters: declared once per notebook, validated before anything runs.
-
-papermill only warns about a parameter a notebook does not declare; here an unknown key, a
-value of the wrong type or one out of range raises :class:`ParameterError` naming the
-parameter and what is allowed. Each notebook's parameters are a frozen dataclass registered
-under the notebook's number; derived values are properties, never parameters.
-"""
+"""The parameter machinery: field declarations, the registry, and validation."""
 
 from __future__ import annotations
 
@@ -276,17 +270,3 @@ def _check_range(label: str, value: float, rule: Mapping[str, Any]) -> None:
         lo = "-inf" if low is None else f"{low:g}"
         hi = "inf" if high is None else f"{high:g}"
         raise ParameterError(f"{label} must lie in {left}{lo}, {hi}{right}; got {value!r}")
-
-
-# ---- one class per notebook --------------------------------------------------------------
-
-DATASETS = ("movielens-100k", "online-retail")
-
-
-@register("01.00")
-@dataclass(frozen=True)
-class PreprocessingParams(NotebookParams):
-    """Parameters of ``01.00-preprocessing``."""
-
-    dataset: str = choice(*DATASETS, default="movielens-100k", help="registered data set")
-    seed: int = number(42, low=0, help="seed for every random step")

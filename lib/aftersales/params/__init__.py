@@ -1,0 +1,42 @@
+"""Notebook parameters: declared once per notebook, validated before anything runs.
+
+papermill only warns about a parameter a notebook does not declare; here an unknown key, a
+value of the wrong type or one out of range raises :class:`ParameterError` naming the
+parameter and what is allowed. Each notebook's parameters are a frozen dataclass in a module
+``nb_NN_NN`` of this package, registered under the notebook's number; derived values are
+properties, never parameters. Every ``nb_*`` module is imported here, so ``check`` knows them
+all.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from aftersales.params._core import (
+    REGISTRY,
+    NotebookParams,
+    build,
+    check,
+    choice,
+    items,
+    mapping,
+    number,
+    register,
+)
+
+for _module in pkgutil.iter_modules(__path__):
+    if _module.name.startswith("nb_"):
+        importlib.import_module(f"{__name__}.{_module.name}")
+
+__all__ = [
+    "REGISTRY",
+    "NotebookParams",
+    "build",
+    "check",
+    "choice",
+    "items",
+    "mapping",
+    "number",
+    "register",
+]
