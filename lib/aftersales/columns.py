@@ -144,3 +144,12 @@ P_ADJUSTED = "p_adjusted"
 N_PAIRS = "n_pairs"
 DIFFERENCE = "difference"
 SIGNIFICANT = "significant"
+
+# Neighbourhood explanations of recommendations (aftersales.explain, aftersales.usercf).
+ITEM_NAME = "item_name"
+NEIGHBOR = "neighbor"
+NEIGHBOR_NAME = "neighbor_name"
+SIMILARITY = "similarity"
+NEIGHBOR_RATING = "neighbor_rating"
+N_NEIGHBORS = "n_neighbors"
+SHARE = "share"

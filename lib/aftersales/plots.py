@@ -156,7 +156,7 @@ def long_tail(counts: pd.Series, *, title: str, xlabel: str, ylabel: str) -> Fig
 
 
 def overview(frame: pd.DataFrame) -> dict[str, Figure]:
-    """The standard first look at a ratings or transactions frame.
+    """Draw the standard first look at a ratings or transactions frame.
 
     Parameters
     ----------

@@ -36,7 +36,9 @@ def test_anatomy(number):
     assert len(tagged) == 1, "exactly one cell tagged `parameters`"
     names = []
     for node in _code(tagged[0]).body:
-        assert isinstance(node, ast.AnnAssign), "parameters are typed literals: `name: type = value`"
+        assert isinstance(node, ast.AnnAssign), (
+            "parameters are typed literals: `name: type = value`"
+        )
         assert isinstance(node.value, ast.Constant | ast.List | ast.Dict | ast.UnaryOp), (
             f"parameter {ast.unparse(node.target)} must be a literal, not a derived value"
         )

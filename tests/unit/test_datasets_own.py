@@ -5,7 +5,9 @@ from aftersales import columns as C
 from aftersales.datasets import load_ratings, load_transactions
 from aftersales.errors import DataValidationError
 
-RATINGS_CSV = "customer,sku,stars,when\nu1,i1,4,2020-01-01\nu1,i2,5,2020-01-02\nu2,i1,1,2020-01-03\n"
+RATINGS_CSV = (
+    "customer,sku,stars,when\nu1,i1,4,2020-01-01\nu1,i2,5,2020-01-02\nu2,i1,1,2020-01-03\n"
+)
 MAPPING = {C.USER: "customer", C.ITEM: "sku", C.RATING: "stars", C.TIMESTAMP: "when"}
 
 

@@ -77,7 +77,7 @@ def test_checksum_mismatch_of_download(tiny, monkeypatch):
     monkeypatch.setitem(
         _registry.REGISTRY, "tiny", dataclasses.replace(tiny, archive_sha256="f" * 64)
     )
-    with pytest.raises(IntegrityError, match="sha256 .* expected ffff"):
+    with pytest.raises(IntegrityError, match=r"sha256 .* expected ffff"):
         datasets.load("tiny")
 
 

@@ -20,7 +20,7 @@ def test_checksum_mismatch_keeps_nothing(tmp_path):
     source = tmp_path / "src.bin"
     source.write_bytes(b"abc")
     dest = tmp_path / "x.bin"
-    with pytest.raises(IntegrityError, match="sha256 .* expected 0000"):
+    with pytest.raises(IntegrityError, match=r"sha256 .* expected 0000"):
         download(source.as_uri(), dest, sha256="0" * 64, progress=False)
     assert not dest.exists() and not (tmp_path / "x.bin.part").exists()
 
@@ -49,7 +49,9 @@ def test_truncated_download_is_detected(tmp_path):
     thread.start()
     try:
         url = f"http://127.0.0.1:{server.server_port}/file.zip"
-        with pytest.raises(IntegrityError, match=r"truncated: received 10 of 100 bytes.*2 attempts"):
+        with pytest.raises(
+            IntegrityError, match=r"truncated: received 10 of 100 bytes.*2 attempts"
+        ):
             download(url, tmp_path / "f.zip", retries=2, backoff=0, timeout=5, progress=False)
     finally:
         server.shutdown()

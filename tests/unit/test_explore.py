@@ -10,7 +10,9 @@ def test_summary_counts_and_density():
             C.USER: [1, 1, 2, 3],
             C.ITEM: [10, 20, 10, 10],
             C.RATING: [4.0, 2.0, 5.0, 1.0],
-            C.TIMESTAMP: pd.to_datetime(["2020-01-01", "2020-02-01", "2020-02-03", "2020-03-01"], utc=True),
+            C.TIMESTAMP: pd.to_datetime(
+                ["2020-01-01", "2020-02-01", "2020-02-03", "2020-03-01"], utc=True
+            ),
         }
     )
     table = explore.summary(frame).set_index("measure")["value"]

@@ -26,7 +26,11 @@ def _notebook(folder, name, body, extra=()):
     cells = [new_markdown_cell(f"# {name}"), new_code_cell(body), *extra]
     cells[1].metadata["tags"] = ["parameters"]
     nb = new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, folder / name)
 
 
@@ -46,7 +50,10 @@ def folder(tmp_path):
 
 def test_plan_gives_each_notebook_only_its_parameters(folder):
     planned = report.plan({"alpha": 3, "beta": "y"}, source="run.yaml", folder=folder)
-    assert {n: own for n, (_, own) in planned.items()} == {"01.00": {"alpha": 3}, "02.00": {"beta": "y"}}
+    assert {n: own for n, (_, own) in planned.items()} == {
+        "01.00": {"alpha": 3},
+        "02.00": {"beta": "y"},
+    }
 
 
 def test_plan_refuses_a_key_no_notebook_declares(folder):

@@ -29,7 +29,9 @@ def test_within_scale():
 
 
 def test_identifiers_strip_and_whole_floats():
-    ids = validate.identifiers(pd.Series([17850.0, None, 12.0], name="c"), source="x", nullable=True)
+    ids = validate.identifiers(
+        pd.Series([17850.0, None, 12.0], name="c"), source="x", nullable=True
+    )
     assert ids.tolist()[0] == "17850" and ids.tolist()[2] == "12" and pd.isna(ids.iloc[1])
     with pytest.raises(DataValidationError, match="must not be empty; 1 rows fail"):
         validate.identifiers(pd.Series([" a ", "  "], name="item_id"), source="x")
