@@ -6,6 +6,8 @@ no ``output_dir`` (interactive use, nbval), so the checkout is never written to.
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -13,10 +15,76 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from aftersales import columns as C
+from aftersales import paths, privacy
 from aftersales.errors import ParameterError
 
 RAW_ID_COLUMNS = (C.CUSTOMER,)
 """Columns that hold raw customer identifiers; refused in exports unless explicitly allowed."""
+
+ID_COLUMNS = (C.CUSTOMER, C.USER)
+"""Columns :func:`shareable` pseudonymises."""
+
+LOCAL_KEY_FILE = "pseudonym.key"
+"""Machine-local key in ``data/interim/`` (git-ignored), used when no key is configured."""
+
+
+def pseudonym_key(explicit: str = "") -> bytes:
+    """Return the key for pseudonymising customer ids.
+
+    In order: ``explicit`` (a notebook parameter), the environment variable
+    ``AFTERSALES_PSEUDONYM_KEY``, or a random key kept in ``data/interim/pseudonym.key``
+    (created on first use, readable by its owner only, never in git), so reports made on
+    one machine use stable tokens without a key ever entering the repository.
+
+    Parameters
+    ----------
+    explicit : str, optional
+        A key given as a parameter (at least 16 characters).
+
+    Returns
+    -------
+    bytes
+        The key.
+
+    Raises
+    ------
+    ParameterError
+        If a given key is too short.
+    """
+    if explicit or os.environ.get(privacy.KEY_ENV_VAR):
+        return privacy.resolve_key(explicit or None)
+    path = paths.interim_dir() / LOCAL_KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return privacy.resolve_key(path.read_text().strip())
+
+
+def shareable(frame: pd.DataFrame, *, key: bytes | str) -> pd.DataFrame:
+    """Return a copy fit to show or export: customer and user ids replaced by keyed tokens.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A table that may hold ``customer_id`` or ``user_id`` columns; not modified.
+    key : bytes or str
+        The pseudonymisation key (see :func:`pseudonym_key`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same table with tokens (``c_`` + 16 hex characters) in those columns.
+    """
+    out = frame
+    for column in ID_COLUMNS:
+        if column in out:
+            ids = out[column]
+            if not pd.api.types.is_string_dtype(ids.dtype):
+                out = out.assign(**{column: ids.astype("str").where(ids.notna())})
+            out = privacy.pseudonymise(out, column, key=key)
+    return out
 
 
 def write(

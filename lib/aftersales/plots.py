@@ -211,13 +211,13 @@ def overview(frame: pd.DataFrame) -> dict[str, Figure]:
         lines = frame.assign(**{C.REVENUE: explore.revenue(frame)})
         figures["monthly"] = timeline(
             explore.per_month(lines, value=C.REVENUE),
-            title="Net revenue per month",
+            title="Revenue per month (quantity x unit price)",
             ylabel="revenue (GBP)",
         )
         by_country = lines.groupby(C.COUNTRY)[C.REVENUE].sum().nlargest(10)
         figures["breakdown"] = bars(
             by_country,
-            title="Top 10 countries by net revenue",
+            title="Top 10 countries by revenue",
             xlabel="revenue (GBP, log scale)",
             ylabel="country",
             horizontal=True,
@@ -236,3 +236,45 @@ def overview(frame: pd.DataFrame) -> dict[str, Figure]:
             horizontal=True,
         )
     return figures
+
+
+def audit(table: pd.DataFrame, *, title: str, unit: str) -> Figure:
+    """Rows kept after each cleaning step, with the rows each step dropped.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        An audit table (``step``, ``rows_in``, ``rows_out``, ``dropped``).
+    title : str
+        Figure title.
+    unit : str
+        What a row is (for the axis label), e.g. ``"transaction lines"``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Horizontal bars, first step on top, starting with the rows that came in.
+    """
+    from aftersales import columns as C
+
+    labels = ["input", *table[C.STEP].tolist()]
+    kept = np.array([table[C.ROWS_IN].iloc[0], *table[C.ROWS_OUT].to_numpy()], dtype=float)
+    dropped = np.array([0, *table[C.DROPPED].to_numpy()], dtype=float)
+    figure, axes = _figure(title, f"{unit} kept", "step", size=(7.5, 0.45 * len(labels) + 1.2))
+    positions = np.arange(len(labels))[::-1]
+    axes.barh(positions, kept, color="tab:blue", label="kept")
+    axes.barh(positions, dropped, left=kept, color="tab:red", label="dropped at this step")
+    axes.set_yticks(positions, labels)
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    for y, k, d in zip(positions, kept, dropped, strict=True):
+        axes.annotate(
+            f"{k:,.0f}" + (f"  (-{d:,.0f})" if d else ""),
+            (k + d, y),
+            va="center",
+            xytext=(4, 0),
+            textcoords="offset points",
+            fontsize=8,
+        )
+    axes.set_xlim(0, kept[0] * 1.3)
+    axes.legend(loc="lower right")
+    return figure

@@ -29,3 +29,29 @@ def test_raw_customer_ids_are_refused_unless_asked(tmp_path):
         outputs.write(tmp_path, tables={"segments": table})
     assert not (tmp_path / "tables").exists()
     assert len(outputs.write(tmp_path, tables={"segments": table}, allow_raw_ids=True)) == 1
+
+
+def test_pseudonym_key_order_and_local_file(isolated_data, monkeypatch):
+    monkeypatch.delenv("AFTERSALES_PSEUDONYM_KEY", raising=False)
+    first = outputs.pseudonym_key()
+    path = isolated_data / "interim" / "pseudonym.key"
+    assert path.exists() and (path.stat().st_mode & 0o777) == 0o600
+    assert outputs.pseudonym_key() == first  # stable on this machine
+    monkeypatch.setenv("AFTERSALES_PSEUDONYM_KEY", "k" * 32)
+    assert outputs.pseudonym_key() == b"k" * 32
+    assert outputs.pseudonym_key("p" * 20) == b"p" * 20  # an explicit parameter wins
+
+
+def test_shareable_replaces_every_id_column():
+    import hashlib
+    import hmac
+
+    key = b"0123456789abcdef"
+    frame = pd.DataFrame({C.USER: [196, 186], C.CUSTOMER: ["17850", None], C.ITEM: [1, 2]})
+    out = outputs.shareable(frame, key=key)
+    # independent HMAC-SHA256 of the text id, first 16 hex characters
+    expected = "c_" + hmac.new(key, b"196", hashlib.sha256).hexdigest()[:16]
+    assert out.loc[0, C.USER] == expected
+    assert out.loc[0, C.CUSTOMER] == "c_" + hmac.new(key, b"17850", hashlib.sha256).hexdigest()[:16]
+    assert pd.isna(out.loc[1, C.CUSTOMER]) and out[C.ITEM].tolist() == [1, 2]
+    assert frame.loc[0, C.USER] == 196  # input untouched

@@ -24,6 +24,7 @@ MOVIELENS_100K = DatasetSpec(
         "ACM TiiS 5(4):19. doi:10.1145/2827872"
     ),
     licence="GroupLens research licence: research use only, no redistribution",
+    redistributable=False,
 )
 
 ONLINE_RETAIL = DatasetSpec(
@@ -45,6 +46,7 @@ ONLINE_RETAIL = DatasetSpec(
         "https://doi.org/10.24432/C5BW33"
     ),
     licence="CC BY 4.0",
+    redistributable=True,
 )
 
 REGISTRY: dict[str, DatasetSpec] = {spec.name: spec for spec in (MOVIELENS_100K, ONLINE_RETAIL)}

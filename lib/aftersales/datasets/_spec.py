@@ -36,6 +36,9 @@ class DatasetSpec:
         Content checks: ``rows`` and distinct counts by column name.
     citation, licence : str
         What the README and reports cite.
+    redistributable : bool
+        Whether the licence allows copies of (derived) data to leave this machine; reports
+        of a data set that does not get a pointer to the local cache instead of the data.
     version : int
         Bumped when parsing changes, so caches made by an older parser are rebuilt.
     """
@@ -51,5 +54,6 @@ class DatasetSpec:
     expected: Mapping[str, int]
     citation: str
     licence: str
+    redistributable: bool
     version: int = 2
     distinct: Mapping[str, str] = field(default_factory=dict)

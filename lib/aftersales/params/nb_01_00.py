@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from aftersales.params._core import NotebookParams, choice, number, register
+from aftersales.params._core import register
+from aftersales.params._preparation import DATASETS, PreparationParams
 
-DATASETS = ("movielens-100k", "online-retail")
-"""Data sets a notebook can be pointed at."""
+__all__ = ["DATASETS", "PreprocessingParams"]
 
 
 @register("01.00")
 @dataclass(frozen=True)
-class PreprocessingParams(NotebookParams):
-    """Parameters of ``01.00-preprocessing``."""
+class PreprocessingParams(PreparationParams):
+    """Parameters of ``01.00-preprocessing``: the preparation options and a pseudonym key."""
 
-    dataset: str = choice(*DATASETS, default="movielens-100k", help="registered data set")
-    seed: int = number(42, low=0, help="seed for every random step")
+    # Empty: $AFTERSALES_PSEUDONYM_KEY, else the machine-local key file; never shown.
+    pseudonym_key: str = field(default="", repr=False)

@@ -1,0 +1,56 @@
+"""Cleaning steps that account for every row they drop.
+
+Each step takes a frame and returns ``(frame, audit_row)``; pipelines chain the steps and
+return ``(frame, audit_table)``. :func:`reconcile` checks that an audit table adds up: the
+rows in at the first step minus the rows out at the last equal the sum of ``dropped``.
+"""
+
+from __future__ import annotations
+
+from aftersales.clean._audit import AuditRow, audit_table, reconcile
+from aftersales.clean._extreme import EXTREME_METHODS, ExtremeQuantity, drop_extreme_quantities
+from aftersales.clean._kcore import kcore
+from aftersales.clean._ratings import (
+    DUPLICATE_POLICIES,
+    check_scale,
+    clean_ratings,
+    drop_missing_ids,
+    drop_out_of_scale,
+    resolve_duplicates,
+)
+from aftersales.clean._transactions import (
+    NON_PRODUCT_CODES,
+    clean_transactions,
+    drop_cancellations,
+    drop_duplicate_lines,
+    drop_missing_customer,
+    drop_non_products,
+    drop_nonpositive_price,
+    drop_nonpositive_quantity,
+    non_product_codes,
+)
+
+__all__ = [
+    "DUPLICATE_POLICIES",
+    "EXTREME_METHODS",
+    "NON_PRODUCT_CODES",
+    "AuditRow",
+    "ExtremeQuantity",
+    "audit_table",
+    "check_scale",
+    "clean_ratings",
+    "clean_transactions",
+    "drop_cancellations",
+    "drop_duplicate_lines",
+    "drop_extreme_quantities",
+    "drop_missing_customer",
+    "drop_missing_ids",
+    "drop_non_products",
+    "drop_nonpositive_price",
+    "drop_nonpositive_quantity",
+    "drop_out_of_scale",
+    "kcore",
+    "non_product_codes",
+    "reconcile",
+    "resolve_duplicates",
+]

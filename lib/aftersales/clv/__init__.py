@@ -1,0 +1,59 @@
+"""Customer lifetime value: BG/NBD purchases, Gamma-Gamma spend, CLV and a holdout check.
+
+Follows Fader, Hardie and Lee (2005), "Counting your customers the easy way: an alternative
+to the Pareto/NBD model", Marketing Science 24(2), and Fader, Hardie and Lee (2005),
+"RFM and CLV: using iso-value curves for customer base analysis", JMR 42(4)::
+
+    from aftersales import clv
+
+    summary = clv.summary_from_transactions(transactions)          # weeks, purchase days
+    bgnbd = clv.fit_bgnbd(summary[C.FREQUENCY], summary[C.RECENCY], summary[C.T])
+    spend = clv.fit_gamma_gamma(summary[C.FREQUENCY], summary[C.MONETARY])
+    value = clv.customer_lifetime_value(bgnbd, spend, summary, months=12)
+    check = clv.calibration_holdout(transactions, calibration_end="2011-09-09")
+
+Frequency here counts repeat purchase days (not invoices), recency and T are measured from
+each customer's first purchase day; the RFM table of :mod:`aftersales.segment` uses the
+same column names with their RFM meaning (days since the last purchase, invoices).
+"""
+
+from __future__ import annotations
+
+from aftersales.clv._bgnbd import (
+    BGNBD,
+    bgnbd_log_likelihood,
+    expected_purchases,
+    fit_bgnbd,
+    probability_alive,
+)
+from aftersales.clv._gamma_gamma import (
+    GammaGamma,
+    expected_spend,
+    fit_gamma_gamma,
+    gamma_gamma_log_likelihood,
+)
+from aftersales.clv._holdout import HoldoutCheck, calibration_holdout
+from aftersales.clv._simulate import simulate_bgnbd, simulate_gamma_gamma
+from aftersales.clv._summary import SUMMARY_COLUMNS, TIME_UNITS, summary_from_transactions
+from aftersales.clv._value import MONTH_DAYS, customer_lifetime_value
+
+__all__ = [
+    "BGNBD",
+    "MONTH_DAYS",
+    "SUMMARY_COLUMNS",
+    "TIME_UNITS",
+    "GammaGamma",
+    "HoldoutCheck",
+    "bgnbd_log_likelihood",
+    "calibration_holdout",
+    "customer_lifetime_value",
+    "expected_purchases",
+    "expected_spend",
+    "fit_bgnbd",
+    "fit_gamma_gamma",
+    "gamma_gamma_log_likelihood",
+    "probability_alive",
+    "simulate_bgnbd",
+    "simulate_gamma_gamma",
+    "summary_from_transactions",
+]

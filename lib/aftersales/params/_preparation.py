@@ -1,0 +1,43 @@
+"""Preparation parameters shared by every notebook that calls :func:`aftersales.prepare.prepare`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aftersales.clean import DUPLICATE_POLICIES, EXTREME_METHODS
+from aftersales.interactions import RATING_SCHEMES, WEIGHTS
+from aftersales.params._core import NotebookParams, choice, number
+from aftersales.prepare import Preparation
+from aftersales.split import SPLITTERS
+
+DATASETS = ("movielens-100k", "online-retail")
+"""Data sets a notebook can be pointed at."""
+
+
+@dataclass(frozen=True)
+class PreparationParams(NotebookParams):
+    """The data set and how it is cleaned, converted, k-cored and split."""
+
+    dataset: str = choice(*DATASETS, default="movielens-100k", help="registered data set")
+    duplicates: str = choice(*DUPLICATE_POLICIES, default="latest", help="repeated ratings")
+    extreme_quantity_rule: str = choice(
+        "none", *EXTREME_METHODS, default="none", help="drop bulk-order lines (retail)"
+    )
+    extreme_quantity_threshold: float = number(3.0, low=0, open_low=True, help="the rule's value")
+    min_user_interactions: int = number(5, low=1, help="k-core: minimum items per user")
+    min_item_interactions: int = number(5, low=1, help="k-core: minimum users per item")
+    rating_scheme: str = choice(*RATING_SCHEMES, default="frequency_quantile", help="retail")
+    implicit_weight: str = choice(*WEIGHTS, default="count", help="retail implicit weight")
+    split_method: str = choice(*SPLITTERS, default="user_stratified", help="train/test split")
+    test_size: float = number(0.2, low=0, high=1, open_low=True, open_high=True, help="test share")
+    seed: int = number(42, low=0, help="seed for every random step")
+
+    def preparation(self) -> Preparation:
+        """Return the preparation options these parameters select.
+
+        Returns
+        -------
+        Preparation
+            Options for :func:`aftersales.prepare.prepare`.
+        """
+        return Preparation(**{name: getattr(self, name) for name in Preparation.names()})

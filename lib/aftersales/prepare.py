@@ -1,0 +1,318 @@
+"""The shared upstream step: clean, convert, k-core and split a data set, cached by parameters.
+
+Every notebook after 01.00 calls :func:`prepare` with the same preparation parameters; the
+first call computes and caches to ``data/processed/<dataset>-<key>/``, later calls (any
+notebook, any process) read the cache, so each notebook runs on its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+import pandas as pd
+
+from aftersales import clean, datasets, interactions, paths, split
+from aftersales import columns as C
+from aftersales.errors import DataValidationError
+
+VERSION = 1
+"""Bumped whenever preparation changes, so older caches are not reused."""
+
+
+@dataclass(frozen=True)
+class Preparation:
+    """The options of the preparation step (mirrored by the notebooks' parameters).
+
+    Attributes
+    ----------
+    dataset : str
+        Registered data set name.
+    duplicates : str
+        Ratings only: ``"latest"`` or ``"mean"`` for repeated (user, item) pairs.
+    extreme_quantity_rule : str
+        Transactions only: ``"none"`` (default) or an :data:`aftersales.clean.EXTREME_METHODS`.
+    extreme_quantity_threshold : float
+        The rule's parameter.
+    min_user_interactions, min_item_interactions : int
+        k-core minimums (1 keeps everything).
+    rating_scheme : str
+        Transactions only: how (customer, item) pairs become 1-5 ratings.
+    implicit_weight : str
+        Transactions only: the implicit weight kept beside the rating.
+    split_method : str
+        A key of :data:`aftersales.split.SPLITTERS`.
+    test_size : float
+        Test fraction in (0, 1).
+    seed : int
+        Seed of the split.
+    """
+
+    dataset: str = "movielens-100k"
+    duplicates: str = "latest"
+    extreme_quantity_rule: str = "none"
+    extreme_quantity_threshold: float = 3.0
+    min_user_interactions: int = 5
+    min_item_interactions: int = 5
+    rating_scheme: str = "frequency_quantile"
+    implicit_weight: str = "count"
+    split_method: str = "user_stratified"
+    test_size: float = 0.2
+    seed: int = 42
+
+    @property
+    def key(self) -> str:
+        """Twelve hex characters identifying these options (and the pipeline version)."""
+        text = json.dumps({"version": VERSION, **asdict(self)}, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        """Return the option names.
+
+        Returns
+        -------
+        tuple of str
+            Field names, in declaration order.
+        """
+        return tuple(f.name for f in fields(cls))
+
+
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """Analysis-ready data and the account of how it was made.
+
+    Attributes
+    ----------
+    options : Preparation
+        What produced it.
+    cleaned : pandas.DataFrame
+        The source rows kept by cleaning (transaction lines, or ratings).
+    audit : pandas.DataFrame
+        Cleaning audit over source rows (reconciles).
+    kcore_audit : pandas.DataFrame
+        k-core audit over (user, item) interactions (reconciles).
+    interactions : pandas.DataFrame
+        One row per (user, item): ``user_id, item_id, rating, timestamp`` and, for
+        transactions, ``weight`` and the aggregates (purchase count, quantity, revenue...).
+    split : aftersales.split.Split
+        Train/test split of ``interactions``.
+    names : pandas.Series
+        Item id -> display name (film title, or the most frequent product description).
+    """
+
+    options: Preparation
+    cleaned: pd.DataFrame
+    audit: pd.DataFrame
+    kcore_audit: pd.DataFrame
+    interactions: pd.DataFrame
+    split: split.Split
+    names: pd.Series = field(repr=False)
+
+    @property
+    def scale(self) -> tuple[float, float]:
+        """The rating scale (both data sets are rated 1-5)."""
+        return interactions.RATING_SCALE
+
+    def __repr__(self) -> str:
+        return (
+            f"Prepared({self.options.dataset!r}, key={self.options.key}, "
+            f"interactions={len(self.interactions):,}, {self.split!r})"
+        )
+
+
+def item_names(frame: pd.DataFrame) -> pd.Series:
+    """Return one display name per item.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Ratings with ``title``, or transactions with ``description``.
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by item id, named ``title``: the title, or the most frequent non-empty
+        description of the stock code (ties: alphabetically first), stripped.
+
+    Raises
+    ------
+    DataValidationError
+        If the frame has neither a ``title`` nor a ``description`` column.
+    """
+    column = C.TITLE if C.TITLE in frame else C.DESCRIPTION if C.DESCRIPTION in frame else None
+    if column is None:
+        raise DataValidationError(
+            f"item_names: expected a `{C.TITLE}` or `{C.DESCRIPTION}` column; got {list(frame)}"
+        )
+    text = frame[[C.ITEM, column]].dropna()
+    text = text.assign(**{column: text[column].str.strip()})
+    counts = text.groupby([C.ITEM, column]).size().rename("n").reset_index()
+    counts = counts.sort_values([C.ITEM, "n", column], ascending=[True, False, True])
+    return counts.drop_duplicates(C.ITEM).set_index(C.ITEM)[column].rename(C.TITLE)
+
+
+def clean_source(options: Preparation) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    """Load and clean the options' data set.
+
+    Parameters
+    ----------
+    options : Preparation
+        Which data set, and the cleaning options.
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, pandas.DataFrame, pandas.Series)
+        Cleaned rows, the reconciled audit, and item display names.
+    """
+    raw = datasets.load(options.dataset)
+    names = item_names(raw)
+    if datasets.spec(options.dataset).kind == "transactions":
+        rule = (
+            None
+            if options.extreme_quantity_rule == "none"
+            else clean.ExtremeQuantity(
+                options.extreme_quantity_rule, options.extreme_quantity_threshold
+            )
+        )
+        cleaned, audit = clean.clean_transactions(raw, drop_extreme_quantity=rule)
+    else:
+        cleaned, audit = clean.clean_ratings(
+            raw, scale=interactions.RATING_SCALE, duplicates=options.duplicates
+        )
+    return cleaned, clean.reconcile(audit), names
+
+
+def _build(options: Preparation) -> Prepared:
+    cleaned, audit, names = clean_source(options)
+    if C.INVOICE in cleaned:
+        pairs = interactions.aggregate(cleaned)
+        rated = interactions.to_ratings(pairs, options.rating_scheme)
+        weights = interactions.to_implicit(pairs, weight=options.implicit_weight)[C.WEIGHT]
+        table = rated.assign(**{C.WEIGHT: weights.to_numpy()})
+    else:
+        table = cleaned[list(C.RATINGS_COLUMNS)].reset_index(drop=True)
+    kept, kcore_audit = clean.kcore(
+        table,
+        min_user=options.min_user_interactions,
+        min_item=options.min_item_interactions,
+    )
+    kept = kept.reset_index(drop=True)
+    parts = split.split(kept, options.split_method, test_size=options.test_size, seed=options.seed)
+    return Prepared(options, cleaned, audit, clean.reconcile(kcore_audit), kept, parts, names)
+
+
+FRAMES = ("cleaned", "audit", "kcore_audit", "interactions", "train", "test", "names")
+
+
+def _write(prepared: Prepared, folder: Path) -> None:
+    scratch = folder.with_name(folder.name + ".part")
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    frames = {
+        "cleaned": prepared.cleaned,
+        "audit": prepared.audit,
+        "kcore_audit": prepared.kcore_audit,
+        "interactions": prepared.interactions,
+        "train": prepared.split.train,
+        "test": prepared.split.test,
+        "names": prepared.names.to_frame(),
+    }
+    for name, frame in frames.items():
+        frame.to_parquet(scratch / f"{name}.parquet")
+    meta = {
+        "options": asdict(prepared.options),
+        "version": VERSION,
+        "split": {
+            "method": prepared.split.method,
+            "train_only_groups": prepared.split.train_only_groups,
+            "cold_users": prepared.split.cold_users.tolist(),
+            "cold_items": prepared.split.cold_items.tolist(),
+        },
+    }
+    (scratch / "meta.json").write_text(json.dumps(meta, indent=2, default=str) + "\n")
+    shutil.rmtree(folder, ignore_errors=True)
+    scratch.rename(folder)
+
+
+def _read(options: Preparation, folder: Path) -> Prepared | None:
+    try:
+        meta = json.loads((folder / "meta.json").read_text())
+        frames = {name: pd.read_parquet(folder / f"{name}.parquet") for name in FRAMES}
+    except (OSError, ValueError):
+        return None
+    if meta.get("options") != asdict(options) or meta.get("version") != VERSION:
+        return None
+    info = meta["split"]
+    parts = split.Split(
+        train=frames["train"],
+        test=frames["test"],
+        cold_users=pd.Index(info["cold_users"]),
+        cold_items=pd.Index(info["cold_items"]),
+        method=info["method"],
+        train_only_groups=info["train_only_groups"],
+    )
+    return Prepared(
+        options,
+        frames["cleaned"],
+        frames["audit"],
+        frames["kcore_audit"],
+        frames["interactions"],
+        parts,
+        frames["names"][C.TITLE],
+    )
+
+
+def cache_folder(options: Preparation) -> Path:
+    """Return where :func:`prepare` caches the result for ``options``.
+
+    Parameters
+    ----------
+    options : Preparation
+        The preparation options.
+
+    Returns
+    -------
+    Path
+        ``data/processed/<dataset>-<key>/``.
+    """
+    return paths.processed_dir() / f"{options.dataset}-{options.key}"
+
+
+def prepare(
+    options: Preparation | None = None, *, cache: bool = True, **values: object
+) -> Prepared:
+    """Clean, convert, k-core and split a data set; cached under its options.
+
+    Parameters
+    ----------
+    options : Preparation, optional
+        The options; alternatively give them as keywords (``dataset="online-retail"``).
+    cache : bool, default True
+        Read and write ``data/processed/<dataset>-<key>/``.
+    **values
+        Fields of :class:`Preparation` when ``options`` is not given.
+
+    Returns
+    -------
+    Prepared
+        Cleaned rows, audits, interactions, split and item names.
+
+    Raises
+    ------
+    TypeError
+        If a keyword is not a preparation option.
+    DataValidationError
+        If a step finds the data unusable (for example a k-core that empties it).
+    """
+    options = options or Preparation(**values)  # type: ignore[arg-type]
+    folder = cache_folder(options)
+    if cache and (found := _read(options, folder)) is not None:
+        return found
+    prepared = _build(options)
+    if cache:
+        _write(prepared, folder)
+    return prepared

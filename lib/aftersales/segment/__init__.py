@@ -1,0 +1,89 @@
+"""Customer segmentation: RFM tables, quintile scores, named segments, actions and k-means.
+
+Typical use on cleaned transactions::
+
+    from aftersales import segment
+
+    table = segment.segment_customers(transactions)      # RFM + scores + segment
+    segment.segment_summary(table)                      # one row per segment, with action
+    result = segment.cluster_customers(table, seed=0)   # k by silhouette over 2..8
+    result.silhouette, result.profiles
+
+Time is counted in whole UTC calendar days. Lifetime value lives in :mod:`aftersales.clv`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from aftersales.segment._cluster import (
+    DEFAULT_K_RANGE,
+    FEATURES,
+    Clustering,
+    cluster_customers,
+    log_rfm_features,
+)
+from aftersales.segment._grid import (
+    SEGMENT_ACTIONS,
+    SEGMENT_GRID,
+    SEGMENTS,
+    assign_segments,
+    attach_actions,
+    segment_grid,
+    segment_summary,
+)
+from aftersales.segment._rfm import N_SCORES, RFM_COLUMNS, rfm, rfm_scores
+from aftersales.segment._transactions import DateLike
+
+
+def segment_customers(
+    transactions: pd.DataFrame, *, reference_date: DateLike | None = None
+) -> pd.DataFrame:
+    """Compute the RFM table, quintile scores and named segment of every customer.
+
+    Chains :func:`rfm`, :func:`rfm_scores` and :func:`assign_segments`.
+
+    Parameters
+    ----------
+    transactions : pandas.DataFrame
+        Cleaned canonical transactions (no guest rows, no cancellations).
+    reference_date : date-like, optional
+        The day the table describes; default the day after the last transaction.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per customer (sorted by id): :data:`RFM_COLUMNS`, ``C.R_SCORE``,
+        ``C.F_SCORE``, ``C.M_SCORE``, ``C.RFM_CODE`` and ``C.SEGMENT``.
+
+    Raises
+    ------
+    DataValidationError
+        If a column is missing, a row has no customer id, a customer's net revenue is
+        negative, or there are fewer than five customers.
+    ParameterError
+        If ``reference_date`` is not after the first transaction day.
+    """
+    return assign_segments(rfm_scores(rfm(transactions, reference_date=reference_date)))
+
+
+__all__ = [
+    "DEFAULT_K_RANGE",
+    "FEATURES",
+    "N_SCORES",
+    "RFM_COLUMNS",
+    "SEGMENTS",
+    "SEGMENT_ACTIONS",
+    "SEGMENT_GRID",
+    "Clustering",
+    "DateLike",
+    "assign_segments",
+    "attach_actions",
+    "cluster_customers",
+    "log_rfm_features",
+    "rfm",
+    "rfm_scores",
+    "segment_customers",
+    "segment_grid",
+    "segment_summary",
+]
