@@ -86,3 +86,23 @@ def test_failing_notebook_stops_the_run_and_is_kept(folder, tmp_path):
     saved = json.loads((run_dir / "manifest.json").read_text())
     assert saved["parameters"] == {"alpha": 2, "beta": "hello"}
     assert saved["notebooks"][1]["failing_cell"] == 4 and "numpy" in saved["packages"]
+
+
+def test_index_links_runs_shows_failures_and_best_metrics(folder, tmp_path):
+    params_file = tmp_path / "demo.yaml"
+    params_file.write_text("alpha: 2\nbeta: hello\n")
+    reports = tmp_path / "reports"
+    report.run(params_file, reports=reports, folder=folder, progress=False)
+    tables = reports / "demo" / "tables"
+    tables.mkdir()
+    (tables / "metrics.csv").write_text(
+        "model,metric,k,mean,ci_low,ci_high\n"
+        "SVD,rmse,,0.93,0.92,0.94\nKNNBasic,rmse,,0.98,0.97,0.99\n"
+        "SVD,precision,10,0.05,0.04,0.06\nKNNBasic,precision,10,0.07,0.06,0.08\n"
+    )
+    best = report.key_metrics(reports / "demo")
+    # lower RMSE wins, higher precision wins
+    assert best[["metric", "model"]].values.tolist() == [["rmse", "SVD"], ["precision", "KNNBasic"]]
+    page = report.write_index(reports).read_text()
+    assert "href='demo/01.00-first.html'" in page and "href='demo/02.00-second.html'" in page
+    assert "failed in cell [4]" in page and "1 / 0" in page and "<script" not in page

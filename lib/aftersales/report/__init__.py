@@ -7,6 +7,7 @@ executed notebook, an offline HTML copy without code, ``figures/``, ``tables/`` 
 
 from __future__ import annotations
 
+from aftersales.report._index import key_metrics, write_index
 from aftersales.report._inplace import refresh
 from aftersales.report._manifest import Manifest, NotebookOutcome
 from aftersales.report._notebooks import NAME_PATTERN, canonical, declared, select
@@ -19,10 +20,12 @@ __all__ = [
     "NotebookOutcome",
     "canonical",
     "declared",
+    "key_metrics",
     "plan",
     "read_params",
     "refresh",
     "run",
     "select",
     "to_html",
+    "write_index",
 ]

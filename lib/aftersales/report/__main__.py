@@ -7,8 +7,9 @@ import sys
 import time
 from pathlib import Path
 
+from aftersales import paths
 from aftersales.errors import AftersalesError
-from aftersales.report import refresh, run
+from aftersales.report import refresh, run, write_index
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         print(f"[{manifest.run}] {manifest.status} in {manifest.duration_s:.1f} s")
         status |= manifest.status != "ok"
+    index = write_index(args.reports or paths.reports_dir())
+    print(f"index: {index}")
     return status
 
 
