@@ -45,7 +45,7 @@ format: $(STAMP)
 
 test: lint data
 	$(BIN)/python -m pytest tests
-	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/notebooks/sanitize.cfg \
+	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/notebooks/sanitize.cfg \
 		--nbval-cell-timeout 1200 -p no:cacheprovider $(NOTEBOOKS)
 
 notebooks: data

@@ -153,3 +153,12 @@ SIMILARITY = "similarity"
 NEIGHBOR_RATING = "neighbor_rating"
 N_NEIGHBORS = "n_neighbors"
 SHARE = "share"
+
+# Segment action plans and fitted-model parameter tables (aftersales.crm).
+CLV_SHARE = "clv_share"
+PARAMETER = "parameter"
+
+# Market-basket comparisons and cross-sell tables (notebook 03.01, aftersales.plots_basket).
+FOUND_IN = "found_in"
+CROSS_SELL_ITEM = "cross_sell_item_id"
+CROSS_SELL_DESCRIPTION = "cross_sell_description"

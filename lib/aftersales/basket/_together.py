@@ -1,0 +1,286 @@
+"""Frequently bought together: top-k associated items behind a ``recommend`` interface."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from typing import Literal, Self
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from aftersales import columns as C
+from aftersales import validate
+from aftersales.basket._baskets import make_baskets
+from aftersales.basket._common import check_confidence, check_lift, check_support
+from aftersales.basket._pairs import pair_metrics, pair_table
+from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
+
+METRICS: tuple[str, ...] = (C.LIFT, C.CONFIDENCE)
+"""Rule metrics a :class:`FrequentlyBoughtTogether` can rank by."""
+
+AGGREGATES: tuple[str, ...] = ("max", "sum")
+"""How the metrics of several basket items combine into one score."""
+
+CELLS_PER_BATCH = 1_000_000
+"""Dense score cells (users x items) held at once when recommending."""
+
+
+def _check_k(k: object) -> int:
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+        raise ParameterError(f"`k` must be a positive integer; got {k!r}")
+    return int(k)
+
+
+def _user_column(frame: pd.DataFrame) -> str:
+    for candidate in (C.USER, C.CUSTOMER):
+        if candidate in frame.columns:
+            return candidate
+    raise DataValidationError(
+        f"`history`: needs a user column `{C.USER}` (or `{C.CUSTOMER}`); "
+        f"the columns present are {list(frame.columns)}"
+    )
+
+
+class FrequentlyBoughtTogether:
+    """Recommend the items most strongly associated with what a customer (or basket) holds.
+
+    Fitting counts item pairs over the baskets (``X^T X`` on the sparse basket matrix) and keeps
+    the pair rules ``a -> b`` that reach the thresholds. An item's score for a customer is the
+    **maximum** of ``metric(a -> b)`` over the items ``a`` in the customer's history
+    (``aggregate="max"``, the default): one strong association is enough, and long histories
+    are not favoured over short ones. ``aggregate="sum"`` adds the metrics up instead, which
+    rewards items associated with many history items. Items without any qualifying rule are not
+    recommended, so a customer may get fewer than ``k`` items (no popularity fallback).
+
+    Parameters
+    ----------
+    metric : {"lift", "confidence"}, default "lift"
+        Rule metric to rank by.
+    min_support : float, default 0.001
+        Minimum pair support (share of baskets), in ``(0, 1]``.
+    min_confidence : float, default 0.0
+        Minimum confidence of a rule, in ``[0, 1]``.
+    min_lift : float, default 1.0
+        Minimum lift; the default drops pairs bought together less often than by chance.
+    aggregate : {"max", "sum"}, default "max"
+        How the metrics of several history items combine.
+
+    Raises
+    ------
+    UnknownNameError
+        If ``metric`` or ``aggregate`` is not a valid name.
+    ParameterError
+        If a threshold is out of range.
+    """
+
+    def __init__(
+        self,
+        metric: Literal["lift", "confidence"] = "lift",
+        *,
+        min_support: float = 0.001,
+        min_confidence: float = 0.0,
+        min_lift: float = 1.0,
+        aggregate: Literal["max", "sum"] = "max",
+    ) -> None:
+        if metric not in METRICS:
+            raise UnknownNameError(f"`metric` {metric!r} is unknown; valid: {list(METRICS)}")
+        if aggregate not in AGGREGATES:
+            raise UnknownNameError(
+                f"`aggregate` {aggregate!r} is unknown; valid: {list(AGGREGATES)}"
+            )
+        self.metric = metric
+        self.min_support = check_support(min_support)
+        self.min_confidence = check_confidence(min_confidence)
+        self.min_lift = check_lift(min_lift)
+        self.aggregate = aggregate
+
+    def __repr__(self) -> str:
+        return (
+            f"FrequentlyBoughtTogether(metric={self.metric!r}, min_support={self.min_support}, "
+            f"min_confidence={self.min_confidence}, min_lift={self.min_lift}, "
+            f"aggregate={self.aggregate!r})"
+        )
+
+    def fit(self, frame: pd.DataFrame) -> Self:
+        """Count item pairs and keep the qualifying rules.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            Cleaned transactions (baskets are invoices) or interactions (baskets are customers'
+            histories); see :func:`make_baskets`.
+
+        Returns
+        -------
+        FrequentlyBoughtTogether
+            ``self``, fitted: ``items_`` (pandas.Index), ``descriptions_`` (pandas.Series) and
+            ``scores_`` (sparse items x items matrix of ``metric(a -> b)``).
+
+        Raises
+        ------
+        DataValidationError
+            If ``frame`` cannot be turned into baskets.
+        ParameterError
+            If no item reaches ``min_support``.
+        """
+        baskets = make_baskets(frame)
+        table = pair_table(baskets, min_support=self.min_support)
+        metrics = pair_metrics(table)
+        keep = (metrics[C.CONFIDENCE] >= self.min_confidence) & (metrics[C.LIFT] >= self.min_lift)
+        n = baskets.n_items
+        self.scores_ = sp.csr_array(
+            (metrics[self.metric][keep], (table.antecedent[keep], table.consequent[keep])),
+            shape=(n, n),
+        )
+        self.items_ = baskets.items
+        self.descriptions_ = baskets.descriptions
+        return self
+
+    def _fitted(self) -> None:
+        if not hasattr(self, "scores_"):
+            raise ParameterError("this FrequentlyBoughtTogether is not fitted; call `fit` first")
+
+    def _top_k(
+        self, rows: np.ndarray, cols: np.ndarray, n_rows: int, k: int, exclude_seen: bool
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Score ``n_rows`` baskets from (basket, item position) pairs; return the top k.
+
+        Returns basket rows, item positions, ranks (0-based) and scores, row by row in rank
+        order; items with score 0 (no qualifying rule) are left out.
+        """
+        scores = np.zeros((n_rows, len(self.items_)))
+        matrix = self.scores_
+        starts = matrix.indptr[cols]
+        lengths = matrix.indptr[cols + 1] - starts
+        # Expand every history item into its row of the score matrix, without a Python loop.
+        first = np.repeat(np.cumsum(lengths) - lengths, lengths)
+        flat = np.arange(int(lengths.sum())) - first + np.repeat(starts, lengths)
+        target = (np.repeat(rows, lengths), matrix.indices[flat])
+        if self.aggregate == "max":
+            np.maximum.at(scores, target, matrix.data[flat])
+        else:
+            np.add.at(scores, target, matrix.data[flat])
+        if exclude_seen:
+            scores[rows, cols] = 0.0
+        order = np.argsort(-scores, axis=1, kind="stable")[:, :k]
+        top = np.take_along_axis(scores, order, axis=1)
+        row, rank = np.nonzero(top > 0.0)
+        return row, order[row, rank], rank, top[row, rank]
+
+    def for_items(self, items: Hashable | Iterable[Hashable], k: int = 10) -> pd.DataFrame:
+        """Return the top-k items bought together with an item or a basket of items.
+
+        Parameters
+        ----------
+        items : item id or iterable of item ids
+            One item, or a basket (the basket's own items are never returned).
+        k : int, default 10
+            Number of items to return at most.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``C.ITEM``, ``C.SCORE``, ``C.RANK`` (1 = best) and ``C.DESCRIPTION``;
+            fewer than ``k`` rows when fewer items have a qualifying rule.
+
+        Raises
+        ------
+        UnknownNameError
+            If an item was not in the fitted baskets.
+        ParameterError
+            If the model is not fitted or ``k`` is not a positive integer.
+        """
+        self._fitted()
+        k = _check_k(k)
+        if isinstance(items, str) or not isinstance(items, Iterable):
+            items = [items]
+        query = pd.Index(list(items)).unique()
+        positions = self.items_.get_indexer(query)
+        if (positions < 0).any():
+            unknown = query[positions < 0].tolist()
+            raise UnknownNameError(
+                f"`items` {unknown[:5]} not in the fitted baskets ({len(self.items_)} items, "
+                f"e.g. {self.items_[:5].tolist()})"
+            )
+        _, cols, ranks, scores = self._top_k(
+            np.zeros(len(positions), dtype=np.int64), positions, 1, k, exclude_seen=True
+        )
+        return pd.DataFrame(
+            {
+                C.ITEM: self.items_[cols],
+                C.SCORE: scores,
+                C.RANK: ranks + 1,
+                C.DESCRIPTION: self.descriptions_.to_numpy()[cols],
+            }
+        )
+
+    def recommend(
+        self,
+        users: Iterable[Hashable],
+        k: int = 10,
+        *,
+        history: pd.DataFrame,
+        exclude_seen: bool = True,
+    ) -> pd.DataFrame:
+        """Return each user's top-k items by the association with their history.
+
+        Parameters
+        ----------
+        users : iterable of user ids
+            Customers to recommend for (duplicates are dropped, order is kept).
+        k : int, default 10
+            Items per user at most.
+        history : pandas.DataFrame
+            What each user bought: ``C.ITEM`` and ``C.USER`` (or ``C.CUSTOMER``), e.g. the
+            training interactions. Items unknown to the model are ignored.
+        exclude_seen : bool, default True
+            Never recommend an item already in the user's history.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Tidy columns ``C.USER``, ``C.ITEM``, ``C.SCORE``, ``C.RANK`` (1 = best), users in
+            the given order. Users without history, or whose items have no qualifying rule, get
+            fewer than ``k`` rows or none.
+
+        Raises
+        ------
+        ParameterError
+            If the model is not fitted or ``k`` is not a positive integer.
+        DataValidationError
+            If ``history`` lacks the user or item column.
+        """
+        self._fitted()
+        k = _check_k(k)
+        validate.require_columns(history, [C.ITEM], source="`history`")
+        user_col = _user_column(history)
+        wanted = pd.Index(list(users)).unique()
+        user_pos = wanted.get_indexer(history[user_col])
+        item_pos = self.items_.get_indexer(history[C.ITEM])
+        known = (user_pos >= 0) & (item_pos >= 0)
+        cells = np.unique(user_pos[known].astype(np.int64) * len(self.items_) + item_pos[known])
+        pair_user, pair_item = cells // len(self.items_), cells % len(self.items_)
+
+        batch = max(1, CELLS_PER_BATCH // max(1, len(self.items_)))
+        bounds = np.searchsorted(pair_user, np.arange(0, len(wanted) + batch, batch))
+        parts = [(*[np.zeros(0, dtype=np.int64)] * 3, np.zeros(0))]  # so that none is fine
+        starts = range(0, len(wanted), batch)
+        for start, lo, hi in zip(starts, bounds[:-1], bounds[1:], strict=True):
+            row, col, rank, score = self._top_k(
+                pair_user[lo:hi] - start,
+                pair_item[lo:hi],
+                min(batch, len(wanted) - start),
+                k,
+                exclude_seen,
+            )
+            parts.append((row + start, col, rank, score))
+        rows, cols, ranks, scores = (np.concatenate(column) for column in zip(*parts, strict=True))
+        return pd.DataFrame(
+            {
+                C.USER: wanted[rows],
+                C.ITEM: self.items_[cols],
+                C.SCORE: scores,
+                C.RANK: ranks + 1,
+            }
+        )

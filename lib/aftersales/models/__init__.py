@@ -1,0 +1,40 @@
+"""Surprise model registry and fast all-items scoring and ranking of fitted models.
+
+``make_model(name, params, seed=...)`` builds any Surprise algorithm by name with checked
+parameters; ``score_all`` and ``recommend`` score and rank every trainset item for many
+users at once, giving exactly what ``model.predict(u, i).est`` gives pair by pair.
+"""
+
+from __future__ import annotations
+
+from aftersales.models._ranking import (
+    SUPPORTED_MODELS,
+    UNKNOWN_USER_POLICIES,
+    Scores,
+    recommend,
+    score_all,
+)
+from aftersales.models._registry import (
+    BASELINE_METHODS,
+    MODEL_NAMES,
+    SIM_OPTION_KEYS,
+    SIMILARITIES,
+    default_params,
+    make_model,
+)
+from aftersales.models._seeded import SeededNormalPredictor
+
+__all__ = [
+    "BASELINE_METHODS",
+    "MODEL_NAMES",
+    "SIMILARITIES",
+    "SIM_OPTION_KEYS",
+    "SUPPORTED_MODELS",
+    "UNKNOWN_USER_POLICIES",
+    "Scores",
+    "SeededNormalPredictor",
+    "default_params",
+    "make_model",
+    "recommend",
+    "score_all",
+]

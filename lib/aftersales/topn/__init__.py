@@ -1,0 +1,70 @@
+"""Implicit-feedback top-N recommenders: "what should this customer buy next".
+
+Rating predictors rank poorly on purchase data; these models learn from who interacted
+with what (optionally how strongly: ``C.WEIGHT`` counts, quantities or revenue) and only
+rank. ``make_topn(name, params, seed=...)`` builds one of :data:`TOPN_MODELS`:
+
+- ``"popularity"``: :class:`Popularity`, global or per group (country, segment);
+- ``"itemknn"``: :class:`ItemKNN`, cosine with shrinkage over the customer x item matrix;
+- ``"ease"``: :class:`EASE`, the closed-form shallow autoencoder;
+- ``"als"``: :class:`ALS`, confidence-weighted factorisation (``implicit`` library);
+- ``"bpr"``: :class:`BPR`, Bayesian personalised ranking (``implicit`` library).
+
+Every model has ``fit(frame)`` (``C.USER``, ``C.ITEM`` [, ``C.WEIGHT`` or ``C.RATING``],
+or a Surprise trainset), ``score_all(users)`` (dense scores and the item index, as
+``aftersales.models.Scores``) and ``recommend(users, k, *, exclude_seen=True)``, which
+returns the frame ``aftersales.models.recommend`` returns for Surprise models; the
+module-level :func:`recommend` serves both kinds, so ``aftersales.evaluate`` treats them
+alike. Users absent from the training data get the popularity fallback. ``predict``,
+``estimate`` and ``test`` raise :class:`RankingOnlyError`.
+
+:func:`tune` picks parameters on a validation split of the training data;
+:func:`reference_protocol` runs issue #7's movielens-100k protocol next to Surprise's SVD;
+:func:`purchase_time_split` is the retail setting (train before a date, test the month
+after), and :func:`user_groups` gives the country of each customer for ``Popularity``.
+"""
+
+from __future__ import annotations
+
+from aftersales.topn._base import UNKNOWN_USER_POLICIES, TopNModel
+from aftersales.topn._common import RankingOnlyError
+from aftersales.topn._data import Interactions, implicit_from_ratings, interaction_matrix
+from aftersales.topn._factor import ALS, BPR
+from aftersales.topn._models import EASE, ItemKNN, Popularity
+from aftersales.topn._protocols import (
+    ISSUE_SVD,
+    REFERENCE_GRIDS,
+    REFERENCE_METRICS,
+    ReferenceResult,
+    reference_protocol,
+)
+from aftersales.topn._registry import TOPN_MODELS, default_topn_params, make_topn, recommend
+from aftersales.topn._retail import purchase_time_split, user_groups
+from aftersales.topn._tune import Tuned, tune
+
+__all__ = [
+    "ALS",
+    "BPR",
+    "EASE",
+    "ISSUE_SVD",
+    "REFERENCE_GRIDS",
+    "REFERENCE_METRICS",
+    "TOPN_MODELS",
+    "UNKNOWN_USER_POLICIES",
+    "Interactions",
+    "ItemKNN",
+    "Popularity",
+    "RankingOnlyError",
+    "ReferenceResult",
+    "TopNModel",
+    "Tuned",
+    "default_topn_params",
+    "implicit_from_ratings",
+    "interaction_matrix",
+    "make_topn",
+    "purchase_time_split",
+    "recommend",
+    "reference_protocol",
+    "tune",
+    "user_groups",
+]

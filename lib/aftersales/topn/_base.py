@@ -1,0 +1,271 @@
+"""The interface every top-N model shares: fit, score_all, recommend; no rating estimates."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Sequence
+from typing import Any, ClassVar, Literal
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from aftersales import columns as C
+from aftersales.errors import ParameterError, UnknownNameError
+from aftersales.models import Scores
+from aftersales.random import Seed, rng
+from aftersales.topn._common import RanksOnly, batch_rows, check_k, top_k
+from aftersales.topn._data import Interactions, interaction_matrix
+
+UnknownUsers = Literal["popular", "error", "skip"]
+UNKNOWN_USER_POLICIES: tuple[str, ...] = ("popular", "error", "skip")
+"""What ``recommend`` does with users absent from the fitted data (default: popular)."""
+
+
+class TopNModel(RanksOnly):
+    """Base class of the implicit-feedback top-N models.
+
+    A model is fitted on interactions (``fit``), scores every fitted item for any users
+    (``score_all``) and ranks them (``recommend``). Scores order items; they are not
+    ratings, so ``predict``, ``estimate`` and ``test`` raise :class:`RankingOnlyError`.
+
+    Unknown users (absent from the fitted data) get the popularity fallback: items
+    ranked by their number of distinct training users (:class:`Popularity` with a
+    ``group`` mapping uses the user's group when the group is known).
+
+    Parameters
+    ----------
+    seed : int or numpy.random.Generator
+        Randomness of the fit (validated and unused by deterministic models).
+
+    Raises
+    ------
+    ParameterError
+        If ``seed`` is invalid.
+    """
+
+    name: ClassVar[str] = ""
+    binary: bool = True
+
+    def __init__(self, *, seed: Seed) -> None:
+        rng(seed)  # validates
+        self.seed = seed
+        self._data: Interactions | None = None
+
+    @classmethod
+    def param_names(cls) -> tuple[str, ...]:
+        """Return the model's parameter names (the keyword arguments except ``seed``).
+
+        Returns
+        -------
+        tuple of str
+            Names in signature order.
+        """
+        signature = inspect.signature(cls.__init__)
+        return tuple(p for p in signature.parameters if p not in ("self", "seed"))
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The model's parameters by name."""
+        return {name: getattr(self, name) for name in self.param_names()}
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{key}={value!r}" for key, value in self.params.items() if key != "group"
+        )
+        return f"{type(self).__name__}({shown})"
+
+    @property
+    def users_(self) -> pd.Index:
+        """Sorted ids of the fitted users."""
+        return self._fitted().users
+
+    @property
+    def items_(self) -> pd.Index:
+        """Sorted ids of the fitted items (the columns of ``score_all``)."""
+        return self._fitted().items
+
+    def _fitted(self) -> Interactions:
+        if self._data is None:
+            raise ParameterError(f"`{type(self).__name__}` is not fitted; call fit(frame) first")
+        return self._data
+
+    def fit(self, data: Any) -> TopNModel:
+        """Fit the model on implicit interactions.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame or surprise.Trainset
+            ``C.USER``, ``C.ITEM`` and optionally a strength: ``C.WEIGHT`` if present,
+            else ``C.RATING``, else 1 per row; strengths of a repeated pair add up. A
+            Surprise trainset (as ``aftersales.evaluate.run_experiment`` passes) gives
+            its ratings as strengths. Models with ``binary=True`` use presence only.
+
+        Returns
+        -------
+        TopNModel
+            ``self``, fitted.
+
+        Raises
+        ------
+        DataValidationError
+            If the data lacks a column, is empty (an empty interaction matrix), has a
+            missing id, or a strength that is not a finite number > 0.
+        ParameterError
+            If a parameter does not fit the data (e.g. more neighbours than items).
+        """
+        data = interaction_matrix(data, source=f"{type(self).__name__}.fit: `data`")
+        matrix = data.binary if self.binary else data.values
+        self._fit(matrix, data)
+        self._data = data
+        self._matrix = matrix
+        self._seen = data.binary
+        return self
+
+    def _fit(self, matrix: sp.csr_matrix, data: Interactions) -> None:
+        raise NotImplementedError  # pragma: no cover - every model overrides it
+
+    def _known_scores(self, codes: np.ndarray) -> np.ndarray:
+        """Scores of fitted users ``codes`` over every fitted item (float64)."""
+        raise NotImplementedError  # pragma: no cover - every model overrides it
+
+    def _fallback_scores(self, users: pd.Index) -> np.ndarray:
+        """Scores for users absent from the fitted data: the item popularity."""
+        return np.tile(self._fitted().user_counts, (len(users), 1))
+
+    def _codes(self, users: Sequence[Any] | None) -> tuple[pd.Index, np.ndarray]:
+        data = self._fitted()
+        if users is None:
+            return data.users, np.arange(len(data.users))
+        if isinstance(users, str | bytes) or not hasattr(users, "__len__"):
+            raise ParameterError(f"`users` must be a sequence of user ids; got {users!r}")
+        values = [u.item() if isinstance(u, np.generic) else u for u in users]
+        try:
+            wanted = pd.Index(values, dtype=data.users.dtype)
+        except (TypeError, ValueError):
+            wanted = pd.Index(values, dtype=object)
+        return wanted, data.users.get_indexer(wanted).astype(np.int64)
+
+    def _block(self, wanted: pd.Index, codes: np.ndarray) -> np.ndarray:
+        known = codes >= 0
+        values = np.empty((len(codes), len(self._fitted().items)))
+        if known.any():
+            values[known] = self._known_scores(codes[known])
+        if not known.all():
+            values[~known] = self._fallback_scores(wanted[~known])
+        return values
+
+    def score_all(
+        self, users: Sequence[Any] | None = None, *, batch_size: int | None = None
+    ) -> Scores:
+        """Return every fitted item's score for each user (higher ranks first).
+
+        Parameters
+        ----------
+        users : sequence, optional
+            User ids; default every fitted user. Unknown users get the popularity
+            fallback (see the class docstring).
+        batch_size : int, optional
+            Users scored per batch; the default bounds a batch to about 32 MB.
+
+        Returns
+        -------
+        aftersales.models.Scores
+            ``values`` (users x items, float64), ``users`` and ``items`` (the column
+            index: sorted fitted item ids).
+
+        Raises
+        ------
+        ParameterError
+            If the model is not fitted, ``users`` is not a sequence, or ``batch_size`` < 1.
+        """
+        wanted, codes = self._codes(users)
+        items = self._fitted().items
+        rows = batch_rows(batch_size, len(items))
+        values = np.empty((len(codes), len(items)))
+        for start in range(0, len(codes), rows):  # batches bound the memory
+            part = slice(start, start + rows)
+            values[part] = self._block(wanted[part], codes[part])
+        return Scores(values=values, users=wanted.to_numpy(), items=items.to_numpy())
+
+    def recommend(
+        self,
+        users: Sequence[Any] | None,
+        k: int,
+        *,
+        exclude_seen: bool = True,
+        unknown_users: UnknownUsers = "popular",
+        batch_size: int | None = None,
+    ) -> pd.DataFrame:
+        """Return each user's top-``k`` items by score; equal scores go to the smaller item id.
+
+        Parameters
+        ----------
+        users : sequence or None
+            User ids, no duplicates; None means every fitted user.
+        k : int
+            Items per user, from 1 to the catalogue size; a user with fewer candidate
+            items gets fewer rows.
+        exclude_seen : bool, default True
+            Leave out the items the user has in the fitted data.
+        unknown_users : {"popular", "error", "skip"}, default "popular"
+            Users absent from the fitted data: rank them by the popularity fallback,
+            raise, or leave them out.
+        batch_size : int, optional
+            Users per batch; the default bounds a batch to about 32 MB.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``C.USER``, ``C.ITEM``, ``C.SCORE`` (float64), ``C.RANK`` (int64 from 1), in
+            input user order then rank -- the frame ``aftersales.models.recommend`` gives.
+
+        Raises
+        ------
+        ParameterError
+            If the model is not fitted, ``k`` is not a positive integer or exceeds the
+            catalogue, ``users`` has duplicates, the policy is unknown or ``batch_size``
+            < 1.
+        UnknownNameError
+            If ``unknown_users="error"`` and a user is absent from the fitted data.
+        """
+        data = self._fitted()
+        k = check_k(k, len(data.items))
+        if unknown_users not in UNKNOWN_USER_POLICIES:
+            raise ParameterError(
+                f"`unknown_users` must be one of {', '.join(UNKNOWN_USER_POLICIES)}; "
+                f"got {unknown_users!r}"
+            )
+        wanted, codes = self._codes(users)
+        if wanted.has_duplicates:
+            raise ParameterError("`users` must not contain duplicates")
+        missing = wanted[codes < 0]
+        if len(missing) and unknown_users == "error":
+            raise UnknownNameError(
+                f"`users`: {len(missing)} user(s) are not in the fitted data (first: "
+                f"{', '.join(map(repr, missing[:5].tolist()))}); pass unknown_users='popular' "
+                "or 'skip'"
+            )
+        if unknown_users == "skip":
+            wanted, codes = wanted[codes >= 0], codes[codes >= 0]
+        rows = batch_rows(batch_size, len(data.items))
+        parts = [(np.empty(0, np.int64),) * 2 + (np.empty(0), np.empty(0, np.int64))]
+        for start in range(0, len(codes), rows):  # batches bound the memory
+            block = codes[start : start + rows]
+            values = self._block(wanted[start : start + rows], block)
+            known = np.flatnonzero(block >= 0)
+            if exclude_seen and known.size:
+                seen = self._seen[block[known]]
+                local = known[np.repeat(np.arange(seen.shape[0]), np.diff(seen.indptr))]
+                values[local, seen.indices] = -np.inf
+            row, col, score, rank = top_k(values, k)
+            parts.append((row + start, col, score, rank))
+        row, col, score, rank = (np.concatenate(p) for p in zip(*parts, strict=True))
+        return pd.DataFrame(
+            {
+                C.USER: wanted[row],
+                C.ITEM: data.items[col],
+                C.SCORE: score.astype(np.float64),
+                C.RANK: rank.astype(np.int64),
+            }
+        )

@@ -1,0 +1,263 @@
+"""Parameter checks, top-k selection and the ranking error shared by the top-N models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from aftersales.errors import AftersalesError, ParameterError
+
+
+class RankingOnlyError(AftersalesError, NotImplementedError):
+    """A top-N model was asked for a rating estimate; it only orders items.
+
+    Raised by ``predict``, ``estimate`` and ``test`` of every :mod:`aftersales.topn`
+    model: their scores rank a user's items but are not ratings on any scale.
+    """
+
+
+def check_bool(value: Any, name: str) -> bool:
+    """Return ``value`` if it is a bool.
+
+    Parameters
+    ----------
+    value : object
+        The value given.
+    name : str
+        Parameter name for the message.
+
+    Returns
+    -------
+    bool
+        ``value``.
+
+    Raises
+    ------
+    ParameterError
+        If it is not ``True`` or ``False``.
+    """
+    if not isinstance(value, bool | np.bool_):
+        raise ParameterError(f"`{name}` must be True or False; got {value!r}")
+    return bool(value)
+
+
+def check_int(value: Any, name: str, *, low: int = 1) -> int:
+    """Return ``value`` as an int if it is an integer >= ``low``.
+
+    Parameters
+    ----------
+    value : object
+        The value given.
+    name : str
+        Parameter name for the message.
+    low : int, default 1
+        Smallest accepted value.
+
+    Returns
+    -------
+    int
+        ``value``.
+
+    Raises
+    ------
+    ParameterError
+        If it is not an integer or is below ``low``.
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer) or value < low:
+        raise ParameterError(f"`{name}` must be an integer >= {low}; got {value!r}")
+    return int(value)
+
+
+def check_number(value: Any, name: str, *, low: float = 0.0, strict: bool = True) -> float:
+    """Return ``value`` as a float if it is a finite number above ``low``.
+
+    Parameters
+    ----------
+    value : object
+        The value given.
+    name : str
+        Parameter name for the message.
+    low : float, default 0.0
+        Lower bound.
+    strict : bool, default True
+        Require ``value > low`` (else ``value >= low``).
+
+    Returns
+    -------
+    float
+        ``value``.
+
+    Raises
+    ------
+    ParameterError
+        If it is not a finite number or is out of range.
+    """
+    is_number = isinstance(value, int | float | np.integer | np.floating) and not isinstance(
+        value, bool | np.bool_
+    )
+    if not is_number or not np.isfinite(value) or value < low or (strict and value == low):
+        bound = f"> {low:g}" if strict else f">= {low:g}"
+        raise ParameterError(f"`{name}` must be a finite number {bound}; got {value!r}")
+    return float(value)
+
+
+def check_k(k: Any, n_items: int) -> int:
+    """Check a list length against the catalogue.
+
+    Parameters
+    ----------
+    k : object
+        Items per user asked for.
+    n_items : int
+        Items in the fitted catalogue.
+
+    Returns
+    -------
+    int
+        ``k``.
+
+    Raises
+    ------
+    ParameterError
+        If ``k`` is not a positive integer or exceeds the catalogue.
+    """
+    k = check_int(k, "k")
+    if k > n_items:
+        raise ParameterError(
+            f"`k`={k} is larger than the catalogue: the model was fitted on {n_items} items; "
+            f"ask for at most {n_items}"
+        )
+    return k
+
+
+_BATCH_BYTES = 32 * 2**20
+"""Working memory of one batch of dense scores."""
+
+
+def top_k(values: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Top ``k`` finite entries of each row: descending value, equal values by column.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        2-D scores; NaN and infinite entries are never selected.
+    k : int
+        Entries per row, >= 1.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Flat ``(row, column, value, rank)`` in row-then-rank order; ``rank`` counts from 1.
+    """
+    finite = np.isfinite(values)
+    n_cols = values.shape[1]
+    candidate = finite
+    if k < n_cols:  # everything at or above each row's k-th largest finite value
+        kth = np.partition(np.where(finite, values, -np.inf), n_cols - k, axis=1)[:, n_cols - k]
+        candidate = finite & (values >= kth[:, None])
+    row, col = np.nonzero(candidate)
+    value = values[row, col]
+    order = np.lexsort((col, -value, row))
+    row, col, value = row[order], col[order], value[order]
+    rank = np.arange(row.size) - np.searchsorted(row, row, side="left") + 1
+    keep = rank <= k
+    return row[keep], col[keep], value[keep], rank[keep]
+
+
+def batch_rows(batch_size: int | None, n_cols: int) -> int:
+    """Users per batch: ``batch_size`` if given, else enough to fill about 32 MB.
+
+    Parameters
+    ----------
+    batch_size : int or None
+        Asked-for batch size.
+    n_cols : int
+        Columns of a dense score block.
+
+    Returns
+    -------
+    int
+        Rows per batch.
+
+    Raises
+    ------
+    ParameterError
+        If ``batch_size`` is not a positive integer.
+    """
+    if batch_size is None:
+        return max(1, _BATCH_BYTES // (8 * 2 * max(n_cols, 1)))
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ParameterError(f"`batch_size` must be a positive integer; got {batch_size!r}")
+    return batch_size
+
+
+class RanksOnly:
+    """Mixin: Surprise's rating methods, each raising :class:`RankingOnlyError`."""
+
+    def _ranks_only(self, method: str) -> RankingOnlyError:
+        return RankingOnlyError(
+            f"{type(self).__name__}.{method}: this model ranks items only; its scores order a "
+            "user's items but are not rating estimates. Use recommend(users, k) or "
+            "score_all(users), or a rating model from aftersales.models for predictions"
+        )
+
+    def predict(self, *args: Any, **kwargs: Any) -> Any:
+        """Refuse a rating prediction (Surprise's ``predict``).
+
+        Parameters
+        ----------
+        *args, **kwargs
+            Ignored.
+
+        Returns
+        -------
+        object
+            Never returns.
+
+        Raises
+        ------
+        RankingOnlyError
+            Always: the model ranks items only.
+        """
+        raise self._ranks_only("predict")
+
+    def estimate(self, *args: Any, **kwargs: Any) -> Any:
+        """Refuse a rating estimate (Surprise's ``estimate``).
+
+        Parameters
+        ----------
+        *args, **kwargs
+            Ignored.
+
+        Returns
+        -------
+        object
+            Never returns.
+
+        Raises
+        ------
+        RankingOnlyError
+            Always: the model ranks items only.
+        """
+        raise self._ranks_only("estimate")
+
+    def test(self, *args: Any, **kwargs: Any) -> Any:
+        """Refuse to predict a test set (Surprise's ``test``; ask run_experiment for list metrics).
+
+        Parameters
+        ----------
+        *args, **kwargs
+            Ignored.
+
+        Returns
+        -------
+        object
+            Never returns.
+
+        Raises
+        ------
+        RankingOnlyError
+            Always: the model ranks items only.
+        """
+        raise self._ranks_only("test")

@@ -1,0 +1,165 @@
+"""Matrix factorisation for implicit feedback through the ``implicit`` library: ALS and BPR."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from threadpoolctl import threadpool_limits
+
+from aftersales.random import Seed, int_seed
+from aftersales.topn._base import TopNModel
+from aftersales.topn._common import check_bool, check_int, check_number
+from aftersales.topn._data import Interactions
+
+
+def _fit_implicit(model_class: type, matrix: sp.csr_matrix, **options: Any) -> Any:
+    """Build and fit an ``implicit`` CPU model with BLAS limited to one thread.
+
+    ``implicit`` warns (at construction) when OpenBLAS or MKL may start its own threads,
+    because its solvers are already parallel and nested pools slow them down badly; the
+    limit applies only inside this call and is a no-op when BLAS already uses one thread.
+    """
+    with threadpool_limits(limits=1, user_api="blas"):
+        model = model_class(**options)
+        model.fit(matrix.astype(np.float32), show_progress=False)
+    return model
+
+
+class ALS(TopNModel):
+    """Alternating least squares with confidence weights (Hu, Koren and Volinsky 2008).
+
+    Minimises ``sum_ui c_ui (p_ui - x_u . y_i)^2 + regularization (|x_u|^2 + |y_i|^2)``
+    over all user x item pairs, with preference ``p_ui = 1`` for an interaction (else 0)
+    and confidence ``c_ui = 1 + alpha * w_ui`` (else 1), where ``w_ui`` is the strength
+    (1 with ``binary=True``). Fitted by ``implicit.cpu.als.AlternatingLeastSquares``
+    (conjugate-gradient steps), whose updates are deterministic given the seed at any
+    number of threads. Scores are ``x_u . y_i``.
+
+    Parameters
+    ----------
+    factors : int, default 32
+        Latent dimensions, >= 1.
+    regularization : float, default 10.0
+        L2 penalty, > 0 (not scaled by the number of interactions).
+    alpha : float, default 1.0
+        Confidence slope, >= 0.
+    iterations : int, default 15
+        Alternating sweeps, >= 1.
+    binary : bool, default False
+        Ignore strengths (every interaction has ``w = 1``).
+    seed : int or numpy.random.Generator
+        Seeds the initial factors (an integer is drawn at each fit from a generator).
+
+    Raises
+    ------
+    ParameterError
+        If an option is of the wrong type or out of range.
+    """
+
+    name = "als"
+
+    def __init__(
+        self,
+        *,
+        factors: int = 32,
+        regularization: float = 10.0,
+        alpha: float = 1.0,
+        iterations: int = 15,
+        binary: bool = False,
+        seed: Seed,
+    ) -> None:
+        super().__init__(seed=seed)
+        self.factors = check_int(factors, "factors")
+        self.regularization = check_number(regularization, "regularization")
+        self.alpha = check_number(alpha, "alpha", strict=False)
+        self.iterations = check_int(iterations, "iterations")
+        self.binary = check_bool(binary, "binary")
+
+    def _fit(self, matrix: sp.csr_matrix, data: Interactions) -> None:
+        from implicit.cpu.als import AlternatingLeastSquares
+
+        confidence = matrix.copy()
+        confidence.data = 1.0 + self.alpha * confidence.data
+        model = _fit_implicit(
+            AlternatingLeastSquares,
+            confidence,
+            factors=self.factors,
+            regularization=self.regularization,
+            alpha=1.0,  # the confidence is already 1 + alpha * w
+            iterations=self.iterations,
+            random_state=int_seed(self.seed),
+        )
+        self._users = np.asarray(model.user_factors, dtype=np.float64)
+        self._items = np.asarray(model.item_factors, dtype=np.float64)
+
+    def _known_scores(self, codes: np.ndarray) -> np.ndarray:
+        return self._users[codes] @ self._items.T
+
+
+class BPR(TopNModel):
+    """Bayesian personalised ranking (Rendle et al. 2009) by stochastic gradient descent.
+
+    Maximises ``sum ln sigmoid(x_u . (y_i - y_j) + b_i - b_j)`` over sampled triples of a
+    user, an item they have ``i`` and one they do not ``j``, with an L2 penalty. Fitted
+    by ``implicit.cpu.bpr.BayesianPersonalizedRanking`` on one thread: its multi-threaded
+    updates race and are not reproducible. Strengths are ignored (presence only). Scores
+    are ``x_u . y_i + b_i``.
+
+    Parameters
+    ----------
+    factors : int, default 64
+        Latent dimensions, >= 1.
+    learning_rate : float, default 0.01
+        SGD step, > 0.
+    regularization : float, default 0.01
+        L2 penalty, > 0.
+    iterations : int, default 100
+        Epochs, >= 1.
+    seed : int or numpy.random.Generator
+        Seeds the initial factors and the sampling.
+
+    Raises
+    ------
+    ParameterError
+        If an option is of the wrong type or out of range.
+    """
+
+    name = "bpr"
+
+    def __init__(
+        self,
+        *,
+        factors: int = 64,
+        learning_rate: float = 0.01,
+        regularization: float = 0.01,
+        iterations: int = 100,
+        seed: Seed,
+    ) -> None:
+        super().__init__(seed=seed)
+        self.factors = check_int(factors, "factors")
+        self.learning_rate = check_number(learning_rate, "learning_rate")
+        self.regularization = check_number(regularization, "regularization")
+        self.iterations = check_int(iterations, "iterations")
+
+    def _fit(self, matrix: sp.csr_matrix, data: Interactions) -> None:
+        from implicit.cpu.bpr import BayesianPersonalizedRanking
+
+        model = _fit_implicit(
+            BayesianPersonalizedRanking,
+            matrix,
+            factors=self.factors,
+            learning_rate=self.learning_rate,
+            regularization=self.regularization,
+            iterations=self.iterations,
+            num_threads=1,
+            random_state=int_seed(self.seed),
+        )
+        # implicit appends a column of ones to the user factors and the item biases to
+        # the item factors, so the product includes b_i.
+        self._users = np.asarray(model.user_factors, dtype=np.float64)
+        self._items = np.asarray(model.item_factors, dtype=np.float64)
+
+    def _known_scores(self, codes: np.ndarray) -> np.ndarray:
+        return self._users[codes] @ self._items.T

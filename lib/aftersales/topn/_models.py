@@ -1,0 +1,227 @@
+"""Closed-form top-N models: popularity (global or per group), item-kNN and EASE."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from aftersales.errors import ParameterError
+from aftersales.random import Seed
+from aftersales.topn._base import TopNModel
+from aftersales.topn._common import check_bool, check_int, check_number, top_k
+from aftersales.topn._data import Interactions
+
+_SIMILARITY_BLOCK_BYTES = 32 * 2**20
+
+
+class Popularity(TopNModel):
+    """Rank items by how many customers interacted with them, globally or within a group.
+
+    With ``x_ui`` = 1 for an interaction (``binary=True``) or its strength, ``n`` the
+    number of fitted users and ``n_g`` those of group ``g``:
+
+    * global score ``s(i) = sum_u x_ui / n`` (for binary data, the share of customers
+      who have the item);
+    * group score ``s_g(i) = (sum_{u in g} x_ui + m * s(i)) / (n_g + m)`` with
+      ``m = smoothing``: the group's share shrunk towards the global one by ``m``
+      pseudo-customers, so small groups borrow from everyone and items nobody in the
+      group has are still ordered by global popularity.
+
+    Users without a group, or whose group has no fitted user, get the global score.
+    Unknown users with a known group get their group's score.
+
+    Parameters
+    ----------
+    binary : bool, default True
+        Count customers (True) or add up strengths (False, e.g. revenue).
+    group : mapping or pandas.Series, optional
+        User id -> group (country, segment); None ranks globally.
+    smoothing : float, default 1.0
+        Pseudo-customers ``m`` >= 0 of the group score (0: the raw group share).
+    seed : int or numpy.random.Generator, default 0
+        Validated but unused (the model is deterministic).
+
+    Raises
+    ------
+    ParameterError
+        If an option is of the wrong type or out of range.
+    """
+
+    name = "popularity"
+
+    def __init__(
+        self,
+        *,
+        binary: bool = True,
+        group: Mapping[Any, Any] | pd.Series | None = None,
+        smoothing: float = 1.0,
+        seed: Seed = 0,
+    ) -> None:
+        super().__init__(seed=seed)
+        self.binary = check_bool(binary, "binary")
+        if group is not None and not isinstance(group, Mapping | pd.Series):
+            raise ParameterError(
+                f"`group` must be a mapping or Series of user id -> group, or None; "
+                f"got {type(group).__name__}"
+            )
+        self.group = None if group is None else pd.Series(group).copy()
+        if self.group is not None and self.group.index.has_duplicates:
+            first = self.group.index[self.group.index.duplicated()][0]
+            raise ParameterError(f"`group` must give each user one group; {first!r} repeats")
+        self.smoothing = check_number(smoothing, "smoothing", strict=False)
+
+    def _group_codes(self, users: pd.Index) -> np.ndarray:
+        """Group row of each user in ``self._table`` (the last row is the global one)."""
+        if self.group is None:
+            return np.full(len(users), len(self._groups))
+        labels = self.group.reindex(users).to_numpy()
+        codes = self._groups.get_indexer(pd.Index(labels))
+        return np.where(codes < 0, len(self._groups), codes)
+
+    def _fit(self, matrix: sp.csr_matrix, data: Interactions) -> None:
+        totals = np.asarray(matrix.sum(axis=0)).ravel()
+        overall = totals / matrix.shape[0]
+        self._groups = pd.Index([])
+        if self.group is not None:
+            labels = self.group.reindex(data.users)
+            self._groups = pd.Index(labels.dropna().unique()).sort_values()
+        codes = self._group_codes(data.users)
+        n_groups = len(self._groups)
+        member = sp.csr_matrix(
+            (np.ones(len(codes)), (codes, np.arange(len(codes)))),
+            shape=(n_groups + 1, len(codes)),
+        )
+        sums = (member @ matrix).toarray()[:n_groups]
+        sizes = np.bincount(codes, minlength=n_groups + 1)[:n_groups, None]
+        smoothed = (sums + self.smoothing * overall) / (sizes + self.smoothing)  # sizes >= 1
+        self._table = np.vstack([smoothed, overall])
+        self._user_rows = codes
+
+    def _known_scores(self, codes: np.ndarray) -> np.ndarray:
+        return self._table[self._user_rows[codes]]
+
+    def _fallback_scores(self, users: pd.Index) -> np.ndarray:
+        if self.group is None:
+            return super()._fallback_scores(users)
+        return self._table[self._group_codes(users)]
+
+
+class ItemKNN(TopNModel):
+    """Item-based k-nearest neighbours on the customer x item matrix.
+
+    With ``x_i`` the column of item ``i`` (1 per customer who has it, or the strength
+    when ``binary=False``):
+
+    * similarity ``s_ij = x_i . x_j / (|x_i| |x_j| + shrinkage)`` for ``j != i``: cosine,
+      pulled towards 0 for items with few customers;
+    * neighbourhood ``N(i)``: the ``neighbors`` items ``j`` most similar to ``i`` with
+      ``s_ij > 0``
+      (equal similarities go to the smaller item id);
+    * score ``score(u, i) = sum_{j in N(i)} s_ij x_uj``: the summed similarity of the
+      target item's neighbours the customer has.
+
+    Parameters
+    ----------
+    neighbors : int, default 100
+        Neighbourhood size k, from 1 to the number of items minus one.
+    shrinkage : float, default 10.0
+        Added to the denominator, >= 0 (0: plain cosine).
+    binary : bool, default True
+        Presence (True) or strengths (False) in similarities and scores.
+    seed : int or numpy.random.Generator, default 0
+        Validated but unused (the model is deterministic).
+
+    Raises
+    ------
+    ParameterError
+        If an option is of the wrong type or out of range.
+    """
+
+    name = "itemknn"
+
+    def __init__(
+        self,
+        *,
+        neighbors: int = 100,
+        shrinkage: float = 10.0,
+        binary: bool = True,
+        seed: Seed = 0,
+    ) -> None:
+        super().__init__(seed=seed)
+        self.neighbors = check_int(neighbors, "neighbors")
+        self.shrinkage = check_number(shrinkage, "shrinkage", strict=False)
+        self.binary = check_bool(binary, "binary")
+
+    def _fit(self, matrix: sp.csr_matrix, data: Interactions) -> None:
+        n_items = matrix.shape[1]
+        if self.neighbors > n_items - 1:
+            raise ParameterError(
+                f"`neighbors`={self.neighbors} is larger than the catalogue allows: the data "
+                f"has {n_items} items, so at most {n_items - 1} neighbours per item"
+            )
+        by_item = matrix.T.tocsr()
+        norms = np.sqrt(np.asarray(by_item.multiply(by_item).sum(axis=1)).ravel())
+        block = max(1, _SIMILARITY_BLOCK_BYTES // (8 * 2 * n_items))
+        parts = []
+        for start in range(0, n_items, block):  # bounded memory: a block of target items
+            stop = min(start + block, n_items)
+            dots = (by_item[start:stop] @ by_item.T).toarray()
+            sims = dots / (norms[start:stop, None] * norms[None, :] + self.shrinkage)
+            sims[np.arange(stop - start), np.arange(start, stop)] = -np.inf  # not itself
+            sims[sims <= 0] = -np.inf
+            target, neighbor, value, _ = top_k(sims, self.neighbors)
+            parts.append((neighbor, target + start, value))
+        neighbor, target, value = (np.concatenate(p) for p in zip(*parts, strict=True))
+        # weights[j, i] = s_ij for j in N(i), so score = X @ weights
+        self._weights = sp.csr_matrix((value, (neighbor, target)), shape=(n_items, n_items))
+
+    def _known_scores(self, codes: np.ndarray) -> np.ndarray:
+        return (self._matrix[codes] @ self._weights).toarray()
+
+
+class EASE(TopNModel):
+    """Embarrassingly shallow autoencoder (Steck 2019): a closed-form item-item model.
+
+    ``B = argmin |X - X B|^2 + regularization * |B|^2`` subject to ``diag(B) = 0``, so
+    with ``P = (X'X + regularization * I)^-1``, ``B = I - P diag(1 / diag(P))``, i.e.
+    ``B_ij = -P_ij / P_jj`` off the diagonal. Scores are ``X B``.
+
+    Parameters
+    ----------
+    regularization : float, default 500.0
+        The L2 penalty, > 0.
+    binary : bool, default True
+        Presence (True) or strengths (False) in ``X``.
+    seed : int or numpy.random.Generator, default 0
+        Validated but unused (the model is deterministic).
+
+    Raises
+    ------
+    ParameterError
+        If an option is of the wrong type or out of range.
+    """
+
+    name = "ease"
+
+    def __init__(
+        self, *, regularization: float = 500.0, binary: bool = True, seed: Seed = 0
+    ) -> None:
+        super().__init__(seed=seed)
+        self.regularization = check_number(regularization, "regularization")
+        self.binary = check_bool(binary, "binary")
+
+    def _fit(self, matrix: sp.csr_matrix, data: Interactions) -> None:
+        gram = (matrix.T @ matrix).toarray()
+        gram[np.diag_indices_from(gram)] += self.regularization
+        # numpy's LU inverse: measured faster here than scipy's Cholesky-based routines
+        inverse = np.linalg.inv(gram)
+        weights = inverse / -np.diag(inverse)[None, :]
+        weights[np.diag_indices_from(weights)] = 0.0
+        self._weights = weights
+
+    def _known_scores(self, codes: np.ndarray) -> np.ndarray:
+        return np.asarray(self._matrix[codes] @ self._weights)

@@ -1,0 +1,125 @@
+"""Checks, batching and top-k selection behind :class:`UserCosineCF`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from aftersales import columns as C
+from aftersales.errors import DataValidationError, ParameterError
+
+UNKNOWN_USER_POLICIES: tuple[str, ...] = ("error", "popular", "skip")
+"""What :meth:`UserCosineCF.recommend` does with users absent from the fitted frame."""
+
+_BATCH_BYTES = 32 * 2**20
+"""Working memory of one batch of users (a few dense float64 blocks)."""
+
+_DECIMALS = 12
+"""Scores are rounded to this many decimals, so float noise does not break ties."""
+
+
+def _batch_rows(batch_size: int | None, n_cols: int) -> int:
+    if batch_size is None:
+        return max(1, _BATCH_BYTES // (8 * 4 * max(n_cols, 1)))
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ParameterError(f"`batch_size` must be a positive integer; got {batch_size!r}")
+    return batch_size
+
+
+def _positive_int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        raise ParameterError(f"`{name}` must be a positive integer; got {value!r}")
+    return int(value)
+
+
+def _number(value: Any, name: str, low: float, high: float) -> float:
+    ok = isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
+    if not (ok and low <= value < high):
+        raise ParameterError(f"`{name}` must be a number in [{low}, {high}); got {value!r}")
+    return float(value)
+
+
+def _ids(values: Sequence[Any], like: pd.Index) -> pd.Index:
+    """Raw ids as an index, in the fitted ids' dtype when they fit it."""
+    values = [v.item() if isinstance(v, np.generic) else v for v in values]
+    try:
+        return pd.Index(values, dtype=like.dtype)
+    except (TypeError, ValueError):
+        return pd.Index(values, dtype=object)
+
+
+def top_k(values: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Top ``k`` finite entries of each row: descending value, equal values by column.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        2-D scores; NaN and infinite entries are never selected.
+    k : int
+        Entries per row, >= 1.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Flat ``(row, column, value, rank)`` in row-then-rank order; ``rank`` counts from 1.
+    """
+    finite = np.isfinite(values)
+    n_cols = values.shape[1]
+    candidate = finite
+    if k < n_cols:  # a cheap first cut: everything at or above each row's k-th value
+        kth = np.partition(np.where(finite, values, -np.inf), n_cols - k, axis=1)[:, n_cols - k]
+        candidate = finite & (values >= kth[:, None])
+    row, col = np.nonzero(candidate)
+    value = values[row, col]
+    order = np.lexsort((col, -value, row))
+    row, col, value = row[order], col[order], value[order]
+    rank = np.arange(row.size) - np.searchsorted(row, row, side="left") + 1
+    keep = rank <= k
+    return row[keep], col[keep], value[keep], rank[keep]
+
+
+def _show(value: Any) -> str:
+    """``repr`` of a scalar without numpy's type wrapper."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
+def _check_frame(frame: Any, value: str | None) -> tuple[pd.Series, pd.Series, np.ndarray]:
+    if not isinstance(frame, pd.DataFrame):
+        raise DataValidationError(f"`frame` must be a pandas DataFrame; got {type(frame).__name__}")
+    if value is None:
+        value = C.RATING if C.RATING in frame.columns else C.WEIGHT
+    missing = [c for c in (C.USER, C.ITEM, value) if c not in frame.columns]
+    if missing:
+        raise DataValidationError(
+            f"`frame` lacks column(s) {', '.join(map(repr, missing))}; it needs {C.USER!r}, "
+            f"{C.ITEM!r} and a value column ({C.RATING!r} or {C.WEIGHT!r})"
+        )
+    if frame.empty:
+        raise DataValidationError("`frame` is empty: UserCosineCF needs at least one row")
+    for column in (C.USER, C.ITEM):
+        bad = np.flatnonzero(frame[column].isna().to_numpy())
+        if bad.size:
+            raise DataValidationError(
+                f"`frame`: column {column!r} has {bad.size} missing id(s) (first: row "
+                f"{_show(frame.index[bad[0]])})"
+            )
+    values = pd.to_numeric(frame[value], errors="coerce").to_numpy(np.float64, na_value=np.nan)
+    bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size:
+        raise DataValidationError(
+            f"`frame`: column {value!r} must hold finite numbers; {bad.size} row(s) fail "
+            f"(first: row {_show(frame.index[bad[0]])}, value {_show(frame[value].iloc[bad[0]])})"
+        )
+    repeated = np.flatnonzero(frame.duplicated([C.USER, C.ITEM]).to_numpy())
+    if repeated.size:
+        first = repeated[0]
+        pair = f"({_show(frame[C.USER].iloc[first])}, {_show(frame[C.ITEM].iloc[first])})"
+        raise DataValidationError(
+            f"`frame`: each ({C.USER}, {C.ITEM}) pair must appear once; {repeated.size} "
+            f"repeat(s) (first: row {_show(frame.index[first])}, pair {pair}); aggregate "
+            "them first"
+        )
+    return frame[C.USER], frame[C.ITEM], values
