@@ -11,8 +11,9 @@ import scipy.sparse as sp
 
 from aftersales.errors import ParameterError
 from aftersales.random import Seed
+from aftersales.topk import top_k
 from aftersales.topn._base import TopNModel
-from aftersales.topn._common import check_bool, check_int, check_number, top_k
+from aftersales.topn._common import check_bool, check_int, check_number
 from aftersales.topn._data import Interactions
 
 _SIMILARITY_BLOCK_BYTES = 32 * 2**20

@@ -12,6 +12,7 @@ import scipy.sparse as sp
 from aftersales import columns as C
 from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.models import Scores
+from aftersales.topk import top_k
 from aftersales.usercf._helpers import (
     _DECIMALS,
     UNKNOWN_USER_POLICIES,
@@ -20,7 +21,6 @@ from aftersales.usercf._helpers import (
     _ids,
     _number,
     _positive_int,
-    top_k,
 )
 
 UnknownUsers = Literal["error", "popular", "skip"]
