@@ -36,11 +36,20 @@ class IntegrityError(AftersalesError, ValueError):
     """A downloaded, mirrored or cached file failed its checksum or content check."""
 
 
+class RankingOnlyError(AftersalesError, NotImplementedError):
+    """A top-N model was asked for a rating estimate; it only orders items.
+
+    Raised by ``predict``, ``estimate`` and ``test`` of every :mod:`aftersales.topn`
+    model: their scores rank a user's items but are not ratings on any scale.
+    """
+
+
 __all__ = [
     "AftersalesError",
     "DataUnavailableError",
     "DataValidationError",
     "IntegrityError",
     "ParameterError",
+    "RankingOnlyError",
     "UnknownNameError",
 ]

@@ -26,8 +26,8 @@ after), and :func:`user_groups` gives the country of each customer for ``Popular
 
 from __future__ import annotations
 
+from aftersales.errors import RankingOnlyError
 from aftersales.topn._base import UNKNOWN_USER_POLICIES, TopNModel
-from aftersales.topn._common import RankingOnlyError
 from aftersales.topn._data import Interactions, implicit_from_ratings, interaction_matrix
 from aftersales.topn._factor import ALS, BPR
 from aftersales.topn._models import EASE, ItemKNN, Popularity

@@ -1,4 +1,4 @@
-"""Parameter checks, top-k selection and the ranking error shared by the top-N models."""
+"""Parameter checks and the rating-method refusals shared by the top-N models."""
 
 from __future__ import annotations
 
@@ -6,15 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from aftersales.errors import AftersalesError, ParameterError
-
-
-class RankingOnlyError(AftersalesError, NotImplementedError):
-    """A top-N model was asked for a rating estimate; it only orders items.
-
-    Raised by ``predict``, ``estimate`` and ``test`` of every :mod:`aftersales.topn`
-    model: their scores rank a user's items but are not ratings on any scale.
-    """
+from aftersales.errors import ParameterError, RankingOnlyError
 
 
 def check_bool(value: Any, name: str) -> bool:
