@@ -162,3 +162,13 @@ PARAMETER = "parameter"
 FOUND_IN = "found_in"
 CROSS_SELL_ITEM = "cross_sell_item_id"
 CROSS_SELL_DESCRIPTION = "cross_sell_description"
+
+# One-parameter sweeps of a model (aftersales.evaluate.sweep): the parameter's value.
+SETTING = "setting"
+
+# Per-group model comparison and the recommendation export (aftersales.evaluate, notebook 04.00).
+GROUP = "group"
+MARKER = "marker"
+RUNNER_UP = "runner_up"
+RUNNER_UP_MEAN = "runner_up_mean"
+EXPLANATION = "explanation"
