@@ -1,4 +1,4 @@
-"""Top-k selection per row of a dense score matrix, shared by the neighbourhood models."""
+"""Top-k selection per row of a dense score matrix, shared by every ranking model."""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ from aftersales.models._data import (
 )
 from aftersales.models._scorers import Scorer, scorer_for
 from aftersales.models._seeded import SeededNormalPredictor
-from aftersales.models._topk import top_k
+from aftersales.topk import top_k
 
 UnknownUsers = Literal["error", "popular", "model"]
 UNKNOWN_USER_POLICIES: tuple[str, ...] = ("error", "popular", "model")
