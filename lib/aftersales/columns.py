@@ -172,3 +172,21 @@ MARKER = "marker"
 RUNNER_UP = "runner_up"
 RUNNER_UP_MEAN = "runner_up_mean"
 EXPLANATION = "explanation"
+
+# Top-N explanations (aftersales.topn.explain): a training item's part of an item's score.
+CONTRIBUTION = "contribution"
+# Example top-N lists (aftersales.topn.examples): whether the user has the item in the test set.
+HIT = "hit"
+
+# Parameter searches and the published-table check (aftersales.mf, aftersales.published).
+COMBINATION = "combination"
+STD = "std"
+OURS = "ours"
+PUBLISHED = "published"
+
+# Neighbourhood CF comparisons (aftersales.cf, notebook 02.00): user- or item-based, the measure.
+BASIS = "basis"
+SIMILARITY_MEASURE = "similarity_measure"
+# One customer's rows in each part of a split (aftersales.cf.customer_summary).
+TRAIN_ROWS = "train_rows"
+TEST_ROWS = "test_rows"

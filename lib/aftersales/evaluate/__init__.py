@@ -3,23 +3,44 @@
 :func:`run_experiment` fits Surprise algorithms on each fold, records fit, predict and
 ranking times and every metric per user; :func:`significance` compares every model with
 the best one using paired tests and Holm's correction; :func:`sweep` refits one model
-for each value of one parameter (neighbourhood size, factors, epochs).
+for each value of one parameter (neighbourhood size, factors, epochs); :func:`combine`
+merges the runs of rating and ranking-only models; :func:`group_summary` and
+:func:`best_per_group` break the per-user metrics down by customer group.
 """
 
 from __future__ import annotations
 
+from aftersales.evaluate._comparison import (
+    MARKERS,
+    best_model,
+    comparison_table,
+    headline_first,
+    mark_significance,
+)
 from aftersales.evaluate._frames import (
     PER_FOLD_COLUMNS,
     PER_USER_COLUMNS,
     SUMMARY_COLUMNS,
     TIMING_COLUMNS,
 )
+from aftersales.evaluate._groups import (
+    BEST_PER_GROUP_COLUMNS,
+    GROUP_SUMMARY_COLUMNS,
+    activity_buckets,
+    best_per_group,
+    customer_groups,
+    describe_best,
+    group_summary,
+)
 from aftersales.evaluate._protocol import RankFn, as_folds
-from aftersales.evaluate._runner import Experiment, run_experiment
+from aftersales.evaluate._runner import Experiment, combine, run_experiment
 from aftersales.evaluate._significance import SIGNIFICANCE_COLUMNS, significance
 from aftersales.evaluate._sweep import SWEEP_COLUMNS, sweep
 
 __all__ = [
+    "BEST_PER_GROUP_COLUMNS",
+    "GROUP_SUMMARY_COLUMNS",
+    "MARKERS",
     "PER_FOLD_COLUMNS",
     "PER_USER_COLUMNS",
     "SIGNIFICANCE_COLUMNS",
@@ -28,7 +49,17 @@ __all__ = [
     "TIMING_COLUMNS",
     "Experiment",
     "RankFn",
+    "activity_buckets",
     "as_folds",
+    "best_model",
+    "best_per_group",
+    "combine",
+    "comparison_table",
+    "customer_groups",
+    "describe_best",
+    "group_summary",
+    "headline_first",
+    "mark_significance",
     "run_experiment",
     "significance",
     "sweep",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from aftersales import columns as C
 from aftersales.errors import ParameterError
@@ -258,4 +258,53 @@ def run_experiment(
         summary=summarise(
             entries, model_order=list(models), n_resamples=n_resamples, level=level, seed=seed
         ),
+    )
+
+
+def combine(experiments: Sequence[Experiment]) -> Experiment:
+    """Merge experiments run under the same protocol into one, as if run together.
+
+    Ranking-only models (``aftersales.topn``) refuse rating predictions, so they are run
+    with list metrics only, apart from the rating models; this joins the two results. The
+    summary intervals equal those of a joint run when every part used the same ``seed``
+    and ``level``: bootstrap draws depend only on the seed, the fold and the number of
+    users (see ``run_experiment``).
+
+    Parameters
+    ----------
+    experiments : sequence of Experiment
+        Results over the same folds, with distinct model labels.
+
+    Returns
+    -------
+    Experiment
+        Frames concatenated; the summary sorted by metric, k and model (in the order the
+        models appear across ``experiments``).
+
+    Raises
+    ------
+    ParameterError
+        If ``experiments`` is empty, holds something else, or two share a model label.
+    """
+    parts = list(experiments)
+    if not parts or not all(isinstance(part, Experiment) for part in parts):
+        raise ParameterError(
+            f"`experiments` must be a non-empty sequence of Experiment; got {experiments!r}"
+        )
+    labels = [list(dict.fromkeys(part.timings[C.MODEL])) for part in parts]
+    flat = [label for part in labels for label in part]
+    repeated = sorted({label for label in flat if flat.count(label) > 1})
+    if repeated:
+        raise ParameterError(f"`experiments`: model label(s) {repeated} appear in more than one")
+    summary = pd.concat([part.summary for part in parts], ignore_index=True)
+    metric_rank = summary[C.METRIC].map({name: rank for rank, name in enumerate(METRICS)})
+    model_rank = summary[C.MODEL].map({name: rank for rank, name in enumerate(flat)})
+    order = pd.DataFrame(
+        {"m": metric_rank, "k": summary[C.K].fillna(0).astype("int64"), "o": model_rank}
+    ).sort_values(["m", "k", "o"], kind="stable")
+    return Experiment(
+        per_user=pd.concat([part.per_user for part in parts], ignore_index=True),
+        per_fold=pd.concat([part.per_fold for part in parts], ignore_index=True),
+        timings=pd.concat([part.timings for part in parts], ignore_index=True),
+        summary=summary.loc[order.index].reset_index(drop=True),
     )

@@ -22,13 +22,29 @@ alike. Users absent from the training data get the popularity fallback. ``predic
 :func:`reference_protocol` runs issue #7's movielens-100k protocol next to Surprise's SVD;
 :func:`purchase_time_split` is the retail setting (train before a date, test the month
 after), and :func:`user_groups` gives the country of each customer for ``Popularity``.
+:func:`explain` lists the training items behind a recommendation. :func:`compare_topn`
+tunes and evaluates several models (and SVD) on one split, :func:`examples` draws example
+lists with explanations, :func:`reference_table` sets issue #7's numbers beside ours, and
+:func:`topn_setting` builds the train, test and validation data of notebook 02.02 for
+ratings or transactions.
 """
 
 from __future__ import annotations
 
 from aftersales.errors import RankingOnlyError
 from aftersales.topn._base import UNKNOWN_USER_POLICIES, TopNModel
+from aftersales.topn._compare import (
+    COMPARE_METRICS,
+    SVD_LABEL,
+    Comparison,
+    ExampleLists,
+    at_k,
+    compare_topn,
+    examples,
+    reference_table,
+)
 from aftersales.topn._data import Interactions, implicit_from_ratings, interaction_matrix
+from aftersales.topn._explain import TOPN_EXPLANATION_COLUMNS, explain
 from aftersales.topn._factor import ALS, BPR
 from aftersales.topn._models import EASE, ItemKNN, Popularity
 from aftersales.topn._protocols import (
@@ -40,31 +56,45 @@ from aftersales.topn._protocols import (
 )
 from aftersales.topn._registry import TOPN_MODELS, default_topn_params, make_topn, recommend
 from aftersales.topn._retail import purchase_time_split, user_groups
+from aftersales.topn._setting import GROUPINGS, TopNSetting, topn_setting
 from aftersales.topn._tune import Tuned, tune
 
 __all__ = [
     "ALS",
     "BPR",
+    "COMPARE_METRICS",
     "EASE",
+    "GROUPINGS",
     "ISSUE_SVD",
     "REFERENCE_GRIDS",
     "REFERENCE_METRICS",
+    "SVD_LABEL",
+    "TOPN_EXPLANATION_COLUMNS",
     "TOPN_MODELS",
     "UNKNOWN_USER_POLICIES",
+    "Comparison",
+    "ExampleLists",
     "Interactions",
     "ItemKNN",
     "Popularity",
     "RankingOnlyError",
     "ReferenceResult",
     "TopNModel",
+    "TopNSetting",
     "Tuned",
+    "at_k",
+    "compare_topn",
     "default_topn_params",
+    "examples",
+    "explain",
     "implicit_from_ratings",
     "interaction_matrix",
     "make_topn",
     "purchase_time_split",
     "recommend",
     "reference_protocol",
+    "reference_table",
+    "topn_setting",
     "tune",
     "user_groups",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import warnings
 from typing import Any
 
 import numpy as np
@@ -12,6 +14,18 @@ from aftersales.random import Seed, int_seed
 from aftersales.topn._base import TopNModel
 from aftersales.topn._common import check_bool, check_int, check_number
 from aftersales.topn._data import Interactions
+
+
+def _implicit_class(module: str, name: str) -> type:
+    """Import a model class of ``implicit`` without tqdm's notebook-widget warning.
+
+    ``implicit`` imports ``tqdm.auto``, which warns inside Jupyter when ipywidgets is
+    missing; the warning is irrelevant here because its progress bars are never shown
+    (``show_progress=False``), and it would print a machine-specific path in notebooks.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        return getattr(importlib.import_module(module), name)
 
 
 def _fit_implicit(model_class: type, matrix: sp.csr_matrix, **options: Any) -> Any:
@@ -78,7 +92,7 @@ class ALS(TopNModel):
         self.binary = check_bool(binary, "binary")
 
     def _fit(self, matrix: sp.csr_matrix, data: Interactions) -> None:
-        from implicit.cpu.als import AlternatingLeastSquares
+        AlternatingLeastSquares = _implicit_class("implicit.cpu.als", "AlternatingLeastSquares")
 
         confidence = matrix.copy()
         confidence.data = 1.0 + self.alpha * confidence.data
@@ -144,7 +158,9 @@ class BPR(TopNModel):
         self.iterations = check_int(iterations, "iterations")
 
     def _fit(self, matrix: sp.csr_matrix, data: Interactions) -> None:
-        from implicit.cpu.bpr import BayesianPersonalizedRanking
+        BayesianPersonalizedRanking = _implicit_class(
+            "implicit.cpu.bpr", "BayesianPersonalizedRanking"
+        )
 
         model = _fit_implicit(
             BayesianPersonalizedRanking,

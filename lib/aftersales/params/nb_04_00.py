@@ -1,0 +1,146 @@
+"""Parameters of ``04.00-evaluation``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from aftersales import datasets, recommendations
+from aftersales.errors import ParameterError, UnknownNameError
+from aftersales.metrics import RANKING_METRICS
+from aftersales.params._core import choice, items, number, register
+from aftersales.params._preparation import PreparationParams
+
+__all__ = ["EvaluationParams"]
+
+WHERE = "notebook 04.00"
+GROUPINGS: tuple[str, ...] = ("auto", "segment", "activity")
+"""Customer groups of the breakdown: auto picks segment for transactions, else activity."""
+
+
+def _default_model_params() -> dict[str, dict[str, Any]]:
+    return {"KNNBaseline": {"sim_options": {"user_based": False}}}
+
+
+@register("04.00")
+@dataclass(frozen=True)
+class EvaluationParams(PreparationParams):
+    """Parameters of ``04.00-evaluation``.
+
+    The preparation options (the split evaluated), the models compared and their
+    parameters, the list lengths, the bootstrap, the customer groups of the breakdown, the
+    model whose recommendations are exported and how customer ids are exported.
+
+    Raises
+    ------
+    ParameterError
+        If a model name is unknown or repeated, fewer than two models are given, a model's
+        parameters are invalid or name a model not compared, ``k`` is not one of ``ks``, a
+        list length is below 2, ``export_model`` is neither ``"best"`` nor a compared model,
+        or RFM segments are asked for on a ratings data set.
+    """
+
+    models: tuple[str, ...] = items(
+        ("BaselineOnly", "SVD", "KNNBaseline", "popularity", "ease"),
+        choices=recommendations.ALL_MODELS,
+        help="models compared (Surprise names, top-N names, fbt)",
+    )
+    model_params: dict = field(
+        default_factory=_default_model_params, metadata={"help": "model name -> its parameters"}
+    )
+    ks: tuple[int, ...] = items((5, 10, 20), help="list lengths of the ranking metrics (>= 2)")
+    k: int = number(10, low=2, help="list length of the comparison table (one of ks)")
+    choose_by: str = choice(
+        *RANKING_METRICS, default="ndcg", help="metric@k that picks the best model"
+    )
+    alpha: float = number(
+        0.05, low=0, high=1, open_low=True, open_high=True, help="significance level"
+    )
+    n_resamples: int = number(200, low=10, help="bootstrap replicates of the intervals")
+    groups: str = choice(*GROUPINGS, default="auto", help="customer groups of the breakdown")
+    activity_buckets: int = number(4, low=2, high=20, help="quantile buckets of activity")
+    min_pairs: int = number(10, low=2, help="fewest paired users for a significance test")
+    export_model: str = field(
+        default="best", metadata={"help": "model exported: 'best' by choose_by@k, or a name"}
+    )
+    export_k: int = number(10, low=1, help="recommendations per customer in the export")
+    export_customers: int = number(
+        200, low=0, help="customers in the export (first in the data); 0: every customer"
+    )
+    explain_top: int = number(2, low=1, high=10, help="reasons named per recommended item")
+    export_raw_ids: bool = field(
+        default=False, metadata={"help": "export raw customer ids (personal data)"}
+    )
+    # Empty: $AFTERSALES_PSEUDONYM_KEY, else the machine-local key file; never shown.
+    pseudonym_key: str = field(default="", repr=False)
+
+    def __post_init__(self) -> None:
+        """Check the values that depend on each other or on the data set's kind."""
+        if len(set(self.models)) != len(self.models):
+            raise ParameterError(f"{WHERE}: parameter `models` repeats a name: {list(self.models)}")
+        if len(self.models) < 2:
+            raise ParameterError(
+                f"{WHERE}: parameter `models` must name at least two models to compare; "
+                f"got {list(self.models)}"
+            )
+        extra = sorted(set(self.model_params) - set(self.models))
+        if extra:
+            raise ParameterError(
+                f"{WHERE}: parameter `model_params` has entries for {extra}, which are not in "
+                f"`models` {list(self.models)}"
+            )
+        try:
+            recommendations.make_models(self.models, self.model_params, seed=self.seed)
+        except (ParameterError, UnknownNameError, TypeError) as error:
+            raise ParameterError(f"{WHERE}: parameter `model_params`: {error}") from None
+        if not self.ks or min(self.ks) < 2:
+            raise ParameterError(
+                f"{WHERE}: parameter `ks` must hold list lengths >= 2 (diversity needs two "
+                f"items); got {list(self.ks)}"
+            )
+        if self.k not in self.ks:
+            raise ParameterError(
+                f"{WHERE}: parameter `k` ({self.k}) must be one of `ks` {list(self.ks)}"
+            )
+        if self.export_model != "best" and self.export_model not in self.models:
+            raise ParameterError(
+                f"{WHERE}: parameter `export_model` is {self.export_model!r}; use 'best' or "
+                f"one of `models` {list(self.models)}"
+            )
+        if self.groups == "segment" and self.kind != "transactions":
+            raise ParameterError(
+                f"{WHERE}: parameter `groups` is 'segment', but {self.dataset!r} holds "
+                f"{self.kind}; RFM segments need transactions (use 'activity')"
+            )
+
+    @property
+    def kind(self) -> str:
+        """What the data set holds: ``"ratings"`` or ``"transactions"``."""
+        return datasets.spec(self.dataset).kind
+
+    @property
+    def grouping(self) -> str:
+        """The breakdown used: ``"segment"`` or ``"activity"`` (``groups="auto"`` resolved)."""
+        if self.groups != "auto":
+            return self.groups
+        return "segment" if self.kind == "transactions" else "activity"
+
+    @property
+    def group_label(self) -> str:
+        """What the groups of the breakdown are, for labels."""
+        return "RFM segment" if self.grouping == "segment" else "activity bucket (training rows)"
+
+    @property
+    def verb(self) -> str:
+        """What a customer did with an item, for the explanations: bought or rated."""
+        return "bought" if self.kind == "transactions" else "rated"
+
+    @property
+    def rating_models(self) -> tuple[str, ...]:
+        """The compared models that predict ratings (Surprise)."""
+        return tuple(m for m in self.models if m not in recommendations.RANKING_ONLY_MODELS)
+
+    @property
+    def ranking_models(self) -> tuple[str, ...]:
+        """The compared models that only rank (top-N, frequently bought together)."""
+        return tuple(m for m in self.models if m in recommendations.RANKING_ONLY_MODELS)

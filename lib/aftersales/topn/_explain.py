@@ -1,0 +1,208 @@
+"""Why a top-N model recommends an item: the user's training items behind its score.
+
+The item-item models score ``score(u, i) = sum_j v_uj w_ji`` over the items ``j`` the
+user has, so each such item contributes ``v_uj w_ji`` exactly:
+
+* :class:`~aftersales.topn.ItemKNN`: ``w_ji = s_ij`` (the shrunk cosine, 0 outside the
+  neighbourhood), ``v_uj`` the user's value (1, or the strength when ``binary=False``);
+* :class:`~aftersales.topn.EASE`: ``w_ji = B[j, i]`` (may be negative: an item that
+  argues against ``i``);
+* :class:`~aftersales.topn.ALS`: Hu, Koren and Volinsky's decomposition (section 5, the
+  one ``implicit``'s ``AlternatingLeastSquares.explain`` computes): with
+  ``W_u = (Y'Y + Y' (C_u - I) Y + regularization I)^-1`` and confidence
+  ``c_uj = 1 + alpha v_uj``, ``w_ji = y_i' W_u y_j`` and ``v_uj`` is replaced by
+  ``c_uj``. It recomputes the user's factors from the final item factors, so the summed
+  contributions approximate (not equal) the model's stored score;
+* :class:`~aftersales.topn.BPR` has no such decomposition: its rows list the user's items
+  most similar to ``i`` by item-factor cosine (``C.CONTRIBUTION`` and ``C.SHARE`` missing);
+* :class:`~aftersales.topn.Popularity`: one row per item, no neighbour, its popularity
+  (the user's group score) as the contribution.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from aftersales import columns as C
+from aftersales.errors import ParameterError, UnknownNameError
+from aftersales.explain import EXPLANATION_COLUMNS, Names, _check_options
+from aftersales.topn._base import TopNModel
+from aftersales.topn._factor import ALS, BPR
+from aftersales.topn._models import EASE, ItemKNN, Popularity
+
+TOPN_EXPLANATION_COLUMNS: tuple[str, ...] = (*EXPLANATION_COLUMNS, C.CONTRIBUTION, C.SCORE)
+"""Columns of :func:`explain`: the k-NN explanation columns, the contribution, the score."""
+
+
+def _weights(
+    model: TopNModel, user_row: int, cols: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the user's items, their values ``v_uj`` and weights ``w_ji`` (items x ``cols``)."""
+    row = model._matrix[user_row]
+    seen, values = row.indices, row.data.astype(np.float64)
+    if isinstance(model, ItemKNN):
+        return seen, values, model._weights[seen][:, cols].toarray()
+    if isinstance(model, EASE):
+        return seen, values, model._weights[np.ix_(seen, cols)]
+    factors = model._items
+    if isinstance(model, ALS):
+        confidence = 1.0 + model.alpha * values
+        yu = factors[seen]
+        system = factors.T @ factors + (yu.T * (confidence - 1.0)) @ yu
+        system[np.diag_indices_from(system)] += model.regularization
+        weighted = np.linalg.solve(system, factors[cols].T)  # W_u y_i for every target
+        return seen, confidence, yu @ weighted
+    norms = np.linalg.norm(factors, axis=1)  # BPR: cosine of item factors
+    norms[norms == 0] = 1.0
+    unit = factors / norms[:, None]
+    return seen, values, unit[seen] @ unit[cols].T
+
+
+def explain(
+    model: TopNModel,
+    user: Any,
+    items: Sequence[Any],
+    *,
+    top: int = 3,
+    names: Names | None = None,
+) -> pd.DataFrame:
+    """Return, for each item, the user's training items that contributed most to its score.
+
+    Parameters
+    ----------
+    model : TopNModel
+        A fitted top-N model (``Popularity``, ``ItemKNN``, ``EASE``, ``ALS`` or ``BPR``).
+    user : object
+        A user id of the fitted data.
+    items : sequence
+        Fitted item ids (e.g. the user's top-k), in the order to show; no duplicates.
+    top : int, default 3
+        Contributors shown per item (``C.N_NEIGHBORS`` counts all of them).
+    names : mapping or pandas.Series, optional
+        Item id -> name, for ``C.ITEM_NAME`` and ``C.NEIGHBOR_NAME``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`TOPN_EXPLANATION_COLUMNS`, items in the order asked for, then
+        contributors by decreasing contribution (BPR: similarity), equal ones (to 12
+        decimals) by item id:
+        ``C.NEIGHBOR`` a training item of the user; ``C.SIMILARITY`` the weight ``w_ji``
+        (BPR: the factor cosine); ``C.NEIGHBOR_RATING`` the user's value ``v_uj`` (ALS:
+        the confidence ``c_uj``); ``C.CONTRIBUTION`` = ``v_uj w_ji``; ``C.SHARE`` the
+        contribution over the item's summed contributions (they add up to 1 over all
+        contributors; negative for EASE weights against the item); ``C.N_NEIGHBORS`` the
+        number of the user's items with a non-zero weight; ``C.RANK`` from 1; ``C.SCORE``
+        the item's summed contributions (the model's score except for ALS, see the module
+        docstring; BPR: its model score). Popularity gives one row per item with a
+        missing neighbour, the score as contribution, share 1 and ``C.N_NEIGHBORS`` 0.
+        Items no training item of the user supports (all weights 0) have no rows.
+
+    Raises
+    ------
+    ParameterError
+        If ``model`` is not a fitted top-N model, or ``items``, ``top`` or ``names`` is
+        invalid.
+    UnknownNameError
+        If ``user`` or an item is not in the fitted data.
+    """
+    if not isinstance(model, Popularity | ItemKNN | EASE | ALS | BPR):
+        raise ParameterError(
+            f"`model` must be a fitted aftersales.topn model; got {type(model).__name__} (for "
+            "Surprise k-NN models use aftersales.explain.explain_knn)"
+        )
+    wanted = _check_options(items, top, names)
+    data = model._fitted()
+    user_row = int(data.users.get_indexer([user])[0]) if user in data.users else -1
+    if user_row < 0:
+        raise UnknownNameError(f"`user`: {user!r} is not in the model's fitted data")
+    try:
+        asked = pd.Index(wanted, dtype=data.items.dtype)
+    except (TypeError, ValueError):  # e.g. text ids asked of integer items: none match
+        asked = pd.Index(wanted, dtype=object)
+    cols = data.items.get_indexer(asked)
+    if (cols < 0).any():
+        missing = [x for x, c in zip(wanted, cols, strict=True) if c < 0]
+        raise UnknownNameError(f"`items`: {missing[:5]!r} not in the model's fitted data")
+    if isinstance(model, Popularity):
+        scores = model._known_scores(np.array([user_row]))[0, cols]
+        rows = pd.DataFrame(
+            {
+                C.ITEM: data.items[cols],
+                C.NEIGHBOR: None,
+                C.SIMILARITY: np.nan,
+                C.NEIGHBOR_RATING: np.nan,
+                C.CONTRIBUTION: scores,
+                C.SHARE: 1.0,
+                C.N_NEIGHBORS: 0,
+                C.RANK: 1,
+                C.SCORE: scores,
+            }
+        )
+        return _finish(user, rows, names)
+    seen, values, weights = _weights(model, user_row, cols)
+    exact = not isinstance(model, BPR)
+    contribution = values[:, None] * weights if exact else np.full_like(weights, np.nan)
+    support = weights != 0
+    if exact:
+        totals = contribution.sum(axis=0)
+    else:
+        totals = model._known_scores(np.array([user_row]))[0, cols]
+    # rank each target's contributors by decreasing key; a stable sort keeps equal ones (to
+    # 12 decimals, so rounding noise does not decide) in item-code order, i.e. item id order
+    key = np.where(support, np.round(contribution if exact else weights, 12), -np.inf)
+    order = np.argsort(-key, axis=0, kind="stable")
+    rank_of = np.empty_like(order)
+    np.put_along_axis(rank_of, order, np.arange(len(seen))[:, None], axis=0)
+    t, s = np.nonzero((support & (rank_of < top)).T)  # target-major
+    ranks = rank_of[s, t]
+    sort = np.lexsort((ranks, t))
+    t, s, ranks = t[sort], s[sort], ranks[sort]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = contribution[s, t] / totals[t]
+    rows = pd.DataFrame(
+        {
+            C.ITEM: data.items[cols[t]],
+            C.NEIGHBOR: data.items[seen[s]],
+            C.SIMILARITY: weights[s, t],
+            C.NEIGHBOR_RATING: values[s],
+            C.CONTRIBUTION: contribution[s, t],
+            C.SHARE: share,
+            C.N_NEIGHBORS: support.sum(axis=0)[t],
+            C.RANK: ranks + 1,
+            C.SCORE: totals[t],
+        }
+    )
+    return _finish(user, rows, names)
+
+
+def _finish(user: Any, rows: pd.DataFrame, names: Names | None) -> pd.DataFrame:
+    """Add the user and names and put the columns in order with their dtypes."""
+    lookup = {} if names is None else names
+
+    def name(key: Any) -> Any:
+        return None if key is None or pd.isna(key) else lookup.get(key)
+
+    out = rows.assign(
+        **{
+            C.USER: [user] * len(rows),
+            C.ITEM_NAME: pd.array([name(i) for i in rows[C.ITEM]], dtype="str"),
+            C.NEIGHBOR_NAME: pd.array([name(n) for n in rows[C.NEIGHBOR]], dtype="str"),
+        }
+    )
+    out = out.astype(
+        {
+            C.SIMILARITY: "float64",
+            C.NEIGHBOR_RATING: "float64",
+            C.CONTRIBUTION: "float64",
+            C.SHARE: "float64",
+            C.N_NEIGHBORS: "int64",
+            C.RANK: "int64",
+            C.SCORE: "float64",
+        }
+    )
+    return out[list(TOPN_EXPLANATION_COLUMNS)].reset_index(drop=True)
