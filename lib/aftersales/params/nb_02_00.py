@@ -1,0 +1,88 @@
+"""Parameters of ``02.00-collaborative-filtering``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from aftersales.cf import BASES, KNN_MODELS
+from aftersales.errors import ParameterError
+from aftersales.models import SIMILARITIES
+from aftersales.params._core import choice, items, number, register
+from aftersales.params._preparation import PreparationParams
+
+__all__ = ["CollaborativeFilteringParams"]
+
+WHERE = "notebook 02.00"
+
+
+@register("02.00")
+@dataclass(frozen=True)
+class CollaborativeFilteringParams(PreparationParams):
+    """Parameters of ``02.00-collaborative-filtering``.
+
+    The preparation options (the data set and its split), the k-NN model and the grid of
+    bases and similarity measures it is evaluated on, the neighbourhood sizes swept, how
+    many test users are scored, the example customer and its explanations, and the options
+    of ``UserCosineCF`` (the source design's user CF done right).
+
+    Raises
+    ------
+    ParameterError
+        If a list is empty or repeats a value, a similarity measure is unknown (the message
+        lists the valid ones), ``knn_min_k`` exceeds the neighbourhood sizes, or the
+        example's basis is not among ``bases``.
+    """
+
+    bases: tuple[str, ...] = items(BASES, choices=BASES, help="user- and/or item-based")
+    similarities: tuple[str, ...] = items(SIMILARITIES, help="similarity measures compared")
+    knn_model: str = choice(*KNN_MODELS, default="KNNWithMeans", help="Surprise k-NN model")
+    knn_k: int = number(40, low=1, help="neighbours in the similarity comparison")
+    knn_min_k: int = number(1, low=1, help="minimum neighbours of an estimate")
+    sweep_k: tuple[int, ...] = items((10, 20, 40, 80), help="neighbourhood sizes swept")
+    max_test_users: int = number(150, low=0, help="test users scored (0: all)")
+    n_resamples: int = number(200, low=1, help="bootstrap replicates per interval")
+    top_k: int = number(10, low=1, help="items recommended per customer")
+    n_neighbors: int = number(3, low=1, help="neighbours shown per recommended item")
+    example_basis: str = choice("best", *BASES, default="item", help="basis of the example")
+    usercf_k: int = number(40, low=1, help="UserCosineCF: neighbours per user")
+    usercf_min_similarity: float = number(
+        0.0, low=-1, high=1, open_high=True, help="UserCosineCF: minimum similarity"
+    )
+    usercf_shrinkage: float = number(0.0, low=0, help="UserCosineCF: similarity shrinkage")
+    usercf_center: bool = field(
+        default=False, metadata={"help": "UserCosineCF: mean-centre the ratings"}
+    )
+    # Empty: the most active test customer. A raw id, so never shown in the repr.
+    example_customer: str = field(default="", repr=False)
+    # Empty: $AFTERSALES_PSEUDONYM_KEY, else the machine-local key file; never shown.
+    pseudonym_key: str = field(default="", repr=False)
+
+    def __post_init__(self) -> None:
+        """Check the lists, the similarity names, ``knn_min_k`` and the example's basis."""
+        for name in ("bases", "similarities", "sweep_k"):
+            values = getattr(self, name)
+            if not values:
+                raise ParameterError(f"{WHERE}: parameter `{name}` must hold at least one value")
+            if len(set(values)) != len(values):
+                raise ParameterError(
+                    f"{WHERE}: parameter `{name}` repeats a value; got {list(values)}"
+                )
+        unknown = [s for s in self.similarities if s not in SIMILARITIES]
+        if unknown:
+            raise ParameterError(
+                f"{WHERE}: parameter `similarities`: unknown measure(s) {unknown}; "
+                f"Surprise computes {list(SIMILARITIES)}"
+            )
+        small = [k for k in self.sweep_k if k < 1]
+        if small:
+            raise ParameterError(f"{WHERE}: parameter `sweep_k` values must be >= 1; got {small}")
+        if self.knn_min_k > min(self.knn_k, *self.sweep_k):
+            raise ParameterError(
+                f"{WHERE}: parameter `knn_min_k` ({self.knn_min_k}) must not exceed `knn_k` "
+                f"({self.knn_k}) or the smallest `sweep_k` ({min(self.sweep_k)})"
+            )
+        if self.example_basis != "best" and self.example_basis not in self.bases:
+            raise ParameterError(
+                f"{WHERE}: parameter `example_basis` is {self.example_basis!r} but `bases` "
+                f"is {list(self.bases)}; choose 'best' or one of {list(self.bases)}"
+            )
