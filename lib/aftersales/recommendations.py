@@ -332,7 +332,7 @@ def compare_models(
     """
     rating, ranking = make_models(names, params, seed=seed)
     options = {
-        "rank_fn": rank,
+        "rank_fn": topn.recommend,
         "ks": ks,
         "threshold": threshold,
         "n_resamples": n_resamples,
@@ -361,36 +361,6 @@ def compare_models(
         timings=merged.timings,
         summary=summary.loc[position.index].reset_index(drop=True),
     )
-
-
-def rank(model: Any, users: Sequence[Any], k: int, *, exclude_seen: bool = True) -> pd.DataFrame:
-    """Top-``k`` lists of any fitted model kind (the ``rank_fn`` of ``run_experiment``).
-
-    Parameters
-    ----------
-    model : object
-        A fitted Surprise algorithm, top-N model, :class:`BasketRecommender` or
-        ``UserCosineCF``.
-    users : sequence
-        User ids, no duplicates.
-    k : int
-        Items per user.
-    exclude_seen : bool, default True
-        Leave out each user's training items.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``C.USER, C.ITEM, C.SCORE, C.RANK``.
-
-    Raises
-    ------
-    ParameterError, UnknownNameError
-        As the model's own ranking function.
-    """
-    if isinstance(model, BasketRecommender | UserCosineCF):
-        return model.recommend(users, k, exclude_seen=exclude_seen)
-    return topn.recommend(model, users, k, exclude_seen=exclude_seen)
 
 
 def fit_model(
@@ -549,7 +519,7 @@ def recommendation_table(
     Parameters
     ----------
     model : object
-        A fitted model of any kind :func:`rank` accepts.
+        A fitted model of any kind ``aftersales.topn.recommend`` accepts.
     users : sequence
         Users to recommend for (no duplicates).
     k : int
@@ -575,11 +545,11 @@ def recommendation_table(
     Raises
     ------
     ParameterError, UnknownNameError
-        As :func:`rank` (e.g. ``k`` < 1, an unknown user for a Surprise model).
+        As ``aftersales.topn.recommend`` (e.g. ``k`` < 1, an unknown user for a Surprise model).
     """
     if isinstance(top, bool) or not isinstance(top, int) or top < 1:
         raise ParameterError(f"`top` must be a positive integer; got {top!r}")
-    recs = rank(model, users, k)
+    recs = topn.recommend(model, users, k)
     text = f"ranked by {label or type(model).__name__}'s score"
     as_items = _neighbours_are_items(model)
     parts = [pd.DataFrame(columns=list(EXPLANATION_COLUMNS))]
@@ -612,6 +582,5 @@ __all__ = [
     "explanation_text",
     "fit_model",
     "make_models",
-    "rank",
     "recommendation_table",
 ]

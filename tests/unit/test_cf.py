@@ -10,7 +10,7 @@ import pytest
 import surprise
 from surprise import accuracy
 
-from aftersales import cf, models, plots_cf, privacy
+from aftersales import cf, models, plots_cf, privacy, topn
 from aftersales import columns as C
 from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
 from aftersales.explain import explain_knn
@@ -226,14 +226,16 @@ def test_usercf_algo_in_run_experiment_matches_surprise_accuracy():
     assert all(1 <= p.est <= 5 for p in predictions)
 
 
-def test_rank_dispatches_to_each_kind():
+def test_topn_recommend_dispatches_to_each_kind():
     ours, _ = surprise_fit(cf.UserCosineCFAlgo(2))
     expected = UserCosineCF(2).fit(TRAIN).recommend([1, 4], 2)
-    pd.testing.assert_frame_equal(cf.rank(ours, np.array([1, 4]), 2), expected)
+    pd.testing.assert_frame_equal(topn.recommend(ours, np.array([1, 4]), 2), expected)
     basic, _ = surprise_fit(surprise.KNNBasic(verbose=False))
     pd.testing.assert_frame_equal(
-        cf.rank(basic, np.array([1, 4]), 2), models.recommend(basic, [1, 4], 2)
+        topn.recommend(basic, np.array([1, 4]), 2), models.recommend(basic, [1, 4], 2)
     )
+    with pytest.raises(ParameterError, match="`recommend"):
+        topn.recommend(object(), [1], 2)
 
 
 def test_usercf_algo_needs_fit():

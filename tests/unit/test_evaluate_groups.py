@@ -10,7 +10,7 @@ from surprise import BaselineOnly, KNNBasic
 
 from aftersales import columns as C
 from aftersales import evaluate as E
-from aftersales import recommendations, topn
+from aftersales import topn
 from aftersales.errors import DataValidationError, ParameterError, RankingOnlyError
 
 
@@ -225,7 +225,7 @@ def folds() -> tuple[pd.DataFrame, pd.DataFrame]:
 def test_combine_equals_a_joint_run() -> None:
     split = folds()
     models = {"base": BaselineOnly(verbose=False), "knn": KNNBasic(k=3, verbose=False)}
-    options = {"rank_fn": recommendations.rank, "ks": [2, 3], "n_resamples": 30, "seed": 4}
+    options = {"rank_fn": topn.recommend, "ks": [2, 3], "n_resamples": 30, "seed": 4}
     joint = E.run_experiment(models, split, progress=False, **options)
     parts = [E.run_experiment({n: m}, split, progress=False, **options) for n, m in models.items()]
     merged = E.combine(parts)
@@ -245,11 +245,11 @@ def test_ranking_only_models_run_on_list_metrics_and_merge() -> None:
     split = folds()
     popular = {"popularity": topn.make_topn("popularity", seed=0)}
     with pytest.raises(RankingOnlyError, match="ranks items only"):
-        E.run_experiment(popular, split, rank_fn=recommendations.rank, progress=False)
+        E.run_experiment(popular, split, rank_fn=topn.recommend, progress=False)
     listed = E.run_experiment(
         popular,
         split,
-        rank_fn=recommendations.rank,
+        rank_fn=topn.recommend,
         ks=2,
         metrics=["ndcg", "recall"],
         n_resamples=30,
@@ -258,7 +258,7 @@ def test_ranking_only_models_run_on_list_metrics_and_merge() -> None:
     rated = E.run_experiment(
         {"base": BaselineOnly(verbose=False)},
         split,
-        rank_fn=recommendations.rank,
+        rank_fn=topn.recommend,
         ks=2,
         metrics=["rmse", "ndcg", "recall"],
         n_resamples=30,

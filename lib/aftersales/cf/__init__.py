@@ -6,9 +6,9 @@
   basis and :func:`best_setting` the best configuration.
 - :func:`sample_protocol` evaluates on a seeded sample of test users (fast defaults).
 - :class:`UserCosineCFAlgo` runs ``aftersales.usercf.UserCosineCF`` (the source design's
-  user CF done right) inside ``aftersales.evaluate.run_experiment``, with :func:`rank` as
-  the ranking function of either kind of model; :func:`compare_usercf` runs
-  the comparison and :func:`seed_flaws` lists what the design's sketch gets wrong.
+  user CF done right) inside ``aftersales.evaluate.run_experiment`` (ranked, like every
+  model, by ``aftersales.topn.recommend``); :func:`compare_usercf` runs the comparison
+  and :func:`seed_flaws` lists what the design's sketch gets wrong.
 - :func:`knn` and :func:`fit` build and fit one model on a training frame.
 - :func:`choose_customer`, :func:`customer_summary`, :func:`customer_profile`,
   :func:`readable_explanations`, :func:`shareable_explanation` and :func:`top_k_overlap`
@@ -41,7 +41,6 @@ from aftersales.cf._usercf import (
     COMPARISON_METRICS,
     UserCosineCFAlgo,
     compare_usercf,
-    rank,
     seed_flaws,
 )
 
@@ -64,7 +63,6 @@ __all__ = [
     "fit",
     "knn",
     "knn_sweep",
-    "rank",
     "readable_explanations",
     "sample_protocol",
     "seed_flaws",

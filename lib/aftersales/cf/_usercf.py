@@ -10,9 +10,9 @@ import pandas as pd
 from surprise import Prediction, Trainset
 
 from aftersales import columns as C
+from aftersales import topn
 from aftersales.errors import ParameterError
 from aftersales.evaluate import Experiment, run_experiment
-from aftersales.models import recommend as recommend_surprise
 from aftersales.random import Seed
 from aftersales.usercf import SEED_DESIGN_FLAWS, SeedFlaw, UserCosineCF
 
@@ -162,7 +162,9 @@ class UserCosineCFAlgo:
             Prediction(u, i, r, e, {}) for (u, i, r), e in zip(testset, est.tolist(), strict=True)
         ]
 
-    def recommend(self, users: Sequence[Any] | None, k: int) -> pd.DataFrame:
+    def recommend(
+        self, users: Sequence[Any] | None, k: int, *, exclude_seen: bool = True
+    ) -> pd.DataFrame:
         """Return each user's top-``k`` unseen items (``UserCosineCF.recommend``).
 
         Parameters
@@ -171,6 +173,8 @@ class UserCosineCFAlgo:
             User ids; users absent from the trainset get the most popular items.
         k : int
             Items per user.
+        exclude_seen : bool, default True
+            Leave out each user's training items.
 
         Returns
         -------
@@ -182,37 +186,7 @@ class UserCosineCFAlgo:
         ParameterError
             If the model is not fitted or ``k`` is invalid.
         """
-        return self.model.recommend(users, k, exclude_seen=True, unknown_users="popular")
-
-
-def rank(model: Any, users: Sequence[Any], k: int) -> pd.DataFrame:
-    """Rank ``k`` unseen items per user with a fitted model of either kind.
-
-    The ``rank_fn`` for ``run_experiment`` when :class:`UserCosineCFAlgo` runs next to
-    Surprise algorithms (which go to ``aftersales.models.recommend``).
-
-    Parameters
-    ----------
-    model : UserCosineCFAlgo or surprise.AlgoBase
-        A fitted model.
-    users : sequence
-        User ids of the trainset.
-    k : int
-        Items per user.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``C.USER``, ``C.ITEM``, ``C.SCORE``, ``C.RANK``.
-
-    Raises
-    ------
-    ParameterError, UnknownNameError
-        As raised by the model's ranking function.
-    """
-    if isinstance(model, UserCosineCFAlgo):
-        return model.recommend(users, k)
-    return recommend_surprise(model, users, k)
+        return self.model.recommend(users, k, exclude_seen=exclude_seen, unknown_users="popular")
 
 
 def seed_flaws() -> pd.DataFrame:
@@ -259,7 +233,7 @@ def compare_usercf(
     Returns
     -------
     aftersales.evaluate.Experiment
-        :data:`COMPARISON_METRICS` for every model, ranked with :func:`rank`.
+        :data:`COMPARISON_METRICS` for every model, ranked with ``aftersales.topn.recommend``.
 
     Raises
     ------
@@ -269,7 +243,7 @@ def compare_usercf(
     return run_experiment(
         models,
         protocol,
-        rank_fn=rank,
+        rank_fn=topn.recommend,
         ks=top_k,
         metrics=COMPARISON_METRICS,
         n_resamples=n_resamples,

@@ -7,17 +7,12 @@ import pandas as pd
 
 from aftersales import columns as C
 from aftersales.errors import DataValidationError, ParameterError
+from aftersales.evaluate._frames import same_k
 from aftersales.metrics import metric_info
 from aftersales.validate import require_columns
 
 MARKERS: dict[str, str] = {"best": "best", "significant": "*", "not": "n.s.", "untested": ""}
 """Texts of :func:`mark_significance`: the best model, significantly worse, not, untested."""
-
-
-def _same(column: pd.Series, k: object) -> pd.Series:
-    if pd.isna(k):
-        return column.isna()
-    return (column == k).fillna(False).astype(bool)
 
 
 def mark_significance(
@@ -92,7 +87,7 @@ def best_model(summary: pd.DataFrame, *, metric: str, k: int | None = None) -> s
         If the summary has no row for the metric and k.
     """
     higher = metric_info(metric).higher_is_better
-    rows = summary.loc[(summary[C.METRIC] == metric) & _same(summary[C.K], k)]
+    rows = summary.loc[(summary[C.METRIC] == metric) & same_k(summary[C.K], k)]
     if rows.empty:
         raise DataValidationError(
             f"`summary` has no row for metric {metric!r} at k={k}; it holds "

@@ -63,3 +63,14 @@ def per_fold_frame(entries: list[Entry]) -> pd.DataFrame:
     ]
     frame = pd.DataFrame(rows, columns=list(PER_FOLD_COLUMNS))
     return frame.astype({C.K: "Int64"})
+
+
+def same_k(column: pd.Series, k: object) -> pd.Series:
+    """Return where ``column`` equals ``k``, a missing ``k`` matching missing values.
+
+    Rating metrics have no list length, so their ``C.K`` is missing; this selects them
+    with ``k=None`` (or NaN) and list metrics with their length.
+    """
+    if pd.isna(k):
+        return column.isna()
+    return (column == k).fillna(False).astype(bool)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from aftersales import columns as C
 from aftersales.errors import DataValidationError, ParameterError
+from aftersales.evaluate._frames import same_k
 from aftersales.metrics import metric_info
 from aftersales.random import Seed, rng
 from aftersales.stats import bootstrap_mean_ci, holm, paired_test
@@ -178,7 +179,7 @@ def group_summary(
     rows = []
     keys = values[[C.METRIC, C.K]].drop_duplicates().itertuples(index=False, name=None)
     for metric, k_value in keys:  # a few metrics x ks
-        part = values.loc[(values[C.METRIC] == metric) & _same(values[C.K], k_value)]
+        part = values.loc[(values[C.METRIC] == metric) & same_k(values[C.K], k_value)]
         for position, group in enumerate(order):  # a handful of groups
             in_group = part.loc[part[C.GROUP] == group]
             for model in models:  # a handful of models
@@ -193,12 +194,6 @@ def group_summary(
                 rows.append((group, model, metric, k_value, len(user_values), mean, low, high))
     frame = pd.DataFrame(rows, columns=list(GROUP_SUMMARY_COLUMNS))
     return frame.astype({C.K: "Int64", C.N_USERS: "int64"})
-
-
-def _same(column: pd.Series, k: object) -> pd.Series:
-    if pd.isna(k):
-        return column.isna()
-    return (column == k).fillna(False).astype(bool)
 
 
 def best_per_group(

@@ -9,6 +9,7 @@ import pandas as pd
 
 from aftersales import columns as C
 from aftersales.errors import DataValidationError, ParameterError
+from aftersales.evaluate._frames import same_k
 from aftersales.metrics import metric_info
 from aftersales.stats import holm, paired_test
 from aftersales.validate import require_columns
@@ -36,7 +37,7 @@ def _best(
     if summary is None:
         means = group.groupby(C.MODEL, sort=False)[C.VALUE].mean()
     else:
-        rows = summary.loc[(summary[C.METRIC] == metric) & _same_k(summary[C.K], k)]
+        rows = summary.loc[(summary[C.METRIC] == metric) & same_k(summary[C.K], k)]
         means = rows.set_index(C.MODEL)[C.MEAN]
         means = means.loc[means.index.isin(group[C.MODEL].unique())]
         if means.empty:
@@ -45,12 +46,6 @@ def _best(
                 "summary or none"
             )
     return (means.idxmax() if higher else means.idxmin()), means
-
-
-def _same_k(column: pd.Series, k: object) -> pd.Series:
-    if pd.isna(k):
-        return column.isna()
-    return (column == k).fillna(False).astype(bool)
 
 
 def significance(
@@ -120,7 +115,7 @@ def significance(
     selected = per_user.loc[per_user[C.METRIC].isin(wanted)]
     keys = selected[[C.METRIC, C.K]].drop_duplicates().itertuples(index=False, name=None)
     for metric, k in keys:  # one per metric x k
-        group = selected.loc[(selected[C.METRIC] == metric) & _same_k(selected[C.K], k)]
+        group = selected.loc[(selected[C.METRIC] == metric) & same_k(selected[C.K], k)]
         models = list(dict.fromkeys(group[C.MODEL]))
         if len(models) < 2:
             raise DataValidationError(

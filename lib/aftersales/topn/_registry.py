@@ -1,4 +1,4 @@
-"""Name -> top-N model registry, and one ``recommend`` for top-N and Surprise models alike."""
+"""Name -> top-N model registry, and one ``recommend`` for every kind of fitted model."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
+from surprise import AlgoBase
 
 from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.random import Seed
@@ -107,15 +108,17 @@ def recommend(
     exclude_seen: bool = True,
     **options: Any,
 ) -> pd.DataFrame:
-    """Top-``k`` lists from a fitted top-N model or a fitted Surprise algorithm.
+    """Top-``k`` lists from any fitted model: top-N, Surprise, or one with its own ``recommend``.
 
-    The ``rank_fn`` for :func:`aftersales.evaluate.run_experiment` when the experiment
-    mixes both kinds: a :class:`TopNModel` ranks with its own ``recommend``, anything
-    else goes to :func:`aftersales.models.recommend`. Both return the same frame.
+    The ``rank_fn`` for :func:`aftersales.evaluate.run_experiment` when an experiment mixes
+    model kinds. A Surprise algorithm goes to :func:`aftersales.models.recommend`; any other
+    model (a :class:`TopNModel`, ``aftersales.usercf.UserCosineCF``, the basket
+    recommender of ``aftersales.recommendations``) ranks with its own
+    ``recommend(users, k, *, exclude_seen, **options)``. All return the same frame.
 
     Parameters
     ----------
-    model : TopNModel or surprise.AlgoBase
+    model : object
         A fitted model.
     users : sequence or None
         User ids, no duplicates; None means every fitted user.
@@ -135,10 +138,15 @@ def recommend(
     Raises
     ------
     ParameterError, UnknownNameError
-        As raised by the model's ranking function.
+        As raised by the model's ranking function, or if ``model`` can rank in neither way.
     """
-    if isinstance(model, TopNModel):
-        return model.recommend(users, k, exclude_seen=exclude_seen, **options)
-    from aftersales.models import recommend as surprise_recommend
+    if isinstance(model, AlgoBase):
+        from aftersales.models import recommend as surprise_recommend
 
-    return surprise_recommend(model, users, k, exclude_seen=exclude_seen, **options)
+        return surprise_recommend(model, users, k, exclude_seen=exclude_seen, **options)
+    if callable(getattr(model, "recommend", None)):
+        return model.recommend(users, k, exclude_seen=exclude_seen, **options)
+    raise ParameterError(
+        f"`model` must be a fitted Surprise algorithm or have a `recommend(users, k)` method; "
+        f"got {type(model).__name__}"
+    )
