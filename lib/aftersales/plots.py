@@ -8,20 +8,44 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 SIZE = (7.5, 4.0)
 
 
-def _figure(title: str, xlabel: str, ylabel: str, *, size: tuple[float, float] = SIZE):
-    figure = Figure(figsize=size, layout="constrained")
-    axes = figure.add_subplot()
+def labelled_axes(figure: Figure, title: str, xlabel: str, ylabel: str, *position: int) -> Axes:
+    """Add a subplot with a title, axis labels and a light grid.
+
+    Every figure module of the package builds its axes with this, so the figures share
+    one look.
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+        The figure.
+    title, xlabel, ylabel : str
+        Texts of the axes (give units in the labels).
+    *position : int
+        ``add_subplot`` position, e.g. ``1, 2, 1``; none for a single subplot.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The new axes.
+    """
+    axes = figure.add_subplot(*position) if position else figure.add_subplot()
     axes.set_title(title)
     axes.set_xlabel(xlabel)
     axes.set_ylabel(ylabel)
     axes.grid(alpha=0.3)
-    return figure, axes
+    return axes
+
+
+def _figure(title: str, xlabel: str, ylabel: str, *, size: tuple[float, float] = SIZE):
+    figure = Figure(figsize=size, layout="constrained")
+    return figure, labelled_axes(figure, title, xlabel, ylabel)
 
 
 def bars(

@@ -12,21 +12,12 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from aftersales.errors import DataValidationError
+from aftersales.plots import labelled_axes
 
 SIZE = (7.5, 4.2)
-
-
-def _axes(figure: Figure, title: str, xlabel: str, ylabel: str) -> Axes:
-    axes = figure.add_subplot()
-    axes.set_title(title)
-    axes.set_xlabel(xlabel)
-    axes.set_ylabel(ylabel)
-    axes.grid(alpha=0.3)
-    return axes
 
 
 def _require(frame: pd.DataFrame, columns: Sequence[str | None], what: str) -> None:
@@ -100,7 +91,7 @@ def curves(
     """
     _require(frame, [x, y, hue, low, high], "curves")
     figure = Figure(figsize=SIZE, layout="constrained")
-    axes = _axes(figure, title, xlabel, ylabel)
+    axes = labelled_axes(figure, title, xlabel, ylabel)
     for name, part in _groups(frame, hue):  # one line per model or metric
         part = part.sort_values(x)
         (line,) = axes.plot(part[x], part[y], marker="o", markersize=4, label=name)
@@ -162,7 +153,7 @@ def bars_ci(
     labels = list(dict.fromkeys(frame[label].astype(str)))
     height = max(SIZE[1], 0.35 * len(labels) * (1 if hue is None else 1.6) + 1.2)
     figure = Figure(figsize=(SIZE[0], height if horizontal else SIZE[1]), layout="constrained")
-    axes = _axes(figure, title, xlabel, ylabel)
+    axes = labelled_axes(figure, title, xlabel, ylabel)
     positions = np.arange(len(labels), dtype=float)
     groups = _groups(frame, hue)
     width = 0.8 / len(groups)
@@ -228,7 +219,7 @@ def tradeoff(
             f"tradeoff: column {x!r} must be > 0 on a logarithmic axis; got {xs.min()}"
         )
     figure = Figure(figsize=SIZE, layout="constrained")
-    axes = _axes(figure, title, xlabel, ylabel)
+    axes = labelled_axes(figure, title, xlabel, ylabel)
     axes.scatter(xs, frame[y].to_numpy(dtype=float), color="tab:blue", zorder=3)
     for text, xv, yv in zip(frame[label].astype(str), xs, frame[y], strict=True):
         axes.annotate(text, (xv, yv), xytext=(4, 4), textcoords="offset points", fontsize=8)

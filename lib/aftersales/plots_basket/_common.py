@@ -7,9 +7,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
-from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
-from matplotlib.figure import Figure
 
 LIFT_COLOURS = ListedColormap(colormaps["viridis"](np.linspace(0.0, 0.88, 256)), name="lift")
 """Viridis without its palest yellow, so that the weakest rules stay visible on white."""
@@ -41,26 +39,3 @@ def short_label(text: object, *, width: int = 26, fallback: object = "") -> str:
     if shortened == PLACEHOLDER:  # a single word longer than the width
         shortened = words[: width - 1] + PLACEHOLDER
     return shortened
-
-
-def titled_axes(figure: Figure, title: str, xlabel: str, ylabel: str) -> Axes:
-    """Add one subplot with a title, axis labels and a light grid.
-
-    Parameters
-    ----------
-    figure : matplotlib.figure.Figure
-        The figure.
-    title, xlabel, ylabel : str
-        Texts of the axes.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The new axes.
-    """
-    axes = figure.add_subplot()
-    axes.set_title(title)
-    axes.set_xlabel(xlabel)
-    axes.set_ylabel(ylabel)
-    axes.grid(alpha=0.3)
-    return axes

@@ -10,7 +10,8 @@ from matplotlib.ticker import PercentFormatter
 from aftersales import columns as C
 from aftersales import validate
 from aftersales.errors import ParameterError
-from aftersales.plots_basket._common import LIFT_COLOURS, titled_axes
+from aftersales.plots import labelled_axes
+from aftersales.plots_basket._common import LIFT_COLOURS
 from aftersales.plots_basket._tables import BOTH, group_column, only_in
 
 SIZE = (7.5, 5.0)
@@ -44,7 +45,7 @@ def rules_scatter(
     """
     validate.require_columns(rules, (C.SUPPORT, C.CONFIDENCE, C.LIFT), source="`rules`")
     figure = Figure(figsize=SIZE, layout="constrained")
-    axes = titled_axes(
+    axes = labelled_axes(
         figure,
         title or f"{len(rules):,} association rules: support against confidence",
         "support (share of baskets holding the whole rule, log scale)",
@@ -115,7 +116,7 @@ def rule_comparison(comparison: pd.DataFrame, *, labels: tuple[str, str]) -> Fig
     x_column, y_column = (group_column(C.CONFIDENCE, label) for label in labels)
     validate.require_columns(comparison, (x_column, y_column, C.FOUND_IN), source="comparison")
     figure = Figure(figsize=(9.0, 6.0), layout="constrained")
-    axes = titled_axes(
+    axes = labelled_axes(
         figure,
         f"{len(comparison):,} pair rules in {labels[0]} and {labels[1]}",
         f"confidence among {labels[0]} baskets",

@@ -10,7 +10,8 @@ from matplotlib.ticker import FuncFormatter
 from aftersales import columns as C
 from aftersales import segment, validate
 from aftersales.errors import DataValidationError
-from aftersales.plots_segment._common import WIDE, axes_with
+from aftersales.plots import labelled_axes
+from aftersales.plots_segment._common import WIDE
 
 
 def cluster_scatter(table: pd.DataFrame, labels: pd.DataFrame, *, currency: str = "GBP") -> Figure:
@@ -54,10 +55,10 @@ def cluster_scatter(table: pd.DataFrame, labels: pd.DataFrame, *, currency: str 
     monetary = table[C.MONETARY].to_numpy(dtype=np.float64)
     figure = Figure(figsize=WIDE, layout="constrained")
     figure.suptitle(f"k-means clusters (k = {int(cluster.max()) + 1}) on log RFM")
-    left = axes_with(
+    left = labelled_axes(
         figure, "Recency vs frequency", "days since the last purchase", "invoices", 1, 2, 1
     )
-    right = axes_with(
+    right = labelled_axes(
         figure, "Frequency vs monetary value", "invoices", f"net revenue, {currency}", 1, 2, 2
     )
     for k in np.unique(cluster):
@@ -96,7 +97,7 @@ def silhouette(clustering: segment.Clustering) -> Figure:
     """
     scores = clustering.silhouette
     figure = Figure(figsize=WIDE, layout="constrained")
-    left = axes_with(figure, "Choosing k", "number of clusters k", "mean silhouette", 1, 2, 1)
+    left = labelled_axes(figure, "Choosing k", "number of clusters k", "mean silhouette", 1, 2, 1)
     left.plot(scores[C.K], scores[C.SILHOUETTE], marker="o", color="tab:blue", label="silhouette")
     chosen = scores[scores[C.K] == clustering.k]
     left.scatter(
@@ -112,7 +113,7 @@ def silhouette(clustering: segment.Clustering) -> Figure:
     elbow.plot(scores[C.K], scores[C.INERTIA], marker=".", linestyle="--", color="tab:grey")
     elbow.set_ylabel("within-cluster sum of squares (dashed)")
     left.legend(loc="upper right")
-    right = axes_with(
+    right = labelled_axes(
         figure,
         f"Silhouette of each customer (k = {clustering.k})",
         "silhouette value",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from aftersales import segment
@@ -32,16 +31,6 @@ SEGMENT_COLOURS: dict[str, str] = dict(
     )
 )
 """A fixed colour per segment: greens for healthy relationships, reds for ones at risk."""
-
-
-def axes_with(figure: Figure, title: str, xlabel: str, ylabel: str, *args: int) -> Axes:
-    """Add a subplot with a title, axis labels and a light grid."""
-    axes = figure.add_subplot(*args) if args else figure.add_subplot()
-    axes.set_title(title)
-    axes.set_xlabel(xlabel)
-    axes.set_ylabel(ylabel)
-    axes.grid(alpha=0.3)
-    return axes
 
 
 def log_bins(values: np.ndarray, n: int = 40) -> np.ndarray:

@@ -9,11 +9,11 @@ from matplotlib.ticker import PercentFormatter
 
 from aftersales import columns as C
 from aftersales import validate
+from aftersales.plots import labelled_axes
 from aftersales.plots_segment._common import (
     SEGMENT_COLOURS,
     SIZE,
     WIDE,
-    axes_with,
     log_bins,
     thousands,
 )
@@ -48,13 +48,13 @@ def rfm_distributions(table: pd.DataFrame, *, currency: str = "GBP") -> Figure:
     recency = table[C.RECENCY].to_numpy(dtype=np.float64)
     frequency = table[C.FREQUENCY].to_numpy(dtype=np.float64)
     monetary = table[C.MONETARY].to_numpy(dtype=np.float64)
-    left = axes_with(figure, "Recency", "days since the last purchase", "customers", 1, 3, 1)
+    left = labelled_axes(figure, "Recency", "days since the last purchase", "customers", 1, 3, 1)
     left.hist(recency, bins=40, color="tab:blue", edgecolor="white", linewidth=0.3)
-    middle = axes_with(figure, "Frequency", "invoices (log scale)", "customers", 1, 3, 2)
+    middle = labelled_axes(figure, "Frequency", "invoices (log scale)", "customers", 1, 3, 2)
     positive = frequency[frequency > 0]
     middle.hist(positive, bins=log_bins(positive, 30), color="tab:blue", edgecolor="white")
     middle.set_xscale("log")
-    right = axes_with(
+    right = labelled_axes(
         figure, "Monetary value", f"net revenue, {currency} (log scale)", "customers", 1, 3, 3
     )
     spent = monetary[monetary > 0]
@@ -86,7 +86,7 @@ def segment_shares(summary: pd.DataFrame) -> Figure:
     needed = (C.SEGMENT, C.N_CUSTOMERS, C.CUSTOMER_SHARE, C.REVENUE_SHARE)
     validate.require_columns(summary, needed, source="segment summary")
     figure = Figure(figsize=SIZE, layout="constrained")
-    axes = axes_with(figure, "Segment size and revenue share", "share of the total", "")
+    axes = labelled_axes(figure, "Segment size and revenue share", "share of the total", "")
     labels = [
         f"{s} ({n:,})" for s, n in zip(summary[C.SEGMENT], summary[C.N_CUSTOMERS], strict=True)
     ]
@@ -127,7 +127,7 @@ def segments_by_country(counts: pd.DataFrame) -> Figure:
     totals = counts[C.N_CUSTOMERS].to_numpy(dtype=np.float64)
     shares = counts[names].to_numpy(dtype=np.float64) / np.where(totals > 0, totals, 1.0)[:, None]
     figure = Figure(figsize=(10.0, 4.6), layout="constrained")
-    axes = axes_with(figure, "Segment mix by country", "share of the country's customers", "")
+    axes = labelled_axes(figure, "Segment mix by country", "share of the country's customers", "")
     position = np.arange(len(counts))[::-1]
     labels = [f"{c} ({int(n):,})" for c, n in zip(counts.index, totals, strict=True)]
     left = np.zeros(len(counts))

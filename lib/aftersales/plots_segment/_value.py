@@ -8,7 +8,8 @@ from matplotlib.figure import Figure
 
 from aftersales import clv
 from aftersales import columns as C
-from aftersales.plots_segment._common import SIZE, axes_with, log_bins, thousands
+from aftersales.plots import labelled_axes
+from aftersales.plots_segment._common import SIZE, log_bins, thousands
 
 
 def clv_distribution(values: pd.Series, *, months: int, currency: str = "GBP") -> Figure:
@@ -37,7 +38,7 @@ def clv_distribution(values: pd.Series, *, months: int, currency: str = "GBP") -
         else np.nan
     )
     figure = Figure(figsize=SIZE, layout="constrained")
-    axes = axes_with(
+    axes = labelled_axes(
         figure,
         f"Expected {months}-month customer lifetime value (top 10 % of customers: {top:.0%})",
         f"discounted expected revenue, {currency} (log scale)",
@@ -83,7 +84,7 @@ def holdout(check: clv.HoldoutCheck, *, time_unit: str = "weeks", max_frequency:
     if ticks and x[-1] == max_frequency:
         ticks[-1] = f"{x[-1]}+\n({counts[-1]:,})"
     figure = Figure(figsize=SIZE, layout="constrained")
-    axes = axes_with(
+    axes = labelled_axes(
         figure,
         f"BG/NBD holdout check over {check.horizon:g} {time_unit}: total error "
         f"{check.relative_error:+.1%}, MAE {check.mae:.3f} (naive {check.baseline_mae:.3f})",
