@@ -23,41 +23,6 @@ def _name(metric: str) -> str:
     return _NAMES.get(metric, metric)
 
 
-def accuracy_bars(summary: pd.DataFrame, *, metrics: tuple[str, ...] = ("rmse", "mae")) -> Figure:
-    """Bars of each model's mean error with its bootstrap interval, one colour per metric.
-
-    Parameters
-    ----------
-    summary : pandas.DataFrame
-        ``Experiment.summary`` (``C.MODEL``, ``C.METRIC``, ``C.MEAN``, ``C.CI_LOW``,
-        ``C.CI_HIGH``).
-    metrics : tuple of str, default ("rmse", "mae")
-        The metrics drawn.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Horizontal bars, models in the summary's order.
-
-    Raises
-    ------
-    DataValidationError
-        If a column is missing or no row has one of the metrics.
-    """
-    rows = summary[summary[C.METRIC].isin(list(metrics))] if C.METRIC in summary else summary
-    return plots_eval.bars_ci(
-        rows,
-        label=C.MODEL,
-        value=C.MEAN,
-        low=C.CI_LOW,
-        high=C.CI_HIGH,
-        hue=C.METRIC,
-        title="Rating error by model (95% bootstrap interval over users)",
-        xlabel="error (rating points; lower is better)",
-        ylabel="model",
-    )
-
-
 def tradeoff(table: pd.DataFrame, *, metric: str = "rmse") -> Figure:
     """Accuracy against mean fit time per fold, one labelled point per model.
 
@@ -292,7 +257,6 @@ def published_bars(comparison: pd.DataFrame, *, metric: str = "rmse") -> Figure:
 
 
 __all__ = [
-    "accuracy_bars",
     "published_bars",
     "search_bars",
     "search_heatmap",
