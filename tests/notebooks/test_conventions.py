@@ -71,3 +71,36 @@ def test_committed_with_outputs(number):
     code = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
     missing = [i for i, c in enumerate(code) if c.execution_count is None]
     assert not missing, f"code cells {missing} were not executed: run `make notebooks`"
+
+
+def _written_names(number: str) -> dict[str, set[str]]:
+    """The literal keys of the `figures` and `tables` a notebook hands to outputs.write."""
+    nb = nbformat.read(CANONICAL[number], as_version=4)
+    found: dict[str, set[str]] = {"figures": set(), "tables": set()}
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for node in ast.walk(_code(cell)):
+            pairs = []
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict):
+                pairs = [(t.id, node.value) for t in node.targets if isinstance(t, ast.Name)]
+            elif isinstance(node, ast.keyword) and isinstance(node.value, ast.Dict):
+                pairs = [(node.arg, node.value)]
+            for kind, literal in pairs:
+                if kind in found:
+                    found[kind] |= {
+                        k.value for k in literal.keys if isinstance(k, ast.Constant)
+                    }
+    return found
+
+
+def test_no_two_notebooks_write_the_same_table_or_figure():
+    # A run writes every notebook's outputs into one reports/<run>/{tables,figures}/ folder:
+    # a name used twice would silently replace the earlier notebook's file.
+    owners: dict[tuple[str, str], str] = {}
+    for number in CANONICAL:
+        for kind, names in _written_names(number).items():
+            for name in names:
+                other = owners.setdefault((kind, name), number)
+                assert other == number, f"{kind}/{name} is written by both {other} and {number}"
+    assert ("tables", "metrics") in owners and ("tables", "recommendations") in owners
