@@ -88,9 +88,7 @@ def _written_names(number: str) -> dict[str, set[str]]:
                 pairs = [(node.arg, node.value)]
             for kind, literal in pairs:
                 if kind in found:
-                    found[kind] |= {
-                        k.value for k in literal.keys if isinstance(k, ast.Constant)
-                    }
+                    found[kind] |= {k.value for k in literal.keys if isinstance(k, ast.Constant)}
     return found
 
 
