@@ -103,6 +103,7 @@ def test_index_links_runs_shows_failures_and_best_metrics(folder, tmp_path):
     best = report.key_metrics(reports / "demo")
     # lower RMSE wins, higher precision wins
     assert best[["metric", "model"]].values.tolist() == [["rmse", "SVD"], ["precision", "KNNBasic"]]
+    assert best["k"].tolist() == ["", "10"]  # shown as a list length, never NaN or 10.0
     page = report.write_index(reports).read_text()
     assert "href='demo/01.00-first.html'" in page and "href='demo/02.00-second.html'" in page
     assert "failed in cell [4]" in page and "1 / 0" in page and "<script" not in page

@@ -34,7 +34,8 @@ def key_metrics(run: Path, *, limit: int = 8) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``metric``, ``k``, best ``model`` and its ``mean`` (empty when the run has no metrics).
+        ``metric``, ``k`` (as text: the list length, empty for rating metrics), best
+        ``model`` and its ``mean`` (empty when the run has no metrics).
     """
     path = run / "tables" / "metrics.csv"
     if not path.exists():
@@ -47,7 +48,8 @@ def key_metrics(run: Path, *, limit: int = 8) -> pd.DataFrame:
         except KeyError:
             continue
         best = group.loc[group[C.MEAN].idxmax() if higher else group[C.MEAN].idxmin()]
-        rows.append((metric, k, best[C.MODEL], round(float(best[C.MEAN]), 4)))
+        length = "" if pd.isna(k) else str(int(k))
+        rows.append((metric, length, best[C.MODEL], round(float(best[C.MEAN]), 4)))
     return pd.DataFrame(rows[:limit], columns=[C.METRIC, C.K, C.MODEL, C.MEAN])
 
 
