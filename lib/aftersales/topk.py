@@ -1,8 +1,13 @@
-"""Top-k selection per row of a dense score matrix, shared by every ranking model."""
+"""Batched top-k ranking, shared by every ranking model: batch sizes and per-row top-k."""
 
 from __future__ import annotations
 
 import numpy as np
+
+from aftersales.errors import ParameterError
+
+BATCH_BYTES = 32 * 2**20
+"""Default working memory of one batch of dense float64 scores."""
 
 
 def top_k(values: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -33,3 +38,36 @@ def top_k(values: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarra
     rank = np.arange(row.size) - np.searchsorted(row, row, side="left") + 1
     keep = rank <= k
     return row[keep], col[keep], value[keep], rank[keep]
+
+
+def batch_rows(
+    batch_size: int | None, n_cols: int, *, budget: int = BATCH_BYTES, blocks: int = 2
+) -> int:
+    """Users per batch: ``batch_size`` if given, else as many as fit in ``budget`` bytes.
+
+    Parameters
+    ----------
+    batch_size : int or None
+        Asked-for batch size; None sizes the batch from the budget.
+    n_cols : int
+        Columns (items) of a dense score block.
+    budget : int, default :data:`BATCH_BYTES`
+        Bytes the batch may use.
+    blocks : int, default 2
+        Dense float64 blocks of ``rows x n_cols`` alive at once while a batch is scored.
+
+    Returns
+    -------
+    int
+        Rows per batch, at least 1.
+
+    Raises
+    ------
+    ParameterError
+        If ``batch_size`` is not a positive integer.
+    """
+    if batch_size is None:
+        return max(1, budget // (8 * blocks * max(n_cols, 1)))
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ParameterError(f"`batch_size` must be a positive integer; got {batch_size!r}")
+    return batch_size

@@ -24,7 +24,7 @@ from aftersales.models._data import (
 )
 from aftersales.models._scorers import Scorer, scorer_for
 from aftersales.models._seeded import SeededNormalPredictor
-from aftersales.topk import top_k
+from aftersales.topk import batch_rows, top_k
 
 UnknownUsers = Literal["error", "popular", "model"]
 UNKNOWN_USER_POLICIES: tuple[str, ...] = ("error", "popular", "model")
@@ -88,14 +88,6 @@ def _scorer(model: AlgoBase) -> Scorer:
             f"{', '.join(SUPPORTED_MODELS)} (exact classes: a subclass may change estimate)"
         )
     return scorer
-
-
-def _batch_rows(batch_size: int | None, n_cols: int) -> int:
-    if batch_size is None:
-        return max(1, _BATCH_BYTES // (8 * 4 * max(n_cols, 1)))
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ParameterError(f"`batch_size` must be a positive integer; got {batch_size!r}")
-    return batch_size
 
 
 def _as_ids(ids: Sequence[Any] | np.ndarray | pd.Series, name: str) -> list[Any]:
@@ -181,7 +173,7 @@ def score_all(
     item_list = None if items is None else _as_ids(items, "items")
     item_ids = raw_item_ids(model.trainset) if items is None else id_array(item_list)
     values = np.empty((len(user_list), len(item_ids)))
-    rows = _batch_rows(batch_size, len(item_ids))
+    rows = batch_rows(batch_size, len(item_ids), budget=_BATCH_BYTES, blocks=4)
     u_inner = inner_ids(user_mapping(model.trainset), user_list)
     for part, _, block in _blocks(scorer, user_list, u_inner, item_list, rows, clip):
         values[part] = block
@@ -259,7 +251,7 @@ def recommend(
     seen = user_lists(ts).matrix() if exclude_seen else None
     popularity = item_counts(ts) if unknown_users == "popular" else None
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
-    rows = _batch_rows(batch_size, ts.n_items)
+    rows = batch_rows(batch_size, ts.n_items, budget=_BATCH_BYTES, blocks=4)
     for part, uids, values in _blocks(scorer, user_list, u_inner, None, rows, clip=True):
         # equal estimates computed in another summation order differ by ~1e-16: round,
         # so that such ties are broken by item, not by float noise

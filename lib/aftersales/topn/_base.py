@@ -14,8 +14,8 @@ from aftersales import columns as C
 from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.models import Scores
 from aftersales.random import Seed, rng
-from aftersales.topk import top_k
-from aftersales.topn._common import RanksOnly, batch_rows, check_k
+from aftersales.topk import batch_rows, top_k
+from aftersales.topn._common import RanksOnly, check_k
 from aftersales.topn._data import Interactions, interaction_matrix
 
 UnknownUsers = Literal["popular", "error", "skip"]

@@ -123,37 +123,6 @@ def check_k(k: Any, n_items: int) -> int:
     return k
 
 
-_BATCH_BYTES = 32 * 2**20
-"""Working memory of one batch of dense scores."""
-
-
-def batch_rows(batch_size: int | None, n_cols: int) -> int:
-    """Users per batch: ``batch_size`` if given, else enough to fill about 32 MB.
-
-    Parameters
-    ----------
-    batch_size : int or None
-        Asked-for batch size.
-    n_cols : int
-        Columns of a dense score block.
-
-    Returns
-    -------
-    int
-        Rows per batch.
-
-    Raises
-    ------
-    ParameterError
-        If ``batch_size`` is not a positive integer.
-    """
-    if batch_size is None:
-        return max(1, _BATCH_BYTES // (8 * 2 * max(n_cols, 1)))
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ParameterError(f"`batch_size` must be a positive integer; got {batch_size!r}")
-    return batch_size
-
-
 class RanksOnly:
     """Mixin: Surprise's rating methods, each raising :class:`RankingOnlyError`."""
 

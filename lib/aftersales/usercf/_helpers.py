@@ -14,19 +14,8 @@ from aftersales.errors import DataValidationError, ParameterError
 UNKNOWN_USER_POLICIES: tuple[str, ...] = ("error", "popular", "skip")
 """What :meth:`UserCosineCF.recommend` does with users absent from the fitted frame."""
 
-_BATCH_BYTES = 32 * 2**20
-"""Working memory of one batch of users (a few dense float64 blocks)."""
-
 _DECIMALS = 12
 """Scores are rounded to this many decimals, so float noise does not break ties."""
-
-
-def _batch_rows(batch_size: int | None, n_cols: int) -> int:
-    if batch_size is None:
-        return max(1, _BATCH_BYTES // (8 * 4 * max(n_cols, 1)))
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ParameterError(f"`batch_size` must be a positive integer; got {batch_size!r}")
-    return batch_size
 
 
 def _positive_int(value: Any, name: str) -> int:

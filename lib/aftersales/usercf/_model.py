@@ -12,11 +12,10 @@ import scipy.sparse as sp
 from aftersales import columns as C
 from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.models import Scores
-from aftersales.topk import top_k
+from aftersales.topk import batch_rows, top_k
 from aftersales.usercf._helpers import (
     _DECIMALS,
     UNKNOWN_USER_POLICIES,
-    _batch_rows,
     _check_frame,
     _ids,
     _number,
@@ -97,7 +96,7 @@ class UserCosineCF:
             If ``batch_size`` is not a positive integer.
         """
         users, items, values = _check_frame(frame, value)
-        _batch_rows(batch_size, 1)  # validate before the work
+        batch_rows(batch_size, 1, blocks=4)  # validate before the work
         u_codes, users_ = pd.factorize(users, sort=True)
         i_codes, items_ = pd.factorize(items, sort=True)
         shape = (len(users_), len(items_))
@@ -111,7 +110,7 @@ class UserCosineCF:
         norms = np.sqrt(np.asarray(self._x.multiply(self._x).sum(axis=1)).ravel())
         inverse = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
         unit = (sp.diags(inverse) @ self._x).tocsr()
-        rows_per_batch = _batch_rows(batch_size, shape[0])
+        rows_per_batch = batch_rows(batch_size, shape[0], blocks=4)
         parts = []
         for start in range(0, shape[0], rows_per_batch):
             stop = min(start + rows_per_batch, shape[0])
@@ -187,7 +186,7 @@ class UserCosineCF:
             If a user is not in the fitted frame.
         """
         wanted, codes = self._codes(users, unknown_ok=False)
-        rows = _batch_rows(batch_size, len(self.items_))
+        rows = batch_rows(batch_size, len(self.items_), blocks=4)
         values = np.empty((len(codes), len(self.items_)))
         for start in range(0, len(codes), rows):
             values[start : start + rows] = self._score_rows(codes[start : start + rows])
@@ -241,7 +240,7 @@ class UserCosineCF:
         wanted, codes = self._codes(users, unknown_ok=unknown_users != "error")
         if unknown_users == "skip":
             wanted, codes = wanted[codes >= 0], codes[codes >= 0]
-        rows = _batch_rows(batch_size, len(self.items_))
+        rows = batch_rows(batch_size, len(self.items_), blocks=4)
         parts = [(np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0), np.empty(0, np.int64))]
         for start in range(0, len(codes), rows):
             block = codes[start : start + rows]
