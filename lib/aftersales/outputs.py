@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -34,12 +35,19 @@ def pseudonym_key(explicit: str = "") -> bytes:
     In order: ``explicit`` (a notebook parameter), the environment variable
     ``AFTERSALES_PSEUDONYM_KEY``, or a random key kept in ``data/interim/pseudonym.key``
     (created on first use, readable by its owner only, never in git), so reports made on
-    one machine use stable tokens without a key ever entering the repository.
+    one machine use stable tokens without a key ever entering the repository. Prefer the
+    variable or the file to the parameter: a parameter is easily copied into a YAML file.
+
+    The file is created atomically: the key is written to a private temporary file that is
+    then hard-linked to the final name, which fails if another process got there first; the
+    loser reads the winner's key, so processes started together all get the same key and
+    nobody ever reads a half-written file.
 
     Parameters
     ----------
     explicit : str, optional
-        A key given as a parameter (at least 16 characters).
+        A key given as a parameter (a generated hex or base64 key, see
+        :func:`aftersales.privacy.resolve_key`).
 
     Returns
     -------
@@ -49,17 +57,34 @@ def pseudonym_key(explicit: str = "") -> bytes:
     Raises
     ------
     ParameterError
-        If a given key is too short.
+        If a given key, or the key file's content, is weak or malformed; the message names
+        where the key came from and how to make one.
     """
-    if explicit or os.environ.get(privacy.KEY_ENV_VAR):
-        return privacy.resolve_key(explicit or None)
+    if explicit:
+        return privacy.resolve_key(explicit, source="parameter `pseudonym_key`")
+    if os.environ.get(privacy.KEY_ENV_VAR):
+        return privacy.resolve_key(None)
     path = paths.interim_dir() / LOCAL_KEY_FILE
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        _create_key_file(path)
+    return privacy.resolve_key(path.read_text().strip(), source=f"key file {path}")
+
+
+def _create_key_file(path: Path) -> None:
+    """Create ``path`` holding a fresh hex key, unless another process creates it first."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # mode 0o600
+    try:
         with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    return privacy.resolve_key(path.read_text().strip())
+            handle.write(secrets.token_hex(32) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temporary, path)  # atomic, and fails if the name exists (O_EXCL semantics)
+        except FileExistsError:
+            pass  # another process won; its complete key is read by the caller
+    finally:
+        os.unlink(temporary)
 
 
 def shareable(frame: pd.DataFrame, *, key: bytes | str) -> pd.DataFrame:

@@ -37,9 +37,10 @@ def test_pseudonym_key_order_and_local_file(isolated_data, monkeypatch):
     path = isolated_data / "interim" / "pseudonym.key"
     assert path.exists() and (path.stat().st_mode & 0o777) == 0o600
     assert outputs.pseudonym_key() == first  # stable on this machine
-    monkeypatch.setenv("AFTERSALES_PSEUDONYM_KEY", "k" * 32)
-    assert outputs.pseudonym_key() == b"k" * 32
-    assert outputs.pseudonym_key("p" * 20) == b"p" * 20  # an explicit parameter wins
+    env_key, parameter_key = "0123456789abcdef" * 2, "fedcba9876543210" * 2
+    monkeypatch.setenv("AFTERSALES_PSEUDONYM_KEY", env_key)
+    assert outputs.pseudonym_key() == env_key.encode()
+    assert outputs.pseudonym_key(parameter_key) == parameter_key.encode()  # a parameter wins
 
 
 def test_shareable_replaces_every_id_column():
