@@ -27,7 +27,7 @@ def test_checksum_mismatch_keeps_nothing(tmp_path):
 
 def test_unreachable_host_retries_then_names_the_url(tmp_path):
     url = "http://127.0.0.1:9/nothing.zip"  # discard port: connection refused at once
-    with pytest.raises(DataUnavailableError, match=r"127\.0\.0\.1:9/nothing\.zip after 2 attempts"):
+    with pytest.raises(DataUnavailableError, match=r"127\.0\.0\.1:9/nothing\.zip after 2 attempt"):
         download(url, tmp_path / "x.zip", retries=2, backoff=0, progress=False)
     assert not (tmp_path / "x.zip").exists()
 
@@ -52,7 +52,7 @@ def test_truncated_download_is_detected(tmp_path):
         with pytest.raises(
             IntegrityError, match=r"truncated: received 10 of 100 bytes.*2 attempts"
         ):
-            download(url, tmp_path / "f.zip", retries=2, backoff=0, timeout=5, progress=False)
+            download(url, tmp_path / "f.zip", retries=2, backoff=0, read_timeout=5, progress=False)
     finally:
         server.shutdown()
     assert not (tmp_path / "f.zip").exists() and not (tmp_path / "f.zip.part").exists()
