@@ -39,7 +39,7 @@ def test_unknown_similarity_lists_the_valid_ones():
         ({"bases": []}, "`bases` must hold at least one"),
         ({"bases": ["users"]}, "not allowed"),
         ({"similarities": ["msd", "msd"]}, "repeats"),
-        ({"sweep_k": [10, 0]}, ">= 1"),
+        ({"sweep_k": [10, 0]}, r"`sweep_k\[1\]` must lie in \[1, 10000\]; got 0"),
         ({"sweep_k": []}, "at least one"),
         ({"knn_model": "SVD"}, "KNNBaseline"),
         ({"knn_min_k": 20, "sweep_k": [10, 40]}, "knn_min_k"),

@@ -67,7 +67,7 @@ def test_other_bad_values():
         params.check("02.02", curve_ks=[0.5])
     with pytest.raises(ParameterError, match=r"`rating_threshold` applies to ratings"):
         params.check("02.02", dataset="online-retail", topn_grids={}, rating_threshold=4.0)
-    with pytest.raises(ParameterError, match=r"`rating_threshold` must lie in \[0, inf\]"):
+    with pytest.raises(ParameterError, match=r"`rating_threshold` must lie in \[0, 100\]"):
         params.check("02.02", rating_threshold=-1.0)
     with pytest.raises(ParameterError, match="`popularity_group`"):
         params.check("02.02", popularity_group="segment")

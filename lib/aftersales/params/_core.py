@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import types
 import typing
 from collections.abc import Mapping
@@ -69,7 +70,14 @@ def number(
     return field(default=default, metadata=rule)
 
 
-def items(default: tuple[Any, ...] = (), *, choices: tuple[str, ...] = (), help: str = "") -> Any:
+def items(
+    default: tuple[Any, ...] = (),
+    *,
+    choices: tuple[str, ...] = (),
+    low: float | None = None,
+    high: float | None = None,
+    help: str = "",
+) -> Any:
     """Declare a list parameter (a tuple once checked), optionally restricted to ``choices``.
 
     Parameters
@@ -78,6 +86,8 @@ def items(default: tuple[Any, ...] = (), *, choices: tuple[str, ...] = (), help:
         The default items.
     choices : tuple of str, optional
         When given, every item must be one of these.
+    low, high : float, optional
+        Closed bounds of every numeric item (``None``: unbounded).
     help : str, optional
         What the parameter means.
 
@@ -86,7 +96,8 @@ def items(default: tuple[Any, ...] = (), *, choices: tuple[str, ...] = (), help:
     dataclasses.Field
         A dataclass field carrying the rule.
     """
-    return field(default=tuple(default), metadata={"choices": choices, "help": help})
+    rule = {"choices": choices, "help": help, "item_rule": {"low": low, "high": high}}
+    return field(default=tuple(default), metadata=rule)
 
 
 def mapping(help: str = "") -> Any:
@@ -229,7 +240,8 @@ def _check_value(name: str, value: Any, hint: Any, rule: Mapping[str, Any], wher
             raise ParameterError(f"{label} must be a list; got {type(value).__name__} {value!r}")
         inner = typing.get_args(hint)[0]
         checked = tuple(
-            _check_value(f"{name}[{i}]", v, inner, {}, where) for i, v in enumerate(value)
+            _check_value(f"{name}[{i}]", v, inner, rule.get("item_rule", {}), where)
+            for i, v in enumerate(value)
         )
         allowed = rule.get("choices") or ()
         bad = [v for v in checked if allowed and v not in allowed]
@@ -261,6 +273,8 @@ def _check_value(name: str, value: Any, hint: Any, rule: Mapping[str, Any], wher
 
 
 def _check_range(label: str, value: float, rule: Mapping[str, Any]) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ParameterError(f"{label} must be a finite number; got {value!r}")
     low, high = rule.get("low"), rule.get("high")
     too_low = low is not None and (value <= low if rule.get("open_low") else value < low)
     too_high = high is not None and (value >= high if rule.get("open_high") else value > high)

@@ -23,14 +23,24 @@ class PreparationParams(NotebookParams):
     extreme_quantity_rule: str = choice(
         "none", *EXTREME_METHODS, default="none", help="drop bulk-order lines (retail)"
     )
-    extreme_quantity_threshold: float = number(3.0, low=0, open_low=True, help="the rule's value")
-    min_user_interactions: int = number(5, low=1, help="k-core: minimum items per user")
-    min_item_interactions: int = number(5, low=1, help="k-core: minimum users per item")
+    # <= 1e9: a multiplier, a quantile or a unit count; no order line holds a billion units
+    extreme_quantity_threshold: float = number(
+        3.0, low=0, open_low=True, high=1e9, help="the rule's value"
+    )
+    # <= 1e6: more than any customer's interactions; beyond it the k-core is empty
+    min_user_interactions: int = number(
+        5, low=1, high=1_000_000, help="k-core: minimum items per user"
+    )
+    # <= 1e6: more than any item's interactions; beyond it the k-core is empty
+    min_item_interactions: int = number(
+        5, low=1, high=1_000_000, help="k-core: minimum users per item"
+    )
     rating_scheme: str = choice(*RATING_SCHEMES, default="frequency_quantile", help="retail")
     implicit_weight: str = choice(*WEIGHTS, default="count", help="retail implicit weight")
     split_method: str = choice(*SPLITTERS, default="user_stratified", help="train/test split")
     test_size: float = number(0.2, low=0, high=1, open_low=True, open_high=True, help="test share")
-    seed: int = number(42, low=0, help="seed for every random step")
+    # < 2**32: numpy's legacy RandomState (Surprise, k-means) takes 32-bit seeds
+    seed: int = number(42, low=0, high=2**32 - 1, help="seed for every random step")
 
     def preparation(self) -> Preparation:
         """Return the preparation options these parameters select.

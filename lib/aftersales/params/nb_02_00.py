@@ -36,19 +36,32 @@ class CollaborativeFilteringParams(PreparationParams):
     bases: tuple[str, ...] = items(BASES, choices=BASES, help="user- and/or item-based")
     similarities: tuple[str, ...] = items(SIMILARITIES, help="similarity measures compared")
     knn_model: str = choice(*KNN_MODELS, default="KNNWithMeans", help="Surprise k-NN model")
-    knn_k: int = number(40, low=1, help="neighbours in the similarity comparison")
-    knn_min_k: int = number(1, low=1, help="minimum neighbours of an estimate")
-    sweep_k: tuple[int, ...] = items((10, 20, 40, 80), help="neighbourhood sizes swept")
-    max_test_users: int = number(150, low=0, help="test users scored (0: all)")
-    n_resamples: int = number(200, low=1, help="bootstrap replicates per interval")
-    top_k: int = number(10, low=1, help="items recommended per customer")
-    n_neighbors: int = number(3, low=1, help="neighbours shown per recommended item")
+    # <= 10,000: more neighbours than either data set has users or items
+    knn_k: int = number(40, low=1, high=10_000, help="neighbours in the similarity comparison")
+    # <= 10,000: never more than knn_k (checked below)
+    knn_min_k: int = number(1, low=1, high=10_000, help="minimum neighbours of an estimate")
+    # each <= 10,000, as knn_k
+    sweep_k: tuple[int, ...] = items(
+        (10, 20, 40, 80), low=1, high=10_000, help="neighbourhood sizes swept"
+    )
+    # <= 1e6 customers scored (0: all); the batches keep memory flat, time grows linearly
+    max_test_users: int = number(150, low=0, high=1_000_000, help="test users scored (0: all)")
+    # <= 20,000: intervals are stable to 3 digits by 10,000; 20,000 x 10,000 users x 8 B = 1.6 GB
+    n_resamples: int = number(200, low=1, high=20_000, help="bootstrap replicates per interval")
+    # <= 1,000: a longer list is not a recommendation, and scores users x k
+    top_k: int = number(10, low=1, high=1_000, help="items recommended per customer")
+    # <= 100: neighbours shown in a table
+    n_neighbors: int = number(3, low=1, high=100, help="neighbours shown per recommended item")
     example_basis: str = choice("best", *BASES, default="item", help="basis of the example")
-    usercf_k: int = number(40, low=1, help="UserCosineCF: neighbours per user")
+    # <= 10,000: more than the data sets' users
+    usercf_k: int = number(40, low=1, high=10_000, help="UserCosineCF: neighbours per user")
     usercf_min_similarity: float = number(
         0.0, low=-1, high=1, open_high=True, help="UserCosineCF: minimum similarity"
     )
-    usercf_shrinkage: float = number(0.0, low=0, help="UserCosineCF: similarity shrinkage")
+    # <= 1e6: n / (n + shrinkage) is then ~0 for every pair of real customers
+    usercf_shrinkage: float = number(
+        0.0, low=0, high=1e6, help="UserCosineCF: similarity shrinkage"
+    )
     usercf_center: bool = field(
         default=False, metadata={"help": "UserCosineCF: mean-centre the ratings"}
     )
@@ -73,9 +86,6 @@ class CollaborativeFilteringParams(PreparationParams):
                 f"{WHERE}: parameter `similarities`: unknown measure(s) {unknown}; "
                 f"Surprise computes {list(SIMILARITIES)}"
             )
-        small = [k for k in self.sweep_k if k < 1]
-        if small:
-            raise ParameterError(f"{WHERE}: parameter `sweep_k` values must be >= 1; got {small}")
         if self.knn_min_k > min(self.knn_k, *self.sweep_k):
             raise ParameterError(
                 f"{WHERE}: parameter `knn_min_k` ({self.knn_min_k}) must not exceed `knn_k` "

@@ -65,11 +65,16 @@ class TopNParams(PreparationParams):
         metadata={"help": "model -> {parameter: values} searched on the validation split"},
     )
     validation_metric: str = choice(*RANKING_METRICS, default="ndcg", help="tuning maximises")
-    k: int = number(10, low=1, help="list length of the comparison table and of tuning")
-    curve_ks: tuple[int, ...] = items((1, 5, 10, 20), help="list lengths of the metric@k curves")
+    # <= 1,000: a longer list is not a recommendation, and scores users x k
+    k: int = number(10, low=1, high=1_000, help="list length of the comparison table and of tuning")
+    # each <= 1,000, as k
+    curve_ks: tuple[int, ...] = items(
+        (1, 5, 10, 20), low=1, high=1_000, help="list lengths of the metric@k curves"
+    )
     svd: bool = field(default=True, metadata={"help": "compare with Surprise's SVD"})
+    # <= 100: above every rating scale in use (1-5, 1-10, 0-100)
     rating_threshold: float = number(
-        0.0, low=0, help="ratings: lowest rating that is an interaction (0: all)"
+        0.0, low=0, high=100, help="ratings: lowest rating that is an interaction (0: all)"
     )
     reference_protocol: bool = field(
         default=False, metadata={"help": "run issue #7's movielens-100k protocol"}
@@ -79,8 +84,12 @@ class TopNParams(PreparationParams):
         "none", "country", default="country", help="retail: popularity per group too"
     )
     n_examples: int = number(3, low=1, high=50, help="example customers")
-    explain_top: int = number(3, low=1, help="training items shown per recommendation")
-    n_resamples: int = number(200, low=10, help="bootstrap replicates of the intervals")
+    # <= 100: items shown in a table
+    explain_top: int = number(3, low=1, high=100, help="training items shown per recommendation")
+    # <= 20,000: intervals are stable to 3 digits by 10,000; 20,000 x 10,000 users x 8 B = 1.6 GB
+    n_resamples: int = number(
+        200, low=10, high=20_000, help="bootstrap replicates of the intervals"
+    )
     pseudonym_key: str = field(default="", repr=False, metadata={"help": "pseudonym key"})
 
     def __post_init__(self) -> None:

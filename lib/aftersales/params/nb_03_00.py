@@ -54,16 +54,20 @@ class SegmentationParams(PreparationParams):
     reference_date: str = field(
         default="", metadata={"help": "RFM reference day; empty: the day after the last sale"}
     )
-    n_clusters: int = number(0, low=0, help="k-means clusters; 0 chooses k by silhouette")
-    k_min: int = number(2, low=2, help="smallest k tried when n_clusters is 0")
-    k_max: int = number(8, low=2, help="largest k tried when n_clusters is 0")
+    # <= 100: segments a marketing team can act on; silhouette cost grows with k
+    n_clusters: int = number(0, low=0, high=100, help="k-means clusters; 0 chooses k by silhouette")
+    # <= 100, as n_clusters
+    k_min: int = number(2, low=2, high=100, help="smallest k tried when n_clusters is 0")
+    # <= 100, as n_clusters (one k-means fit per k)
+    k_max: int = number(8, low=2, high=100, help="largest k tried when n_clusters is 0")
     time_unit: str = choice(*TIME_UNITS, default="weeks", help="time unit of BG/NBD")
     clv_months: int = number(12, low=1, high=120, help="lifetime value horizon in months")
     monthly_discount_rate: float = number(0.01, low=0, high=1, help="monthly discount rate")
     calibration_end: str = field(
         default="2011-09-09", metadata={"help": "last day of the BG/NBD calibration period"}
     )
-    top_customers: int = number(10, low=1, help="customers listed by lifetime value")
+    # <= 10,000 rows of a table shown in the notebook
+    top_customers: int = number(10, low=1, high=10_000, help="customers listed by lifetime value")
     export_raw_ids: bool = field(
         default=False, metadata={"help": "export raw customer ids (personal data)"}
     )

@@ -37,8 +37,10 @@ class BasketParams(PreparationParams):
     )
     min_support: float = number(0.01, low=0, high=1, open_low=True, help="itemset support")
     min_confidence: float = number(0.3, low=0, high=1, help="minimum rule confidence")
-    min_lift: float = number(1.0, low=0, help="minimum rule lift")
-    top_rules: int = number(15, low=1, help="rules listed, strongest lift first")
+    # <= 1,000: a lift above needs an itemset in under 0.1% of baskets, below any min_support
+    min_lift: float = number(1.0, low=0, high=1_000, help="minimum rule lift")
+    # <= 10,000 rows of a table shown in the notebook
+    top_rules: int = number(15, low=1, high=10_000, help="rules listed, strongest lift first")
     network_rules: int = number(20, low=1, high=100, help="pair rules drawn in the network")
     segment_a: str = choice(*segment.SEGMENTS, default="Champions", help="first segment")
     segment_b: str = choice(*segment.SEGMENTS, default="At Risk", help="second segment")
@@ -56,8 +58,10 @@ class BasketParams(PreparationParams):
     fbt_min_support: float = number(
         0.005, low=0, high=1, open_low=True, help="pair support of frequently bought together"
     )
-    fbt_k: int = number(5, low=1, help="items recommended per item or basket")
-    top_items: int = number(10, low=1, help="most sold items in the cross-sell table")
+    # <= 100: a longer list is not a recommendation
+    fbt_k: int = number(5, low=1, high=100, help="items recommended per item or basket")
+    # <= 10,000 rows of a table shown in the notebook
+    top_items: int = number(10, low=1, high=10_000, help="most sold items in the cross-sell table")
     example_basket: tuple[str, ...] = items(
         ("85123A", "22423", "47566"), help="item ids of the example basket"
     )

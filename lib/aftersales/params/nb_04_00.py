@@ -48,24 +48,39 @@ class EvaluationParams(PreparationParams):
     model_params: dict = field(
         default_factory=_default_model_params, metadata={"help": "model name -> its parameters"}
     )
-    ks: tuple[int, ...] = items((5, 10, 20), help="list lengths of the ranking metrics (>= 2)")
-    k: int = number(10, low=2, help="list length of the comparison table (one of ks)")
+    # each <= 1,000: a longer list is not a recommendation, and scores users x k
+    ks: tuple[int, ...] = items(
+        (5, 10, 20), high=1_000, help="list lengths of the ranking metrics (>= 2)"
+    )
+    # <= 1,000, as ks
+    k: int = number(10, low=2, high=1_000, help="list length of the comparison table (one of ks)")
     choose_by: str = choice(
         *RANKING_METRICS, default="ndcg", help="metric@k that picks the best model"
     )
     alpha: float = number(
         0.05, low=0, high=1, open_low=True, open_high=True, help="significance level"
     )
-    n_resamples: int = number(200, low=10, help="bootstrap replicates of the intervals")
+    # <= 20,000: intervals are stable to 3 digits by 10,000; 20,000 x 10,000 users x 8 B = 1.6 GB
+    n_resamples: int = number(
+        200, low=10, high=20_000, help="bootstrap replicates of the intervals"
+    )
     groups: str = choice(*GROUPINGS, default="auto", help="customer groups of the breakdown")
     activity_buckets: int = number(4, low=2, high=20, help="quantile buckets of activity")
-    min_pairs: int = number(10, low=2, help="fewest paired users for a significance test")
+    # <= 1e6: more paired users than any data set has customers
+    min_pairs: int = number(
+        10, low=2, high=1_000_000, help="fewest paired users for a significance test"
+    )
     export_model: str = field(
         default="best", metadata={"help": "model exported: 'best' by choose_by@k, or a name"}
     )
-    export_k: int = number(10, low=1, help="recommendations per customer in the export")
+    # <= 100: a longer list is not a recommendation; the export has customers x export_k rows
+    export_k: int = number(10, low=1, high=100, help="recommendations per customer in the export")
+    # <= 100,000 customers (0: all): with export_k <= 100, at most 1e7 rows (~1 GB)
     export_customers: int = number(
-        200, low=0, help="customers in the export (first in the data); 0: every customer"
+        200,
+        low=0,
+        high=100_000,
+        help="customers in the export (first in the data); 0: every customer",
     )
     explain_top: int = number(2, low=1, high=10, help="reasons named per recommended item")
     export_raw_ids: bool = field(
