@@ -11,16 +11,31 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from aftersales.errors import DataValidationError
+from aftersales.errors import DataValidationError, ParameterError
 
 MAX_EXAMPLES = 3
 WHOLE_FLOAT = r"^(-?\d+)\.0+$"
 
+MAX_EXACT_INTEGER = 2**53 - 1
+"""Largest whole number a column may hold: every integer up to it is exact in ``float64``
+(the type numbers are parsed through), and it lies well inside ``int64``. A quantity of
+``1e20`` would otherwise wrap to -9223372036854775808 when cast."""
+
+EPOCH_UNITS = ("s", "ms", "us", "ns")
+"""Units of numeric (epoch) timestamps."""
+
+_DIGITS = r"\s*-?\d+(\.\d*)?\s*"
+
 
 def _examples(values: pd.Series, mask: np.ndarray) -> str:
     positions = np.flatnonzero(mask)[:MAX_EXAMPLES]
-    shown = ", ".join(f"row {pos + 1} value {values.iloc[pos]!r}" for pos in positions)
+    shown = ", ".join(f"row {pos + 1} value {_plain(values.iloc[pos])!r}" for pos in positions)
     return f"{int(mask.sum())} rows fail (first: {shown})"
+
+
+def _plain(value: object) -> object:
+    """Return a numpy scalar as its Python number, so messages show ``5``, not ``np.int64(5)``."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def require_columns(frame: pd.DataFrame, columns: Iterable[str], *, source: str) -> pd.DataFrame:
@@ -127,7 +142,8 @@ def numeric(values: pd.Series, *, source: str, integer: bool = False) -> pd.Seri
     Raises
     ------
     DataValidationError
-        Naming the column and the first values that are not numbers (or not whole).
+        Naming the column and the first values that are not numbers, not finite, or (with
+        ``integer``) not whole or beyond :data:`MAX_EXACT_INTEGER` in size.
     """
     if pd.api.types.is_bool_dtype(values.dtype):
         raise DataValidationError(f"{source}: column `{values.name}` must be numeric; got booleans")
@@ -137,6 +153,12 @@ def numeric(values: pd.Series, *, source: str, integer: bool = False) -> pd.Seri
         raise DataValidationError(
             f"{source}: column `{values.name}` must be numeric; {_examples(values, bad)}"
         )
+    infinite = np.isinf(coerced.to_numpy())
+    if infinite.any():
+        raise DataValidationError(
+            f"{source}: column `{values.name}` must hold finite numbers; "
+            f"{_examples(values, infinite)}"
+        )
     if not integer:
         return coerced
     non_null(coerced, source=source)
@@ -145,6 +167,13 @@ def numeric(values: pd.Series, *, source: str, integer: bool = False) -> pd.Seri
         raise DataValidationError(
             f"{source}: column `{values.name}` must hold whole numbers; "
             f"{_examples(values, fractional)}"
+        )
+    huge = (coerced.abs() > MAX_EXACT_INTEGER).to_numpy()
+    if huge.any():
+        raise DataValidationError(
+            f"{source}: column `{values.name}` must hold whole numbers within "
+            f"+/-{MAX_EXACT_INTEGER:,} (larger ones cannot be stored exactly); "
+            f"{_examples(values, huge)}"
         )
     return coerced.astype("int64")
 
@@ -191,7 +220,9 @@ def timestamps(values: pd.Series, *, source: str, unit: str | None = None) -> pd
     source : str
         How to name the data in the message.
     unit : str, optional
-        Epoch unit (``"s"``, ``"ms"``) for numeric timestamps.
+        Epoch unit (one of :data:`EPOCH_UNITS`) for numeric timestamps. Without it, numbers
+        (or text made only of digits) are refused rather than read as nanoseconds since
+        1970, which would put every event on 1970-01-01.
 
     Returns
     -------
@@ -200,19 +231,54 @@ def timestamps(values: pd.Series, *, source: str, unit: str | None = None) -> pd
 
     Raises
     ------
+    ParameterError
+        If ``unit`` is not one of :data:`EPOCH_UNITS`.
     DataValidationError
-        Naming the column and the first values that cannot be parsed.
+        If the column holds numbers and no ``unit`` is given, or naming the column and the
+        first values that cannot be parsed or lie outside the years 1677-2262.
     """
     if unit is not None:
-        parsed = pd.to_datetime(numeric(values, source=source), unit=unit, utc=True)
+        if unit not in EPOCH_UNITS:
+            raise ParameterError(
+                f"{source}: `timestamp_unit` must be one of {list(EPOCH_UNITS)}; got {unit!r}"
+            )
+        parsed = pd.to_datetime(
+            numeric(values, source=source), unit=unit, utc=True, errors="coerce"
+        )
     else:
+        _refuse_epochs(values, source=source)
         parsed = pd.to_datetime(values, errors="coerce", utc=True, format="mixed")
     bad = (parsed.isna() & values.notna()).to_numpy()
     if bad.any():
+        digits = values[bad].astype("str").str.fullmatch(_DIGITS).all()
+        hint = f"; epoch numbers need timestamp_unit= one of {list(EPOCH_UNITS)}" * (
+            unit is None and bool(digits)
+        )
         raise DataValidationError(
-            f"{source}: column `{values.name}` must hold dates/times; {_examples(values, bad)}"
+            f"{source}: column `{values.name}` must hold dates/times; "
+            f"{_examples(values, bad)} (dates must lie in the years 1677-2262){hint}"
         )
     return parsed.astype("datetime64[ns, UTC]")
+
+
+def _refuse_epochs(values: pd.Series, *, source: str) -> None:
+    dtype = values.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return
+    if pd.api.types.is_numeric_dtype(dtype):
+        numbers = values.notna().to_numpy()
+    elif pd.api.types.is_object_dtype(dtype):  # e.g. a spreadsheet column of mixed cells
+        kinds = (int, float, np.number)
+        numbers = values.map(lambda v: isinstance(v, kinds) and not isinstance(v, bool))
+        numbers = (numbers & values.notna()).to_numpy(dtype=bool)
+    else:
+        return
+    if numbers.any():
+        raise DataValidationError(
+            f"{source}: column `{values.name}` holds numbers, not dates; epoch times need "
+            f"their unit: pass timestamp_unit= one of {list(EPOCH_UNITS)} ('s': seconds "
+            f"since 1970-01-01 UTC); {_examples(values, numbers)}"
+        )
 
 
 def identifiers(values: pd.Series, *, source: str, nullable: bool = False) -> pd.Series:
