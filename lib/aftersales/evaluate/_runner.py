@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,7 @@ from aftersales.evaluate._protocol import (
     instantiate,
     to_surprise,
 )
+from aftersales.evaluate._sharing import FitShare, fit_key, with_estimate_settings
 from aftersales.evaluate._summary import Entry, summarise
 from aftersales.metrics import (
     METRICS,
@@ -45,6 +47,7 @@ from aftersales.metrics import (
 )
 from aftersales.metrics._base import check_k
 from aftersales.metrics._rating import HEADLINE, rating_components, result_from_components
+from aftersales.models import has_pair_scorer, predict_pairs
 from aftersales.random import Seed
 
 
@@ -128,6 +131,25 @@ def _list_metrics(
     return results
 
 
+def _is_factory(spec: Any) -> bool:
+    return not (hasattr(spec, "fit") and hasattr(spec, "test")) or isinstance(spec, type)
+
+
+def _predictions(algo: Any, test: pd.DataFrame, testset: list[tuple]) -> pd.DataFrame:
+    """Predict a fold's test rows: vectorised for Surprise's families, else ``algo.test``."""
+    if not has_pair_scorer(algo):
+        return predictions_to_frame(algo.test(testset))
+    users, items = test[C.USER].tolist(), test[C.ITEM].tolist()
+    return pd.DataFrame(
+        {
+            C.USER: users,
+            C.ITEM: items,
+            C.RATING: test[C.RATING].to_numpy(dtype="float64"),
+            C.ESTIMATE: predict_pairs(algo, users, items),
+        }
+    )
+
+
 def run_experiment(
     models: Mapping[str, ModelSpec],
     protocol: object,
@@ -146,8 +168,13 @@ def run_experiment(
     """Fit, predict and rank with every model on every fold and collect the metrics.
 
     For each fold, the training frame is given to Surprise once
-    (``Dataset.load_from_df(...).build_full_trainset()``); each model is fitted on it,
-    predicts the test rows with ``algo.test`` (rating metrics) and, when ``rank_fn`` is
+    (``Dataset.load_from_df(...).build_full_trainset()``); each model is fitted on it
+    (k-NN models that differ only in ``k`` or ``min_k``, which ``fit`` never reads, share
+    one fit: each predicts exactly what its own fit would, and reports the shared fit's
+    time),
+    predicts the test rows (rating metrics: ``aftersales.models.predict_pairs`` for
+    Surprise's families, the vectorised equal of ``algo.test``; ``algo.test`` for any
+    other algorithm) and, when ``rank_fn`` is
     given, ranks ``max(ks)`` items for the test users that appear in training (ranking
     metrics against the test rows, and beyond-accuracy metrics).
 
@@ -212,24 +239,33 @@ def run_experiment(
     entries: list[Entry] = []
     per_user: list[pd.DataFrame] = []
     timings: list[tuple[str, int, float, float, float]] = []
+    # callables are factories whose fit cannot be known in advance: never shared
+    keys = {label: None if _is_factory(spec) else fit_key(spec) for label, spec in models.items()}
     bar = tqdm(total=len(models) * len(folds), disable=not progress, desc="evaluate")
     for fold, (train, test) in enumerate(folds):  # a handful of folds
         trainset, testset = to_surprise(train, test, scale)
         users = pd.Index(test[C.USER].unique()).intersection(pd.Index(train[C.USER].unique()))
+        share = FitShare(list(keys.values()))
         features = item_features
         if "diversity" in listed and features is None:
             features = cooccurrence_features(train)
         for label, spec in models.items():  # a handful of models
             bar.set_postfix_str(f"{label}, fold {fold}")
             algo = instantiate(label, spec)
-            start = time.perf_counter()
-            algo.fit(trainset)
-            fit_time = time.perf_counter() - start
+            key = keys[label]
+            found = share.take(key)
+            if found is None:
+                start = time.perf_counter()
+                algo.fit(trainset)
+                fit_time = time.perf_counter() - start
+                share.keep(key, algo, fit_time)
+            else:  # same fit as an earlier model of the fold: reuse it
+                algo, fit_time = with_estimate_settings(found[0], algo), found[1]
             fold_entries = []
             predict_time = float("nan")
             if rating:
                 start = time.perf_counter()
-                predictions = predictions_to_frame(algo.test(testset))
+                predictions = _predictions(algo, test, testset)
                 predict_time = time.perf_counter() - start
                 components = rating_components(predictions)
                 for name in rating:
