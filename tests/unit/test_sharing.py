@@ -9,7 +9,16 @@ import surprise
 
 from aftersales import columns as C
 from aftersales.evaluate import run_experiment
-from aftersales.evaluate._sharing import FitShare, fit_key, with_estimate_settings
+from aftersales.evaluate._sharing import (
+    MEMO,
+    TRAINSETS,
+    FitShare,
+    Lru,
+    fit_key,
+    fold_key,
+    memo_key,
+    with_estimate_settings,
+)
 from aftersales.models import make_model
 
 
@@ -122,3 +131,83 @@ def test_different_fits_are_not_shared(user_based, monkeypatch):
     }
     run_experiment(models, (train, test), n_resamples=20, progress=False)
     assert calls == [2, 3]
+
+
+def _count_fits(monkeypatch, cls) -> list[int]:
+    calls: list[int] = []
+    original = cls.fit
+    monkeypatch.setattr(cls, "fit", lambda self, ts: calls.append(1) or original(self, ts))
+    return calls
+
+
+@pytest.fixture
+def memo():
+    MEMO.clear()
+    TRAINSETS.clear()
+    yield MEMO
+    MEMO.clear()
+    TRAINSETS.clear()
+
+
+def test_memo_hit_gives_the_values_of_a_refit(memo, monkeypatch):
+    train, test = _split()
+    svd = {"n_factors": 4, "n_epochs": 5}
+    calls = _count_fits(monkeypatch, surprise.SVD)
+    first = run_experiment(
+        {"svd": make_model("SVD", svd, seed=3)}, (train, test), n_resamples=30, progress=False
+    )
+    again = run_experiment(  # another label, the same seeded model and rows: a hit
+        {"again": make_model("SVD", svd, seed=3)}, (train, test), n_resamples=30, progress=False
+    )
+    assert len(calls) == 1 and len(memo) == 1
+    assert again.timings[C.FIT_TIME].tolist() == first.timings[C.FIT_TIME].tolist()
+    pd.testing.assert_series_equal(first.per_fold[C.VALUE], again.per_fold[C.VALUE])
+    memo.clear()
+    refit = run_experiment(
+        {"svd": make_model("SVD", svd, seed=3)}, (train, test), n_resamples=30, progress=False
+    )
+    assert len(calls) == 2
+    pd.testing.assert_series_equal(first.per_fold[C.VALUE], refit.per_fold[C.VALUE])
+
+
+def test_memo_misses_on_a_changed_parameter_seed_or_rows(memo, monkeypatch):
+    train, test = _split()
+    calls = _count_fits(monkeypatch, surprise.SVD)
+    runs = [
+        ({"n_factors": 4}, 3, train),
+        ({"n_factors": 5}, 3, train),  # parameter
+        ({"n_factors": 4}, 4, train),  # seed
+        ({"n_factors": 4}, 3, train.iloc[::-1].reset_index(drop=True)),  # row order
+        ({"n_factors": 4}, 3, train.iloc[1:].reset_index(drop=True)),  # rows
+    ]
+    for params, seed, rows in runs:
+        model = make_model("SVD", {**params, "n_epochs": 2}, seed=seed)
+        run_experiment({"m": model}, (rows, test), n_resamples=10, progress=False)
+    assert len(calls) == len(runs)
+    run_experiment(
+        {"m": make_model("SVD", {"n_factors": 4, "n_epochs": 2}, seed=3)},
+        (train, test),
+        rating_scale=(0.5, 5.0),  # another scale: another trainset
+        n_resamples=10,
+        progress=False,
+    )
+    assert len(calls) == len(runs) + 1
+
+
+def test_memo_keeps_only_seeded_compact_models(memo):
+    digest = fold_key(_split()[0], (1.0, 5.0))
+    assert memo_key(make_model("SVD", seed=0), digest) is not None
+    assert memo_key(make_model("KNNBasic", seed=0), digest) is None  # item x item matrix
+    assert memo_key(surprise.SVD(random_state=None), digest) is None  # unseeded
+    assert memo_key(type("Mine", (surprise.SVD,), {})(random_state=1), digest) is None
+
+
+def test_lru_drops_the_least_recently_used():
+    store = Lru(2)
+    store.put("a", 1)
+    store.put("b", 2)
+    assert store.get("a") == 1
+    store.put("c", 3)
+    assert (store.get("a"), store.get("b"), store.get("c"), len(store)) == (1, None, 3, 2)
+    store.put(None, 4)
+    assert store.get(None) is None and len(store) == 2

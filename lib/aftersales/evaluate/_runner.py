@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +28,15 @@ from aftersales.evaluate._protocol import (
     instantiate,
     to_surprise,
 )
-from aftersales.evaluate._sharing import FitShare, fit_key, with_estimate_settings
+from aftersales.evaluate._sharing import (
+    MEMO,
+    TRAINSETS,
+    FitShare,
+    fit_key,
+    fold_key,
+    memo_key,
+    with_estimate_settings,
+)
 from aftersales.evaluate._summary import Entry, summarise
 from aftersales.metrics import (
     METRICS,
@@ -135,6 +143,24 @@ def _is_factory(spec: Any) -> bool:
     return not (hasattr(spec, "fit") and hasattr(spec, "test")) or isinstance(spec, type)
 
 
+def _fitted(
+    algo: Any, trainset: Any, share: FitShare, key: Hashable | None, remembered: Hashable | None
+) -> tuple[Any, float]:
+    """Fit ``algo`` on the fold, or reuse an identical fit (of this fold, or memoised)."""
+    found = share.take(key)
+    if found is not None:  # same fit as an earlier model of the fold
+        return with_estimate_settings(found[0], algo), found[1]
+    found = MEMO.get(remembered)
+    if found is not None:  # same seeded model on the same rows, in an earlier run
+        return found
+    start = time.perf_counter()
+    algo.fit(trainset)
+    fit_time = time.perf_counter() - start
+    share.keep(key, algo, fit_time)
+    MEMO.put(remembered, (algo, fit_time))
+    return algo, fit_time
+
+
 def _predictions(algo: Any, test: pd.DataFrame, testset: list[tuple]) -> pd.DataFrame:
     """Predict a fold's test rows: vectorised for Surprise's families, else ``algo.test``."""
     if not has_pair_scorer(algo):
@@ -171,7 +197,8 @@ def run_experiment(
     (``Dataset.load_from_df(...).build_full_trainset()``); each model is fitted on it
     (k-NN models that differ only in ``k`` or ``min_k``, which ``fit`` never reads, share
     one fit: each predicts exactly what its own fit would, and reports the shared fit's
-    time),
+    time; seeded factor models fitted on the same rows by an earlier call of the process
+    reuse that fit, see ``aftersales.evaluate._sharing``),
     predicts the test rows (rating metrics: ``aftersales.models.predict_pairs`` for
     Surprise's families, the vectorised equal of ``algo.test``; ``algo.test`` for any
     other algorithm) and, when ``rank_fn`` is
@@ -243,7 +270,9 @@ def run_experiment(
     keys = {label: None if _is_factory(spec) else fit_key(spec) for label, spec in models.items()}
     bar = tqdm(total=len(models) * len(folds), disable=not progress, desc="evaluate")
     for fold, (train, test) in enumerate(folds):  # a handful of folds
-        trainset, testset = to_surprise(train, test, scale)
+        digest = fold_key(train, scale)
+        trainset, testset = to_surprise(train, test, scale, TRAINSETS.get(digest))
+        TRAINSETS.put(digest, trainset)
         users = pd.Index(test[C.USER].unique()).intersection(pd.Index(train[C.USER].unique()))
         share = FitShare(list(keys.values()))
         features = item_features
@@ -252,15 +281,8 @@ def run_experiment(
         for label, spec in models.items():  # a handful of models
             bar.set_postfix_str(f"{label}, fold {fold}")
             algo = instantiate(label, spec)
-            key = keys[label]
-            found = share.take(key)
-            if found is None:
-                start = time.perf_counter()
-                algo.fit(trainset)
-                fit_time = time.perf_counter() - start
-                share.keep(key, algo, fit_time)
-            else:  # same fit as an earlier model of the fold: reuse it
-                algo, fit_time = with_estimate_settings(found[0], algo), found[1]
+            remembered = None if _is_factory(spec) else memo_key(algo, digest)
+            algo, fit_time = _fitted(algo, trainset, share, keys[label], remembered)
             fold_entries = []
             predict_time = float("nan")
             if rating:
