@@ -162,7 +162,9 @@ def check_models(models: Mapping[str, ModelSpec]) -> dict[str, ModelSpec]:
     return dict(models)
 
 
-def to_surprise(train: pd.DataFrame, test: pd.DataFrame, scale: tuple[float, float]) -> Any:
+def to_surprise(
+    train: pd.DataFrame, test: pd.DataFrame, scale: tuple[float, float], trainset: Any = None
+) -> Any:
     """Build Surprise's trainset and testset of one fold.
 
     Parameters
@@ -171,6 +173,8 @@ def to_surprise(train: pd.DataFrame, test: pd.DataFrame, scale: tuple[float, flo
         Checked fold frames.
     scale : tuple of float
         The rating scale given to ``surprise.Reader``.
+    trainset : surprise.Trainset, optional
+        The trainset of these very training rows and scale, built before (reused).
 
     Returns
     -------
@@ -182,7 +186,8 @@ def to_surprise(train: pd.DataFrame, test: pd.DataFrame, scale: tuple[float, flo
 
     columns = [C.USER, C.ITEM, C.RATING]
     reader = Reader(rating_scale=scale)
-    trainset = Dataset.load_from_df(train[columns], reader).build_full_trainset()
+    if trainset is None:
+        trainset = Dataset.load_from_df(train[columns], reader).build_full_trainset()
     testset = list(
         zip(
             test[C.USER].tolist(),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,15 @@ from aftersales.evaluate._protocol import (
     instantiate,
     to_surprise,
 )
+from aftersales.evaluate._sharing import (
+    MEMO,
+    TRAINSETS,
+    FitShare,
+    fit_key,
+    fold_key,
+    memo_key,
+    with_estimate_settings,
+)
 from aftersales.evaluate._summary import Entry, summarise
 from aftersales.metrics import (
     METRICS,
@@ -45,6 +55,7 @@ from aftersales.metrics import (
 )
 from aftersales.metrics._base import check_k
 from aftersales.metrics._rating import HEADLINE, rating_components, result_from_components
+from aftersales.models import has_pair_scorer, predict_pairs
 from aftersales.random import Seed
 
 
@@ -128,6 +139,43 @@ def _list_metrics(
     return results
 
 
+def _is_factory(spec: Any) -> bool:
+    return not (hasattr(spec, "fit") and hasattr(spec, "test")) or isinstance(spec, type)
+
+
+def _fitted(
+    algo: Any, trainset: Any, share: FitShare, key: Hashable | None, remembered: Hashable | None
+) -> tuple[Any, float]:
+    """Fit ``algo`` on the fold, or reuse an identical fit (of this fold, or memoised)."""
+    found = share.take(key)
+    if found is not None:  # same fit as an earlier model of the fold
+        return with_estimate_settings(found[0], algo), found[1]
+    found = MEMO.get(remembered)
+    if found is not None:  # same seeded model on the same rows, in an earlier run
+        return found
+    start = time.perf_counter()
+    algo.fit(trainset)
+    fit_time = time.perf_counter() - start
+    share.keep(key, algo, fit_time)
+    MEMO.put(remembered, (algo, fit_time))
+    return algo, fit_time
+
+
+def _predictions(algo: Any, test: pd.DataFrame, testset: list[tuple]) -> pd.DataFrame:
+    """Predict a fold's test rows: vectorised for Surprise's families, else ``algo.test``."""
+    if not has_pair_scorer(algo):
+        return predictions_to_frame(algo.test(testset))
+    users, items = test[C.USER].tolist(), test[C.ITEM].tolist()
+    return pd.DataFrame(
+        {
+            C.USER: users,
+            C.ITEM: items,
+            C.RATING: test[C.RATING].to_numpy(dtype="float64"),
+            C.ESTIMATE: predict_pairs(algo, users, items),
+        }
+    )
+
+
 def run_experiment(
     models: Mapping[str, ModelSpec],
     protocol: object,
@@ -146,8 +194,14 @@ def run_experiment(
     """Fit, predict and rank with every model on every fold and collect the metrics.
 
     For each fold, the training frame is given to Surprise once
-    (``Dataset.load_from_df(...).build_full_trainset()``); each model is fitted on it,
-    predicts the test rows with ``algo.test`` (rating metrics) and, when ``rank_fn`` is
+    (``Dataset.load_from_df(...).build_full_trainset()``); each model is fitted on it
+    (k-NN models that differ only in ``k`` or ``min_k``, which ``fit`` never reads, share
+    one fit: each predicts exactly what its own fit would, and reports the shared fit's
+    time; seeded factor models fitted on the same rows by an earlier call of the process
+    reuse that fit, see ``aftersales.evaluate._sharing``),
+    predicts the test rows (rating metrics: ``aftersales.models.predict_pairs`` for
+    Surprise's families, the vectorised equal of ``algo.test``; ``algo.test`` for any
+    other algorithm) and, when ``rank_fn`` is
     given, ranks ``max(ks)`` items for the test users that appear in training (ranking
     metrics against the test rows, and beyond-accuracy metrics).
 
@@ -212,24 +266,28 @@ def run_experiment(
     entries: list[Entry] = []
     per_user: list[pd.DataFrame] = []
     timings: list[tuple[str, int, float, float, float]] = []
+    # callables are factories whose fit cannot be known in advance: never shared
+    keys = {label: None if _is_factory(spec) else fit_key(spec) for label, spec in models.items()}
     bar = tqdm(total=len(models) * len(folds), disable=not progress, desc="evaluate")
     for fold, (train, test) in enumerate(folds):  # a handful of folds
-        trainset, testset = to_surprise(train, test, scale)
+        digest = fold_key(train, scale)
+        trainset, testset = to_surprise(train, test, scale, TRAINSETS.get(digest))
+        TRAINSETS.put(digest, trainset)
         users = pd.Index(test[C.USER].unique()).intersection(pd.Index(train[C.USER].unique()))
+        share = FitShare(list(keys.values()))
         features = item_features
         if "diversity" in listed and features is None:
             features = cooccurrence_features(train)
         for label, spec in models.items():  # a handful of models
             bar.set_postfix_str(f"{label}, fold {fold}")
             algo = instantiate(label, spec)
-            start = time.perf_counter()
-            algo.fit(trainset)
-            fit_time = time.perf_counter() - start
+            remembered = None if _is_factory(spec) else memo_key(algo, digest)
+            algo, fit_time = _fitted(algo, trainset, share, keys[label], remembered)
             fold_entries = []
             predict_time = float("nan")
             if rating:
                 start = time.perf_counter()
-                predictions = predictions_to_frame(algo.test(testset))
+                predictions = _predictions(algo, test, testset)
                 predict_time = time.perf_counter() - start
                 components = rating_components(predictions)
                 for name in rating:

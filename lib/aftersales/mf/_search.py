@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from surprise import AlgoBase, Dataset, Reader
+from surprise import AlgoBase, Dataset, Prediction, Reader, Trainset
 from surprise.model_selection import GridSearchCV, KFold, RandomizedSearchCV
 from surprise.utils import get_rng
 
 from aftersales import columns as C
 from aftersales.errors import ParameterError
 from aftersales.mf._grid import check_grid, combinations
-from aftersales.models import make_model
+from aftersales.models import has_pair_scorer, make_model, predict_pairs
 from aftersales.random import Seed, int_seed
 from aftersales.validate import non_null, numeric, require_columns, require_rows
 
@@ -86,9 +86,40 @@ class SeededRandomizedSearchCV(RandomizedSearchCV):
         return [combos[position] for position in chosen]
 
 
-def _build(model: str, seed: int, **params: Any) -> AlgoBase:
+class VectorisedTest:
+    """A Surprise algorithm whose ``test`` predicts every pair at once.
+
+    Surprise's searches call ``fit(trainset)`` and ``test(testset)``; ``test`` here gives
+    the predictions of ``algo.test`` from ``aftersales.models.predict_pairs`` (equal up to
+    float summation order) instead of one ``predict`` call per pair, for the families it
+    supports (any other algorithm keeps its own ``test``).
+
+    Parameters
+    ----------
+    algo : surprise.AlgoBase
+        An unfitted algorithm.
+    """
+
+    def __init__(self, algo: AlgoBase) -> None:
+        self.algo = algo
+
+    def fit(self, trainset: Trainset) -> VectorisedTest:
+        """Fit the wrapped algorithm; return ``self``."""
+        self.algo.fit(trainset)
+        return self
+
+    def test(self, testset: Sequence[tuple[Any, Any, float]], verbose: bool = False) -> list:
+        """Return a ``Prediction`` per ``(user, item, rating)`` triple, in order."""
+        if not has_pair_scorer(self.algo):
+            return self.algo.test(testset, verbose)
+        users, items = [row[0] for row in testset], [row[1] for row in testset]
+        estimates = predict_pairs(self.algo, users, items).tolist()
+        return [Prediction(u, i, r, e, {}) for (u, i, r), e in zip(testset, estimates, strict=True)]
+
+
+def _build(model: str, seed: int, **params: Any) -> VectorisedTest:
     """Build a seeded, checked model: what Surprise's search calls as ``algo_class(**params)``."""
-    return make_model(model, params, seed=seed)
+    return VectorisedTest(make_model(model, params, seed=seed))
 
 
 def _flatten(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -147,7 +178,7 @@ def search(
     combinations drawn without replacement. The folds are
     ``KFold(n_splits=cv, random_state=seed)`` (those of ``aftersales.split.kfold``), each
     model is ``make_model(model, params, seed=seed)``, and RMSE and MAE are computed on
-    every test fold.
+    every test fold (predictions vectorised by :class:`VectorisedTest`).
 
     Parameters
     ----------

@@ -2,11 +2,13 @@
 
 ``make_model(name, params, seed=...)`` builds any Surprise algorithm by name with checked
 parameters; ``score_all`` and ``recommend`` score and rank every trainset item for many
-users at once, giving exactly what ``model.predict(u, i).est`` gives pair by pair.
+users at once, giving exactly what ``model.predict(u, i).est`` gives pair by pair;
+``predict_pairs`` does the same for a list of (user, item) pairs (a test fold).
 """
 
 from __future__ import annotations
 
+from aftersales.models._pairs import has_pair_scorer, predict_pairs
 from aftersales.models._ranking import (
     SUPPORTED_MODELS,
     UNKNOWN_USER_POLICIES,
@@ -34,7 +36,9 @@ __all__ = [
     "Scores",
     "SeededNormalPredictor",
     "default_params",
+    "has_pair_scorer",
     "make_model",
+    "predict_pairs",
     "recommend",
     "score_all",
 ]

@@ -194,20 +194,20 @@ class NormalScorer(Scorer):
         return self.global_mean + self.model.sigma * z
 
 
-def scorer_for(model: AlgoBase) -> Scorer | None:
-    """Return the scorer of a fitted model's family, or None if it has none.
+def scorer_class(model: object) -> type[Scorer] | None:
+    """Return the scorer class of a model's family, or None if it has none.
 
     Dispatch is on the exact class: a subclass may override ``estimate``.
 
     Parameters
     ----------
-    model : surprise.AlgoBase
-        A fitted algorithm.
+    model : object
+        Any algorithm (fitted or not).
 
     Returns
     -------
-    Scorer or None
-        The family's scorer with its arrays prepared; None for other classes.
+    type or None
+        The family's :class:`Scorer` subclass; None for other classes.
     """
     from aftersales.models._knn import KNNScorer  # k-NN is the largest; keep it apart
 
@@ -224,5 +224,23 @@ def scorer_for(model: AlgoBase) -> Scorer | None:
         surprise.KNNWithZScore: KNNScorer,
         surprise.KNNBaseline: KNNScorer,
     }
-    scorer = families.get(type(model))
+    return families.get(type(model))
+
+
+def scorer_for(model: AlgoBase) -> Scorer | None:
+    """Return the scorer of a fitted model's family, or None if it has none.
+
+    Dispatch is on the exact class: a subclass may override ``estimate``.
+
+    Parameters
+    ----------
+    model : surprise.AlgoBase
+        A fitted algorithm.
+
+    Returns
+    -------
+    Scorer or None
+        The family's scorer with its arrays prepared; None for other classes.
+    """
+    scorer = scorer_class(model)
     return None if scorer is None else scorer(model)

@@ -1,0 +1,213 @@
+"""Shared k-NN fits in ``run_experiment``: same results as separate fits, fewer fits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import surprise
+
+from aftersales import columns as C
+from aftersales.evaluate import run_experiment
+from aftersales.evaluate._sharing import (
+    MEMO,
+    TRAINSETS,
+    FitShare,
+    Lru,
+    fit_key,
+    fold_key,
+    memo_key,
+    with_estimate_settings,
+)
+from aftersales.models import make_model
+
+
+def _split(seed: int = 11) -> tuple[pd.DataFrame, pd.DataFrame]:
+    gen = np.random.default_rng(seed)
+    rows = [
+        (f"u{u}", f"i{i}", float(gen.integers(1, 6)))
+        for u in range(30)
+        for i in gen.choice(25, int(gen.integers(4, 14)), replace=False)
+    ]
+    frame = pd.DataFrame(rows, columns=[C.USER, C.ITEM, C.RATING])
+    test = frame.sample(frac=0.25, random_state=seed)
+    return frame.drop(test.index).reset_index(drop=True), test.reset_index(drop=True)
+
+
+def _knn(k: int, min_k: int = 1, name: str = "pearson", user_based: bool = True):
+    options = {"name": name, "user_based": user_based}
+    return make_model("KNNWithMeans", {"k": k, "min_k": min_k, "sim_options": options}, seed=0)
+
+
+def test_fit_key_ignores_k_and_min_k_only():
+    assert fit_key(_knn(5)) == fit_key(_knn(40, min_k=3))
+    assert fit_key(_knn(5)) != fit_key(_knn(5, name="cosine"))
+    assert fit_key(_knn(5)) != fit_key(_knn(5, user_based=False))
+    basic = make_model("KNNBasic", {"k": 5, "sim_options": {"name": "pearson"}}, seed=0)
+    assert fit_key(basic) != fit_key(_knn(5))
+    assert fit_key(make_model("SVD", seed=0)) is None
+
+
+def test_fit_key_of_a_fitted_model_or_a_subclass_is_none():
+    train, _ = _split()
+    reader = surprise.Reader(rating_scale=(1, 5))
+    fitted = _knn(3).fit(surprise.Dataset.load_from_df(train, reader).build_full_trainset())
+    assert fit_key(fitted) is None
+    assert fit_key(type("Mine", (surprise.KNNBasic,), {})()) is None
+
+
+def test_a_shared_fit_gives_the_estimates_of_its_own_fit():
+    train, test = _split()
+    reader = surprise.Reader(rating_scale=(1, 5))
+    trainset = surprise.Dataset.load_from_df(train, reader).build_full_trainset()
+    fitted = _knn(40).fit(trainset)
+    copy = with_estimate_settings(fitted, _knn(2, min_k=2))
+    own = _knn(2, min_k=2).fit(trainset)
+    assert (copy.k, copy.min_k, fitted.k, fitted.min_k) == (2, 2, 40, 1)
+    pairs = list(test.itertuples(index=False, name=None))
+    assert [p.est for p in copy.test(pairs)] == [p.est for p in own.test(pairs)]
+
+
+def test_fit_share_keeps_a_fit_only_while_a_later_model_needs_it():
+    share = FitShare(["a", None, "a", "b", "a"])
+    assert share.take("a") is None
+    share.keep("a", "fitted-a", 1.5)
+    assert share.take(None) is None
+    assert share.take("a") == ("fitted-a", 1.5)
+    assert share.take("b") is None
+    share.keep("b", "fitted-b", 2.0)  # no later "b": not kept
+    assert share._fits.keys() == {"a"}
+    assert share.take("a") == ("fitted-a", 1.5)
+    assert share._fits == {}
+
+
+def test_a_k_sweep_fits_once_per_fold_and_equals_separate_runs(monkeypatch):
+    train, test = _split()
+    ks = [1, 3, 10, 40]
+    separate = [
+        run_experiment({f"k={k}": _knn(k)}, (train, test), n_resamples=50, progress=False)
+        for k in ks
+    ]
+    calls = []
+    original = surprise.KNNWithMeans.fit
+    monkeypatch.setattr(
+        surprise.KNNWithMeans, "fit", lambda self, ts: calls.append(self.k) or original(self, ts)
+    )
+    folds = [(train, test), (test, train)]
+    joint = run_experiment({f"k={k}": _knn(k) for k in ks}, folds, n_resamples=50, progress=False)
+    assert calls == [1, 1]  # one fit per fold, by the first model
+    fold0 = joint.per_fold[joint.per_fold[C.FOLD] == 0].reset_index(drop=True)
+    expected = pd.concat([part.per_fold for part in separate], ignore_index=True)
+    pd.testing.assert_series_equal(fold0[C.VALUE], expected[C.VALUE])
+    assert fold0[C.VALUE].nunique() > 2  # k changes the estimates
+    times = joint.timings.groupby(C.FOLD)[C.FIT_TIME].nunique()
+    assert times.tolist() == [1, 1]  # every model reports the shared fit's time
+
+
+def test_factories_are_never_shared(monkeypatch):
+    train, test = _split()
+    calls = []
+    original = surprise.KNNWithMeans.fit
+    monkeypatch.setattr(
+        surprise.KNNWithMeans, "fit", lambda self, ts: calls.append(self.k) or original(self, ts)
+    )
+    run_experiment(
+        {"a": lambda: _knn(2), "b": lambda: _knn(5)}, (train, test), n_resamples=20, progress=False
+    )
+    assert calls == [2, 5]
+
+
+@pytest.mark.parametrize("user_based", [True, False])
+def test_different_fits_are_not_shared(user_based, monkeypatch):
+    train, test = _split()
+    calls = []
+    original = surprise.KNNWithMeans.fit
+    monkeypatch.setattr(
+        surprise.KNNWithMeans, "fit", lambda self, ts: calls.append(self.k) or original(self, ts)
+    )
+    models = {
+        "pearson": _knn(2, user_based=user_based),
+        "cosine": _knn(3, name="cosine", user_based=user_based),
+    }
+    run_experiment(models, (train, test), n_resamples=20, progress=False)
+    assert calls == [2, 3]
+
+
+def _count_fits(monkeypatch, cls) -> list[int]:
+    calls: list[int] = []
+    original = cls.fit
+    monkeypatch.setattr(cls, "fit", lambda self, ts: calls.append(1) or original(self, ts))
+    return calls
+
+
+@pytest.fixture
+def memo():
+    MEMO.clear()
+    TRAINSETS.clear()
+    yield MEMO
+    MEMO.clear()
+    TRAINSETS.clear()
+
+
+def test_memo_hit_gives_the_values_of_a_refit(memo, monkeypatch):
+    train, test = _split()
+    svd = {"n_factors": 4, "n_epochs": 5}
+    calls = _count_fits(monkeypatch, surprise.SVD)
+    first = run_experiment(
+        {"svd": make_model("SVD", svd, seed=3)}, (train, test), n_resamples=30, progress=False
+    )
+    again = run_experiment(  # another label, the same seeded model and rows: a hit
+        {"again": make_model("SVD", svd, seed=3)}, (train, test), n_resamples=30, progress=False
+    )
+    assert len(calls) == 1 and len(memo) == 1
+    assert again.timings[C.FIT_TIME].tolist() == first.timings[C.FIT_TIME].tolist()
+    pd.testing.assert_series_equal(first.per_fold[C.VALUE], again.per_fold[C.VALUE])
+    memo.clear()
+    refit = run_experiment(
+        {"svd": make_model("SVD", svd, seed=3)}, (train, test), n_resamples=30, progress=False
+    )
+    assert len(calls) == 2
+    pd.testing.assert_series_equal(first.per_fold[C.VALUE], refit.per_fold[C.VALUE])
+
+
+def test_memo_misses_on_a_changed_parameter_seed_or_rows(memo, monkeypatch):
+    train, test = _split()
+    calls = _count_fits(monkeypatch, surprise.SVD)
+    runs = [
+        ({"n_factors": 4}, 3, train),
+        ({"n_factors": 5}, 3, train),  # parameter
+        ({"n_factors": 4}, 4, train),  # seed
+        ({"n_factors": 4}, 3, train.iloc[::-1].reset_index(drop=True)),  # row order
+        ({"n_factors": 4}, 3, train.iloc[1:].reset_index(drop=True)),  # rows
+    ]
+    for params, seed, rows in runs:
+        model = make_model("SVD", {**params, "n_epochs": 2}, seed=seed)
+        run_experiment({"m": model}, (rows, test), n_resamples=10, progress=False)
+    assert len(calls) == len(runs)
+    run_experiment(
+        {"m": make_model("SVD", {"n_factors": 4, "n_epochs": 2}, seed=3)},
+        (train, test),
+        rating_scale=(0.5, 5.0),  # another scale: another trainset
+        n_resamples=10,
+        progress=False,
+    )
+    assert len(calls) == len(runs) + 1
+
+
+def test_memo_keeps_only_seeded_compact_models(memo):
+    digest = fold_key(_split()[0], (1.0, 5.0))
+    assert memo_key(make_model("SVD", seed=0), digest) is not None
+    assert memo_key(make_model("KNNBasic", seed=0), digest) is None  # item x item matrix
+    assert memo_key(surprise.SVD(random_state=None), digest) is None  # unseeded
+    assert memo_key(type("Mine", (surprise.SVD,), {})(random_state=1), digest) is None
+
+
+def test_lru_drops_the_least_recently_used():
+    store = Lru(2)
+    store.put("a", 1)
+    store.put("b", 2)
+    assert store.get("a") == 1
+    store.put("c", 3)
+    assert (store.get("a"), store.get("b"), store.get("c"), len(store)) == (1, None, 3, 2)
+    store.put(None, 4)
+    assert store.get(None) is None and len(store) == 2
