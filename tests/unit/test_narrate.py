@@ -401,3 +401,22 @@ def test_cross_sell_findings():
         "product in another colour or print, or the rest of its range. The exceptions: BIRD "
         "ORNAMENT. The strongest pair is JUMBO BAG RED with JUMBO BAG PEARS (lift 9.8)."
     )
+
+
+def test_dropout_findings():
+    parameters = pd.DataFrame(
+        {
+            C.MODEL: ["BG/NBD", "BG/NBD", "Gamma-Gamma"],
+            C.PARAMETER: ["a", "b", "p"],
+            C.VALUE: [0.007, 22.746, 2.3],
+        }
+    )
+    customers = pd.DataFrame({C.P_ALIVE: [0.99, 0.95, 0.5, 1.0]})
+    # a / (a + b) = 0.007 / 22.753 = 0.000308 -> 0.031 %; 3 of 4 customers at >= 0.9.
+    assert narrate.dropout_findings(parameters, customers).data == (
+        "Fitted here, a / (a + b), the mean chance of dropping out after a purchase, is 0.031 %; "
+        "the model gives 75 % of the customers a probability of at least 0.9 of still being "
+        "active, so purchase rate and spend drive the lifetime value."
+    )
+    with pytest.raises(DataValidationError, match="'b'"):
+        narrate.dropout_findings(parameters[parameters[C.PARAMETER] != "b"], customers)

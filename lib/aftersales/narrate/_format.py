@@ -24,9 +24,9 @@ def num(value: float, digits: int = 3) -> str:
 
 
 def share(value: float) -> str:
-    """Format a share in [0, 1] as a percentage: ``0.246`` -> ``25 %``, below 1 %: one decimal."""
+    """Format a share in [0, 1] as a percentage: ``0.246`` -> ``25 %``, below 1 %: two digits."""
     percent = 100 * value
-    return f"{percent:.1f} %" if 0 < abs(percent) < 1 else f"{percent:.0f} %"
+    return f"{percent:.2g} %" if 0 < abs(percent) < 1 else f"{percent:.0f} %"
 
 
 def paragraph(*sentences: str) -> Markdown:
