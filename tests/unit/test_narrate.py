@@ -420,3 +420,19 @@ def test_dropout_findings():
     )
     with pytest.raises(DataValidationError, match="'b'"):
         narrate.dropout_findings(parameters[parameters[C.PARAMETER] != "b"], customers)
+
+
+def test_example_findings_counts_many_thin_estimates():
+    customer = pd.DataFrame({C.TRAIN_ROWS: [5], C.TEST_ROWS: [2]})
+    ours = pd.DataFrame(
+        {
+            C.RANK: [1, 2, 3, 4, 5],
+            C.ITEM_NAME: list("ABCDE"),
+            C.SCORE: 5.0,
+            C.N_NEIGHBORS: [1, 4, 4, 2, 40],
+        }
+    )
+    theirs = ours.assign(**{C.N_NEIGHBORS: 3})
+    text = narrate.example_findings(customer, ours, theirs, k=40).data
+    assert "4 of the 5 items rest on fewer than 40 neighbours (as few as 1)" in text
+    assert text.endswith("`UserCosineCF`'s first item scores 5.0 from 3 neighbours.")

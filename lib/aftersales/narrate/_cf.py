@@ -264,7 +264,10 @@ def example_findings(
     top = words(ranked[C.ITEM_NAME].head(4))
     few = ranked[ranked[C.N_NEIGHBORS] < k]
     few_text = (
-        f" {words(few[C.ITEM_NAME])} rest on fewer than {k} neighbours "
+        f" {len(few)} of the {len(ranked)} items rest on fewer than {k} neighbours (as few as "
+        f"{int(few[C.N_NEIGHBORS].min())}), so their estimate leans on the item's own mean."
+        if len(few) > 3
+        else f" {words(few[C.ITEM_NAME])} rest on fewer than {k} neighbours "
         f"({words(few[C.N_NEIGHBORS].astype(int))}), so their estimate leans on the item's "
         "own mean."
         if len(few)
