@@ -300,5 +300,6 @@ def audit(table: pd.DataFrame, *, title: str, unit: str) -> Figure:
             fontsize=8,
         )
     axes.set_xlim(0, kept[0] * 1.3)
-    axes.legend(loc="lower right")
+    # Below the axes, so the legend never covers a bar's value label.
+    figure.legend(loc="outside lower center", ncols=2, frameon=False)
     return figure

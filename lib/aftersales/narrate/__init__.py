@@ -1,0 +1,51 @@
+"""Findings in words, rendered from a run's result frames (issue #12).
+
+A notebook's prose says what to look at; the numbers, names and comparisons a run found are
+written by these functions, so they read right on every data set and parameter file. Each one
+is pure: result frames in, an ``IPython.display.Markdown`` paragraph out, numbers rounded to the
+precision the computation holds on any CPU.
+"""
+
+from aftersales.narrate._basket import (
+    country_rules_findings,
+    cross_sell_findings,
+    segment_rules_findings,
+    top_rules_findings,
+)
+from aftersales.narrate._cf import (
+    example_findings,
+    k_sweep_findings,
+    similarity_findings,
+    usercf_findings,
+)
+from aftersales.narrate._evaluation import comparison_findings
+from aftersales.narrate._mf import mf_findings, search_findings, sweep_findings
+from aftersales.narrate._segment import (
+    dropout_findings,
+    holdout_findings,
+    largest_spenders,
+    revenue_concentration,
+    silhouette_findings,
+)
+from aftersales.narrate._topn import coverage_findings
+
+__all__ = [
+    "comparison_findings",
+    "country_rules_findings",
+    "coverage_findings",
+    "cross_sell_findings",
+    "dropout_findings",
+    "example_findings",
+    "holdout_findings",
+    "k_sweep_findings",
+    "largest_spenders",
+    "mf_findings",
+    "revenue_concentration",
+    "search_findings",
+    "segment_rules_findings",
+    "silhouette_findings",
+    "similarity_findings",
+    "sweep_findings",
+    "top_rules_findings",
+    "usercf_findings",
+]
