@@ -59,8 +59,16 @@ def test_plan_gives_each_notebook_only_its_parameters(folder):
 def test_plan_refuses_a_key_no_notebook_declares(folder):
     with pytest.raises(ParameterError, match=r"run\.yaml: parameter\(s\) \['gamma'\] are declared"):
         report.plan({"alpha": 3, "gamma": 1}, source="run.yaml", folder=folder)
+    listed = {"notebooks": ["01.00"], "beta": "y"}
     with pytest.raises(ParameterError, match=r"\['beta'\] are declared by none of the notebooks"):
-        report.plan({"beta": "y"}, source="run.yaml", notebooks=["01.00"], folder=folder)
+        report.plan(listed, source="run.yaml", folder=folder)
+
+
+def test_plan_runs_part_of_a_file(folder):
+    # `beta` belongs to 02.00, which the file covers: picking 01.00 alone is not an error
+    settings = {"notebooks": ["01.00", "02.00"], "alpha": 3, "beta": "y"}
+    planned = report.plan(settings, source="run.yaml", notebooks=["01.00"], folder=folder)
+    assert {n: own for n, (_, own) in planned.items()} == {"01.00": {"alpha": 3}}
 
 
 def test_plan_unknown_notebook_number(folder):
@@ -288,6 +296,7 @@ def _stable(notebook_path):
     return [(c.source, c.get("outputs")) for c in nb.cells]
 
 
+@pytest.mark.slow
 def test_parallel_runs_match_runs_in_turn(tmp_path, capsys):
     from aftersales.report.__main__ import main
 

@@ -85,7 +85,8 @@ def plan(
     source : str
         The params file's name, for messages.
     notebooks : list of str, optional
-        Notebook numbers to run; overrides the file's ``notebooks`` key.
+        Notebook numbers to run instead of the file's ``notebooks`` key; the file's keys are
+        still checked against the notebooks it lists, so a params file runs in parts.
     folder : Path, optional
         Where the notebooks are (default ``notebooks/``).
 
@@ -97,23 +98,26 @@ def plan(
     Raises
     ------
     ParameterError
-        If a key is declared by no selected notebook, or a value fails the notebook's checks.
+        If a key is declared by none of the file's notebooks (nor the ones picked), or a value
+        fails the notebook's checks.
     UnknownNameError
         If a notebook number names no notebook.
     """
-    chosen = notebooks or settings.get("notebooks") or None
-    if chosen is not None and not isinstance(chosen, list):
+    listed = settings.get("notebooks") or None
+    if listed is not None and not isinstance(listed, list):
         raise ParameterError(f"{source}: `notebooks` must be a list of numbers like ['01.00']")
-    selected = _notebooks.select([str(n) for n in chosen] if chosen else None, folder=folder)
+    covered = _notebooks.select([str(n) for n in listed] if listed else None, folder=folder)
+    selected = _notebooks.select(notebooks, folder=folder) if notebooks else covered
     values = {k: v for k, v in settings.items() if k not in RESERVED}
-    declared = {number: _notebooks.declared(path) for number, path in selected.items()}
+    # every key must belong to a notebook of the file's run, even when `notebooks` picks a few
+    declared = {n: _notebooks.declared(path) for n, path in {**covered, **selected}.items()}
     every = set().union(*declared.values()) if declared else set()
     orphans = sorted(set(values) - every)
     if orphans:
         known = sorted(every - {"output_dir"})
         raise ParameterError(
             f"{source}: parameter(s) {orphans} are declared by none of the notebooks "
-            f"{list(selected)};{params.did_you_mean(orphans, known)} declared: {known}"
+            f"{sorted(declared)};{params.did_you_mean(orphans, known)} declared: {known}"
         )
     planned = {}
     for number, path in selected.items():
