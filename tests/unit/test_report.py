@@ -1,4 +1,6 @@
 import json
+import os
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -328,3 +330,37 @@ def test_parallel_runs_match_runs_in_turn(tmp_path, capsys):
         html = (both / name / "01.00-first.html").read_text()
         assert html == (turn / name / "01.00-first.html").read_text()
     assert (both / "index.html").exists() and (turn / "index.html").exists()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Unix domain sockets")
+def test_kernel_talks_over_private_sockets_and_is_not_interrupted_at_shutdown(monkeypatch):
+    import asyncio
+
+    from jupyter_client.manager import KernelManager
+
+    from aftersales.report._kernel import IPCKernelManager
+
+    interrupts = []
+
+    async def spy(self):
+        interrupts.append(self)
+
+    monkeypatch.setattr(KernelManager, "_async_interrupt_kernel", spy)
+
+    async def life():
+        manager = IPCKernelManager(kernel_name="python3")
+        await manager.start_kernel()
+        client = manager.client()
+        client.start_channels()
+        await client.wait_for_ready(timeout=120)
+        folder = Path(manager.ip).parent
+        sockets = sorted(p.name for p in folder.iterdir())
+        client.stop_channels()
+        await manager._async_interrupt_kernel()  # outside a shutdown it still interrupts
+        await manager.shutdown_kernel()
+        return manager.transport, sockets, folder.exists()
+
+    transport, sockets, left = asyncio.run(life())
+    assert transport == "ipc" and len(interrupts) == 1  # none added by the shutdown
+    assert sockets and all(name.startswith("kernel-") for name in sockets)
+    assert not left  # the socket folder is removed with the kernel

@@ -5,6 +5,12 @@ over TCP, so a report run printed it before every notebook. The runner's kernels
 children of the runner, so they talk over Unix domain sockets in a private temporary folder
 instead: nothing listens on a network port, the warning does not apply, and no warning
 filter is needed. Platforms without Unix sockets keep jupyter_client's TCP default.
+
+jupyter_client also interrupts a kernel before asking it to shut down; a kernel that has
+finished its notebook is idle, and ipykernel sometimes logs the interrupt as "ERROR |
+KeyboardInterrupt caught in kernel" (a race, more often on a loaded machine). The manager
+skips that interrupt: the shutdown request, then SIGTERM and SIGKILL after jupyter_client's
+waits, still end a kernel that does not answer.
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ class IPCKernelManager(AsyncKernelManager):
     cleaned up.
     """
 
+    _shutting_down_idle = False
+
     @default("transport")
     def _transport_default(self) -> str:
         return "ipc"
@@ -33,6 +41,27 @@ class IPCKernelManager(AsyncKernelManager):
     @default("ip")
     def _ip_default(self) -> str:
         return str(Path(tempfile.mkdtemp(prefix="aftersales-kernel-")) / "kernel")
+
+    async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+        """Shut the kernel down without interrupting it first (see the module's notes).
+
+        Parameters
+        ----------
+        now : bool, default False
+            Kill the kernel at once instead of asking it to shut down.
+        restart : bool, default False
+            Keep the connection files for a restart.
+        """
+        self._shutting_down_idle = True
+        try:
+            await super().shutdown_kernel(now=now, restart=restart)
+        finally:
+            self._shutting_down_idle = False
+
+    async def _async_interrupt_kernel(self) -> None:
+        # jupyter_client's shutdown calls this private step; only that call is skipped
+        if not self._shutting_down_idle:
+            await super()._async_interrupt_kernel()
 
     def cleanup_ipc_files(self) -> None:
         """Remove the kernel's socket files and their folder."""
