@@ -14,7 +14,7 @@ export PYTHONHASHSEED := 0
 all: reports
 
 help:
-	@echo "make reports   create .venv, install, fetch data, run every params/*.yaml report"
+	@echo "make reports   create .venv, install, fetch data, run every params/*.yaml report (JOBS=n)"
 	@echo "make test      create .venv if needed, lint, unit + integration tests, nbval"
 	@echo "make lab       open JupyterLab on notebooks/"
 	@echo "make notebooks re-execute the committed notebooks in place (after changing them)"
@@ -23,8 +23,9 @@ help:
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is required")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@echo "installing the project and its dependencies into $(VENV) (about 2 minutes the first time)"
+	$(BIN)/python -m pip install --upgrade --progress-bar on pip
+	$(BIN)/python -m pip install --progress-bar on -e '.[dev]'
 	@touch $(STAMP)
 
 venv: $(STAMP)
@@ -32,8 +33,9 @@ venv: $(STAMP)
 data: $(STAMP)
 	$(BIN)/python -m aftersales.datasets fetch --all
 
+# The runs go in parallel, one process each (at most one per CPU); `make reports JOBS=1` runs them in turn.
 reports: data
-	$(BIN)/python -m aftersales.report $(PARAMS)
+	$(BIN)/python -m aftersales.report $(if $(JOBS),--jobs $(JOBS),) $(PARAMS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -28,8 +28,34 @@ def test_defaults_and_conversion():
 
 
 def test_unknown_parameter_lists_the_known_ones():
-    with pytest.raises(ParameterError, match=r"unknown parameter\(s\) \['modle'\]; the parameters"):
+    with pytest.raises(
+        ParameterError, match=r"unknown parameter\(s\) \['modle'\];.* the parameters"
+    ):
         build(modle="SVD")
+
+
+def test_unknown_parameter_suggests_the_closest_name():
+    # difflib ratio of 'modle' and 'model' is 0.8 (four of five letters match in order);
+    # 'models' is 0.73, so `model` wins
+    with pytest.raises(ParameterError) as caught:
+        build(modle="SVD")
+    assert str(caught.value) == (
+        "test: unknown parameter(s) ['modle']; did you mean `model`? the parameters are "
+        "['k', 'model', 'models', 'options', 'output_dir', 'test_size', 'verbose']"
+    )
+    with pytest.raises(ParameterError, match=r"\['n_cluster'\]; did you mean `n_clusters`\?"):
+        params.check("03.00", n_cluster=4)
+
+
+def test_did_you_mean_pairs_several_names_and_skips_far_ones():
+    known = ["n_clusters", "seed", "top_k"]
+    assert params.did_you_mean(["sed", "topk"], known) == (
+        " did you mean `seed` for `sed`, `top_k` for `topk`?"
+    )
+    assert params.did_you_mean(["colour"], known) == ""  # nothing within ratio 0.6
+    assert params.did_you_mean(["zzz", "n_cluster"], known) == (
+        " did you mean `n_clusters` for `n_cluster`?"
+    )
 
 
 @pytest.mark.parametrize(

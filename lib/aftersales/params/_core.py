@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import math
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -212,7 +213,8 @@ def build(cls: type[P], values: Mapping[str, Any], *, where: str) -> P:
     unknown = sorted(set(values) - set(fields))
     if unknown:
         raise ParameterError(
-            f"{where}: unknown parameter(s) {unknown}; the parameters are {sorted(fields)}"
+            f"{where}: unknown parameter(s) {unknown};{did_you_mean(unknown, fields)} "
+            f"the parameters are {sorted(fields)}"
         )
     hints = typing.get_type_hints(cls)
     checked = {
@@ -220,6 +222,36 @@ def build(cls: type[P], values: Mapping[str, Any], *, where: str) -> P:
         for name, value in values.items()
     }
     return cls(**checked)
+
+
+def did_you_mean(unknown: Sequence[str], known: Iterable[str]) -> str:
+    """Suggest the closest known name for each unknown one (difflib's ratio >= 0.6).
+
+    Parameters
+    ----------
+    unknown : Sequence[str]
+        Names that were not recognised.
+    known : Iterable[str]
+        The valid names.
+
+    Returns
+    -------
+    str
+        ``" did you mean `n_clusters`?"`` for one unknown name,
+        ``" did you mean `a` for `x`, `b` for `y`?"`` for several, or ``""`` when no
+        name is close to any valid one.
+    """
+    candidates = sorted(known)
+    pairs = []
+    for name in unknown:
+        close = difflib.get_close_matches(name, candidates, n=1)
+        if close:
+            pairs.append((name, close[0]))
+    if not pairs:
+        return ""
+    if len(unknown) == 1:
+        return f" did you mean `{pairs[0][1]}`?"
+    return " did you mean " + ", ".join(f"`{best}` for `{name}`" for name, best in pairs) + "?"
 
 
 def _type_name(hint: Any) -> str:

@@ -8,6 +8,8 @@ from pathlib import Path
 import nbformat
 import papermill
 
+from aftersales.report._kernel import kernel_manager_class
+
 VOLATILE_CELL_KEYS = ("papermill", "execution")
 
 
@@ -22,7 +24,7 @@ def refresh(path: Path, *, progress: bool = True) -> Path:
     path : Path
         A canonical notebook.
     progress : bool, default True
-        Show papermill's progress bar.
+        Show papermill's progress bar, labelled with the notebook's name.
 
     Returns
     -------
@@ -36,7 +38,8 @@ def refresh(path: Path, *, progress: bool = True) -> Path:
             str(executed),
             kernel_name="python3",
             cwd=str(path.parent),
-            progress_bar=progress,
+            progress_bar={"desc": path.stem} if progress else False,
+            kernel_manager_class=kernel_manager_class(),
         )
         notebook = nbformat.read(executed, as_version=4)
     notebook.metadata.pop("papermill", None)

@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import nbformat
+
 from aftersales import paths
 
 PACKAGES = (
@@ -27,6 +29,15 @@ PACKAGES = (
 
 
 @dataclass
+class CellTiming:
+    """How long one code cell of an executed notebook took (papermill's ``duration``)."""
+
+    cell: int  # position in the executed notebook, from 0 (papermill's parameters included)
+    source: str  # the cell's first non-blank line
+    seconds: float
+
+
+@dataclass
 class NotebookOutcome:
     """How one notebook of a run ended."""
 
@@ -37,6 +48,7 @@ class NotebookOutcome:
     error: str | None = None
     failing_cell: int | None = None  # execution count in the executed notebook
     failing_source: str | None = None
+    cells: list[CellTiming] = field(default_factory=list)  # where the time went
 
 
 @dataclass
@@ -50,6 +62,7 @@ class Manifest:
     git_commit: str
     python: str = field(default_factory=platform.python_version)
     packages: dict[str, str] = field(default_factory=dict)
+    ran: list[str] = field(default_factory=list)  # numbers of the notebooks executed
     notebooks: list[NotebookOutcome] = field(default_factory=list)
     status: str = "running"
     duration_s: float | None = None
@@ -70,6 +83,30 @@ class Manifest:
         path = folder / "manifest.json"
         path.write_text(json.dumps(asdict(self), indent=2, default=str) + "\n")
         return path
+
+
+def cell_timings(notebook: nbformat.NotebookNode) -> list[CellTiming]:
+    """Read back the time papermill measured for each code cell of an executed notebook.
+
+    Parameters
+    ----------
+    notebook : nbformat.NotebookNode
+        A notebook executed by papermill (``cell.metadata.papermill.duration``).
+
+    Returns
+    -------
+    list of CellTiming
+        One entry per code cell that ran, in notebook order; cells after a failure, which
+        never ran, have no duration and are left out.
+    """
+    timings = []
+    for index, cell in enumerate(notebook.cells):
+        seconds = cell.get("metadata", {}).get("papermill", {}).get("duration")
+        if cell.cell_type != "code" or seconds is None:
+            continue
+        first = next((line.strip() for line in cell.source.splitlines() if line.strip()), "")
+        timings.append(CellTiming(index, first[:100], round(float(seconds), 3)))
+    return timings
 
 
 def git_commit() -> str:

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import nbformat
 import papermill
 import yaml
 
 from aftersales import params, paths
 from aftersales.errors import ParameterError
 from aftersales.report import _notebooks
-from aftersales.report._manifest import Manifest, NotebookOutcome, git_commit, package_versions
+from aftersales.report._kernel import kernel_manager_class
+from aftersales.report._manifest import (
+    Manifest,
+    NotebookOutcome,
+    cell_timings,
+    git_commit,
+    package_versions,
+)
 from aftersales.report._render import to_html
 
 RESERVED = ("notebooks",)
@@ -76,7 +85,8 @@ def plan(
     source : str
         The params file's name, for messages.
     notebooks : list of str, optional
-        Notebook numbers to run; overrides the file's ``notebooks`` key.
+        Notebook numbers to run instead of the file's ``notebooks`` key; the file's keys are
+        still checked against the notebooks it lists, so a params file runs in parts.
     folder : Path, optional
         Where the notebooks are (default ``notebooks/``).
 
@@ -88,22 +98,26 @@ def plan(
     Raises
     ------
     ParameterError
-        If a key is declared by no selected notebook, or a value fails the notebook's checks.
+        If a key is declared by none of the file's notebooks (nor the ones picked), or a value
+        fails the notebook's checks.
     UnknownNameError
         If a notebook number names no notebook.
     """
-    chosen = notebooks or settings.get("notebooks") or None
-    if chosen is not None and not isinstance(chosen, list):
+    listed = settings.get("notebooks") or None
+    if listed is not None and not isinstance(listed, list):
         raise ParameterError(f"{source}: `notebooks` must be a list of numbers like ['01.00']")
-    selected = _notebooks.select([str(n) for n in chosen] if chosen else None, folder=folder)
+    covered = _notebooks.select([str(n) for n in listed] if listed else None, folder=folder)
+    selected = _notebooks.select(notebooks, folder=folder) if notebooks else covered
     values = {k: v for k, v in settings.items() if k not in RESERVED}
-    declared = {number: _notebooks.declared(path) for number, path in selected.items()}
+    # every key must belong to a notebook of the file's run, even when `notebooks` picks a few
+    declared = {n: _notebooks.declared(path) for n, path in {**covered, **selected}.items()}
     every = set().union(*declared.values()) if declared else set()
     orphans = sorted(set(values) - every)
     if orphans:
+        known = sorted(every - {"output_dir"})
         raise ParameterError(
             f"{source}: parameter(s) {orphans} are declared by none of the notebooks "
-            f"{list(selected)}; declared: {sorted(every - {'output_dir'})}"
+            f"{sorted(declared)};{params.did_you_mean(orphans, known)} declared: {known}"
         )
     planned = {}
     for number, path in selected.items():
@@ -125,9 +139,10 @@ def run(
     """Execute one report run and write ``reports/<run>/``.
 
     The run's name is the params file's stem. Each notebook is executed with papermill,
-    receiving only the parameters it declares plus ``output_dir``; an HTML copy without code
-    is rendered beside it. A failing notebook stops the run; its executed copy is kept and
-    the manifest names the failing cell.
+    receiving only the parameters it declares plus ``output_dir`` (relative to the notebook's
+    folder, so no absolute path of the machine enters the reports); an HTML copy without
+    code is rendered beside it. A failing notebook stops the run; its executed copy is kept
+    and the manifest names the failing cell.
 
     Parameters
     ----------
@@ -136,16 +151,17 @@ def run(
     notebooks : list of str, optional
         Notebook numbers to run (default: the file's ``notebooks`` key, else all).
     reports : Path, optional
-        Report root (default ``reports/``).
+        Report root (default ``reports/``); created when missing.
     folder : Path, optional
         Where the notebooks are (default ``notebooks/``).
     progress : bool, default True
-        Show papermill's progress bar.
+        Show papermill's progress bar, labelled with the run and notebook.
 
     Returns
     -------
     Manifest
-        What was run and how it ended (also written as ``manifest.json``).
+        What was run, how it ended and where the time went (also written as
+        ``manifest.json``).
 
     Raises
     ------
@@ -159,32 +175,64 @@ def run(
     target.mkdir(parents=True, exist_ok=True)
     manifest = Manifest(
         run=params_file.stem,
-        params_file=str(params_file),
-        parameters=settings,
+        params_file=_shown(params_file),
+        parameters={k: v for k, v in settings.items() if k not in RESERVED},
         started=datetime.now(UTC).isoformat(timespec="seconds"),
         git_commit=git_commit(),
         packages=package_versions(),
     )
+    pages = {path.stem for path, _ in planned.values()}
     started = time.perf_counter()
     failed = False
     for number, (path, own) in planned.items():
         if failed:
             manifest.notebooks.append(NotebookOutcome(path.stem, "skipped"))
             continue
-        outcome = _execute(path, own, target, progress=progress)
+        label = f"[{manifest.run}] {number}"
+        outcome = _execute(path, own, target, label=label, pages=pages, progress=progress)
         manifest.notebooks.append(outcome)
+        manifest.ran.append(number)
         failed = outcome.status != "ok"
         manifest.write(target)
-        print(f"[{params_file.stem}] {number} {outcome.status} ({outcome.duration_s:.1f} s)")
+        print(f"{label} {outcome.status} ({outcome.duration_s:.1f} s)", flush=True)
+    if failed:  # later notebooks were skipped: drop the links to their pages
+        ran = {outcome.notebook for outcome in manifest.notebooks if outcome.html}
+        for name in ran:
+            to_html(target / f"{name}.ipynb", target / f"{name}.html", pages=ran)
     manifest.status = "failed" if failed else "ok"
     manifest.duration_s = round(time.perf_counter() - started, 2)
     manifest.write(target)
     return manifest
 
 
-def _execute(path: Path, own: dict[str, Any], folder: Path, *, progress: bool) -> NotebookOutcome:
+def _shown(path: Path) -> str:
+    """``path`` relative to the project (or the working folder) when it lies inside it."""
+    resolved = path.resolve()
+    for base in (paths.PROJECT_ROOT, Path.cwd()):
+        if resolved.is_relative_to(base):
+            return resolved.relative_to(base).as_posix()
+    return path.name
+
+
+def _relative(path: Path, start: Path) -> str:
+    """``path`` written relative to ``start`` (absolute only across Windows drives)."""
+    try:
+        return Path(os.path.relpath(path.resolve(), start.resolve())).as_posix()
+    except ValueError:  # pragma: no cover - different drives on Windows
+        return str(path.resolve())
+
+
+def _execute(
+    path: Path,
+    own: dict[str, Any],
+    folder: Path,
+    *,
+    label: str,
+    pages: Collection[str],
+    progress: bool,
+) -> NotebookOutcome:
     target = folder / path.name
-    values = {**own, "output_dir": str(folder.resolve())}
+    values = {**own, "output_dir": _relative(folder, path.parent)}
     began = time.perf_counter()
     outcome = NotebookOutcome(path.stem, "ok")
     try:
@@ -194,7 +242,8 @@ def _execute(path: Path, own: dict[str, Any], folder: Path, *, progress: bool) -
             parameters=values,
             kernel_name="python3",
             cwd=str(path.parent),
-            progress_bar=progress,
+            progress_bar={"desc": label} if progress else False,
+            kernel_manager_class=kernel_manager_class(),
         )
     except papermill.PapermillExecutionError as exc:
         outcome.status = "failed"
@@ -203,9 +252,31 @@ def _execute(path: Path, own: dict[str, Any], folder: Path, *, progress: bool) -
         outcome.error = f"{exc.ename}: {exc.evalue}"
         print(
             f"error: {path.name} failed in cell [{exc.exec_count}] with {exc.ename}: {exc.evalue}\n"
-            f"       the executed notebook is kept at {target}"
+            f"       the executed notebook is kept at {target}",
+            flush=True,
         )
     outcome.duration_s = round(time.perf_counter() - began, 2)
     if target.exists():
-        outcome.html = to_html(target, target.with_suffix(".html")).name
+        outcome.cells = cell_timings(_scrub(target, source=path))
+        outcome.html = to_html(target, target.with_suffix(".html"), pages=pages).name
     return outcome
+
+
+def _scrub(executed: Path, *, source: Path) -> nbformat.NotebookNode:
+    """Make an executed notebook the same from run to run, wherever the machine keeps it.
+
+    papermill records the absolute input and output paths, and gives the cell it injects a
+    random id (which the HTML page shows); they become the paths as given in the project
+    and a fixed id.
+    """
+    notebook = nbformat.read(executed, as_version=4)
+    for cell in notebook.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = "injected-parameters"
+    recorded = notebook.metadata.get("papermill", {})
+    if "input_path" in recorded:
+        recorded["input_path"] = _shown(source)
+    if "output_path" in recorded:
+        recorded["output_path"] = executed.name
+    nbformat.write(notebook, executed)
+    return notebook

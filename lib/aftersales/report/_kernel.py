@@ -1,0 +1,82 @@
+"""The kernel manager the report runner starts notebooks with: IPC sockets, not TCP ports.
+
+ipykernel logs "Kernel is running over TCP without encryption" once per kernel it starts
+over TCP, so a report run printed it before every notebook. The runner's kernels are local
+children of the runner, so they talk over Unix domain sockets in a private temporary folder
+instead: nothing listens on a network port, the warning does not apply, and no warning
+filter is needed. Platforms without Unix sockets keep jupyter_client's TCP default.
+
+jupyter_client also interrupts a kernel before asking it to shut down; a kernel that has
+finished its notebook is idle, and ipykernel sometimes logs the interrupt as "ERROR |
+KeyboardInterrupt caught in kernel" (a race, more often on a loaded machine). The manager
+skips that interrupt: the shutdown request, then SIGTERM and SIGKILL after jupyter_client's
+waits, still end a kernel that does not answer.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from jupyter_client import AsyncKernelManager
+from traitlets import default
+
+
+class IPCKernelManager(AsyncKernelManager):
+    """An :class:`~jupyter_client.AsyncKernelManager` whose sockets are files in a temp folder.
+
+    Each manager makes its own folder (readable by its owner only), so parallel report runs
+    never share a socket, and removes it with the sockets when the kernel's connection is
+    cleaned up.
+    """
+
+    _shutting_down_idle = False
+
+    @default("transport")
+    def _transport_default(self) -> str:
+        return "ipc"
+
+    @default("ip")
+    def _ip_default(self) -> str:
+        return str(Path(tempfile.mkdtemp(prefix="aftersales-kernel-")) / "kernel")
+
+    async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+        """Shut the kernel down without interrupting it first (see the module's notes).
+
+        Parameters
+        ----------
+        now : bool, default False
+            Kill the kernel at once instead of asking it to shut down.
+        restart : bool, default False
+            Keep the connection files for a restart.
+        """
+        self._shutting_down_idle = True
+        try:
+            await super().shutdown_kernel(now=now, restart=restart)
+        finally:
+            self._shutting_down_idle = False
+
+    async def _async_interrupt_kernel(self) -> None:
+        # jupyter_client's shutdown calls this private step; only that call is skipped
+        if not self._shutting_down_idle:
+            await super()._async_interrupt_kernel()
+
+    def cleanup_ipc_files(self) -> None:
+        """Remove the kernel's socket files and their folder."""
+        super().cleanup_ipc_files()
+        if self.transport == "ipc":
+            shutil.rmtree(Path(self.ip).parent, ignore_errors=True)
+
+
+def kernel_manager_class() -> type[AsyncKernelManager]:
+    """Return the kernel manager class papermill should start kernels with.
+
+    Returns
+    -------
+    type
+        :class:`IPCKernelManager` where Unix domain sockets exist (POSIX), else
+        jupyter_client's :class:`~jupyter_client.AsyncKernelManager` (TCP).
+    """
+    return IPCKernelManager if os.name == "posix" else AsyncKernelManager
