@@ -153,10 +153,8 @@ def fit_bgnbd(
             f"no repeat customers: all {len(x)} customers have `frequency` 0, so BG/NBD "
             f"cannot be fitted; use a longer observation period or more customers"
         )
-    if start is None:
-        theta = np.log([1.0, max(float(age.mean()), 1e-3), 1.0, 1.0])
-    else:
-        theta = log_start(start, NAMES)
+    default = np.log([1.0, max(float(age.mean()), 1e-3), 1.0, 1.0])
+    theta = default if start is None else log_start(start, NAMES)
 
     def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
         values, gradient = likelihood.log_likelihood_gradient(theta, x, tx, age)
@@ -164,6 +162,12 @@ def fit_bgnbd(
         return -float(means[0]), -means[1:]
 
     fit = minimise(objective, theta, bound=LOG_BOUND)
+    if start is not None and (not fit.converged or fit.at_bounds.any()):
+        # A far start can climb the no-dropout ridge although an interior maximum exists:
+        # keep the better of it and the default start's fit.
+        other = minimise(objective, default, bound=LOG_BOUND)
+        if other.value <= fit.value + FLAT * abs(fit.value):
+            fit = replace(other, iterations=fit.iterations + other.iterations)
     if not fit.converged or fit.at_bounds[2:].any():
         # The likelihood may rise all the way to a / (a + b) -> 0 (no dropout), where it
         # is flat in a and b and the optimiser stops anywhere on the ridge: go to that
