@@ -44,8 +44,17 @@ class RankingOnlyError(AftersalesError, NotImplementedError):
     """
 
 
+class ConvergenceWarning(RuntimeWarning):
+    """A model fit stopped before its optimiser met the first-order conditions.
+
+    The estimates are returned (their ``converged`` attribute is false) but may depend on
+    the starting point and on the CPU; the message gives the gradient norm reached.
+    """
+
+
 __all__ = [
     "AftersalesError",
+    "ConvergenceWarning",
     "DataUnavailableError",
     "DataValidationError",
     "IntegrityError",

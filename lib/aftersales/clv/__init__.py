@@ -33,12 +33,14 @@ from aftersales.clv._gamma_gamma import (
     gamma_gamma_log_likelihood,
 )
 from aftersales.clv._holdout import HoldoutCheck, calibration_holdout
+from aftersales.clv._optimise import GRADIENT_TOL
 from aftersales.clv._simulate import simulate_bgnbd, simulate_gamma_gamma
 from aftersales.clv._summary import SUMMARY_COLUMNS, TIME_UNITS, summary_from_transactions
 from aftersales.clv._value import MONTH_DAYS, customer_lifetime_value
 
 __all__ = [
     "BGNBD",
+    "GRADIENT_TOL",
     "MONTH_DAYS",
     "SUMMARY_COLUMNS",
     "TIME_UNITS",

@@ -15,17 +15,21 @@ purchase value).
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
-from scipy.special import gammaln
+from scipy.special import digamma, gammaln
 
 from aftersales.clv._checks import ArrayLike, gamma_gamma_arrays, positive
-from aftersales.errors import DataValidationError, ParameterError
+from aftersales.clv._optimise import GRADIENT_TOL, log_start, mean_columns, minimise
+from aftersales.errors import ConvergenceWarning, DataValidationError, ParameterError
 
 LOG_BOUND = 15.0
 """Log-parameters are searched in [-15, 15]."""
+
+NAMES = ("p", "q", "v")
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,17 @@ class GammaGamma:
     n_customers : int
         Repeat customers in the fit (0 when set by hand).
     converged : bool
-        Whether the optimiser reported success.
+        Whether the fit reached the maximum: the gradient of the mean log-likelihood in
+        the log-parameters is at most :data:`aftersales.clv.GRADIENT_TOL` and the
+        Hessian is positive definite (true when set by hand).
+    gradient_norm : float
+        Largest absolute component of that gradient at the estimates, for parameters not
+        held at the search bounds (NaN when set by hand).
+    iterations : int
+        Optimiser iterations: L-BFGS-B plus Newton steps (0 when set by hand).
+    at_bounds : tuple of str
+        Parameters that ended on the search bounds ``exp(+-LOG_BOUND)``, where the
+        likelihood still rises towards the edge (a limit of the model, not an estimate).
     """
 
     p: float
@@ -52,6 +66,9 @@ class GammaGamma:
     log_likelihood: float = float("nan")
     n_customers: int = 0
     converged: bool = True
+    gradient_norm: float = float("nan")
+    iterations: int = 0
+    at_bounds: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("p", "q", "v"):
@@ -69,6 +86,33 @@ def _log_likelihood(p: float, q: float, v: float, x: np.ndarray, m: np.ndarray) 
         + px * np.log(x)
         - (px + q) * np.log(v + x * m)
     )
+
+
+def _log_likelihood_gradient(
+    theta: np.ndarray, x: np.ndarray, m: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-customer log-likelihood and its gradient in ``theta = log(p, q, v)``.
+
+    With psi the digamma function::
+
+        d/dp = x (psi(px+q) - psi(px) - log(1 + v/(x m)))
+        d/dq = psi(px+q) - psi(q) - log(1 + x m/v)
+        d/dv = q/v - (px+q)/(v+x m)
+
+    each multiplied by its parameter for the log scale. Returns the log-likelihoods (n,)
+    and the gradients (n, 3).
+    """
+    p, q, v = np.exp(theta)
+    px = p * x
+    both = digamma(px + q)
+    gradient = np.column_stack(
+        [
+            p * x * (both - digamma(px) - np.log1p(v / (x * m))),
+            q * (both - digamma(q) - np.log1p(x * m / v)),
+            q - v * (px + q) / (v + x * m),
+        ]
+    )
+    return _log_likelihood(p, q, v, x, m), gradient
 
 
 def _repeat_only(frequency: ArrayLike, monetary: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -107,11 +151,14 @@ def gamma_gamma_log_likelihood(
     return _log_likelihood(model.p, model.q, model.v, x, m)
 
 
-def fit_gamma_gamma(frequency: ArrayLike, monetary: ArrayLike) -> GammaGamma:
+def fit_gamma_gamma(
+    frequency: ArrayLike, monetary: ArrayLike, *, start: Sequence[float] | None = None
+) -> GammaGamma:
     """Fit the Gamma-Gamma spend model by maximum likelihood on repeat customers.
 
-    Parameters are optimised on the log scale with L-BFGS-B on the mean negative
-    log-likelihood, starting from p = q = 1 and v = the mean of ``monetary``.
+    Parameters are optimised on the log scale as in :func:`fit_bgnbd`: L-BFGS-B with the
+    analytic gradient of the exactly summed mean log-likelihood, then Newton steps until
+    the gradient vanishes to rounding.
 
     Parameters
     ----------
@@ -119,16 +166,27 @@ def fit_gamma_gamma(frequency: ArrayLike, monetary: ArrayLike) -> GammaGamma:
         Repeat purchases per customer (customers with 0 are ignored).
     monetary : array-like
         Mean value of the repeat purchases per customer.
+    start : sequence of 3 floats, optional
+        Starting ``(p, q, v)``; default p = q = 1 and v = the mean of ``monetary`` over
+        repeat customers.
 
     Returns
     -------
     GammaGamma
-        Fitted p, q, v with the total log-likelihood.
+        Fitted p, q, v with the total log-likelihood and the convergence record
+        (``converged``, ``gradient_norm``, ``iterations``).
 
     Raises
     ------
     DataValidationError
         If the arrays are invalid, or no customer made a repeat purchase.
+    ParameterError
+        If ``start`` is not three positive numbers.
+
+    Warns
+    -----
+    ConvergenceWarning
+        If the fit did not reach the maximum (see ``GammaGamma.converged``).
     """
     x, m = _repeat_only(frequency, monetary)
     if len(x) == 0:
@@ -136,23 +194,38 @@ def fit_gamma_gamma(frequency: ArrayLike, monetary: ArrayLike) -> GammaGamma:
             "no repeat customers: every customer has `frequency` 0, so Gamma-Gamma "
             "cannot be fitted (spend is modelled from repeat purchases only)"
         )
+    if start is None:
+        theta = np.log([1.0, 1.0, float(m.mean())])
+    else:
+        theta = log_start(start, NAMES)
 
-    def objective(theta: np.ndarray) -> float:
-        p, q, v = np.exp(theta)
-        return -float(np.mean(_log_likelihood(p, q, v, x, m)))
+    def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        values, gradient = _log_likelihood_gradient(theta, x, m)
+        means = mean_columns(np.column_stack([values, gradient]))
+        return -float(means[0]), -means[1:]
 
-    start = np.log([1.0, 1.0, float(m.mean())])
-    result = optimize.minimize(
-        objective, start, method="L-BFGS-B", bounds=[(-LOG_BOUND, LOG_BOUND)] * 3
-    )
-    p, q, v = np.exp(result.x)
+    fit = minimise(objective, theta, bound=LOG_BOUND)
+    p, q, v = np.exp(fit.theta)
+    if not fit.converged:
+        warnings.warn(
+            ConvergenceWarning(
+                f"Gamma-Gamma fit on {len(x)} repeat customers did not converge: gradient "
+                f"norm {fit.gradient_norm:.3g} (tolerance {GRADIENT_TOL:g}) after "
+                f"{fit.iterations} iterations at p={p:.4g}, q={q:.4g}, v={v:.4g}; try "
+                f"another `start` or check `monetary` for outliers"
+            ),
+            stacklevel=2,
+        )
     return GammaGamma(
         p=float(p),
         q=float(q),
         v=float(v),
-        log_likelihood=-float(result.fun) * len(x),
+        log_likelihood=-fit.value * len(x),
         n_customers=len(x),
-        converged=bool(result.success),
+        converged=fit.converged,
+        gradient_norm=fit.gradient_norm,
+        iterations=fit.iterations,
+        at_bounds=tuple(n for n, held in zip(NAMES, fit.at_bounds, strict=True) if held),
     )
 
 
