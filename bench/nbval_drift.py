@@ -28,6 +28,7 @@ import copy
 import importlib.util
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -82,6 +83,21 @@ _datasets.load = _nudged
 """
 PREAMBLE = {"ulp": ULP_NOISE}
 
+# Kernels a notebook leans on, run in a child process per setting: the check that a setting
+# really changes arithmetic here (bitwise), even where no printed digit moves.
+PROBE = """
+import sys
+import numpy as np
+rng = np.random.default_rng(0)
+x = rng.random(100_003)
+a, b = rng.random((301, 257)), rng.random((257, 199))
+spd = a[:257] @ a[:257].T + np.eye(257)
+values = [np.exp(x), np.log(x), np.tanh(x), np.exp(x.astype(np.float32)),
+          np.log(x.astype(np.float32)), (a @ b).ravel(), np.linalg.svd(a, compute_uv=False),
+          np.linalg.solve(spd, a[:257, 0]), np.linalg.cholesky(spd).ravel()]
+np.save(sys.argv[1], np.concatenate([v.astype(np.float64) for v in values]))
+"""
+
 
 @dataclass
 class Drift:
@@ -131,6 +147,23 @@ def fresh_data_dir(folder: Path) -> Path:
             if path.exists():
                 (interim / path.name).symlink_to(path)
     return folder
+
+
+def kernel_check(setting: str, folder: Path) -> str:
+    """Run `PROBE` unperturbed and under ``setting``; say how many values differ bitwise."""
+    results = []
+    for name, extra in (("reference", {}), (setting, SETTINGS[setting])):
+        target = folder / f"probe-{name}.npy"
+        env = {**os.environ, **extra}
+        subprocess.run([sys.executable, "-c", PROBE, str(target)], env=env, check=True)
+        results.append(np.load(target))
+    before, after = results
+    moved = before != after
+    rel = np.abs(before - after) / np.maximum(np.abs(before), np.finfo(float).tiny)
+    return (
+        f"kernel check: {int(moved.sum())} of {moved.size} probe values differ bitwise "
+        f"(largest relative change {float(rel.max()):.2e})"
+    )
 
 
 def execute(
@@ -228,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{header}")
         total = Drift()
         with tempfile.TemporaryDirectory(prefix=f"nbval-drift-{setting}-") as tmp:
+            if not PREAMBLE.get(setting):
+                print(f"{setting}: {kernel_check(setting, Path(tmp))}")
             env = {
                 **os.environ,
                 paths.DATA_DIR_ENV: str(fresh_data_dir(Path(tmp) / "data")),
