@@ -284,11 +284,11 @@ def main(argv: list[str] | None = None) -> int:
                     total.add(drift)
                 overall.setdefault(number, Drift()).add(drift)
         print(_row(f"{setting} / all but 03.00", total))
-        for rel, where, before, after in sorted(total.worst, reverse=True)[:5]:
+        for rel, where, before, after in sorted(set(total.worst), reverse=True)[:5]:
             print(f"    worst: {where}: {before!r} -> {after!r} (relative {rel:.2e})")
     print("\nper notebook over all settings, worst changes:")
     for drift in overall.values():
-        for rel, where, before, after in sorted(drift.worst, reverse=True)[:3]:
+        for rel, where, before, after in sorted(set(drift.worst), reverse=True)[:3]:
             print(f"    {where}: {before!r} -> {after!r} (relative {rel:.2e})")
     return 0
 
