@@ -16,6 +16,7 @@ all: reports
 help:
 	@echo "make reports   create .venv, install, fetch data, run every params/*.yaml report (JOBS=n)"
 	@echo "make test      create .venv if needed, lint, unit + integration tests, nbval"
+	@echo "make test-perturbed  nbval under other CPU kernels (1 BLAS thread, no SIMD dispatch)"
 	@echo "make lab       open JupyterLab on notebooks/"
 	@echo "make notebooks re-execute the committed notebooks in place (after changing them)"
 	@echo "make bench     run the performance scripts in bench/"
@@ -45,10 +46,25 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# nbval re-executes the notebooks; tests/notebooks/nbval_numbers.py compares their numbers within
+# a stated tolerance (last shown digit + --nbval-rtol), since CPU kernels differ in the last bits.
+NBVAL = PYTHONPATH=tests/notebooks$${PYTHONPATH:+:$$PYTHONPATH} $(BIN)/python -m pytest \
+	-p nbval_numbers --nbval --nbval-current-env --nbval-sanitize-with tests/notebooks/sanitize.cfg \
+	--nbval-cell-timeout 1200 -p no:cacheprovider
+
 test: lint data
 	$(BIN)/python -m pytest tests
-	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/notebooks/sanitize.cfg \
-		--nbval-cell-timeout 1200 -p no:cacheprovider $(NOTEBOOKS)
+	$(NBVAL) $(NOTEBOOKS)
+
+# The same nbval run with other arithmetic kernels: one OpenBLAS thread and another OpenBLAS core
+# type (other GEMM/solver kernels), and numpy's runtime SIMD dispatch switched off (baseline only).
+PERTURB_BLAS_CORE ?= Nehalem
+PERTURB = OPENBLAS_NUM_THREADS=1 OPENBLAS_CORETYPE=$(PERTURB_BLAS_CORE) \
+	NPY_DISABLE_CPU_FEATURES="$$($(BIN)/python -c 'import numpy._core._multiarray_umath as m; print(*m.__cpu_dispatch__)')"
+
+.PHONY: test-perturbed
+test-perturbed: data
+	$(PERTURB) $(NBVAL) $(NOTEBOOKS)
 
 notebooks: data
 	$(BIN)/python -m aftersales.report --in-place $(NOTEBOOKS)
