@@ -286,7 +286,7 @@ def test_parameter_defaults():
         ({"min_support": 0}, r"`min_support` must lie in \(0, 1\]; got 0"),
         ({"min_support": 1.5}, r"`min_support` must lie in \(0, 1\]"),
         ({"min_confidence": 1.2}, r"`min_confidence` must lie in \[0, 1\]"),
-        ({"min_lift": -1.0}, r"`min_lift` must lie in \[0, inf\]"),
+        ({"min_lift": -1.0}, r"`min_lift` must lie in \[0, 1000\]"),
         ({"segment_min_support": 0.0}, r"`segment_min_support` must lie in \(0, 1\]"),
         ({"country_min_support": 2}, r"`country_min_support` must lie in \(0, 1\]"),
         ({"network_rules": 0}, r"`network_rules` must lie in \[1, 100\]"),

@@ -94,8 +94,18 @@ def _checked_k(k: object, n: int, *, name: str) -> int:
     return int(k)
 
 
+KMEANS_MAX_ITER = 1000
+"""Lloyd iterations allowed per restart; runs stop earlier, when no label changes."""
+
+
 def _fit(features: np.ndarray, k: int, seed: int, n_init: int) -> KMeans:
-    return KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(features)
+    # tol=0 runs Lloyd's algorithm until the labels stop changing (a fixed point). With the
+    # default tol=1e-4 a run stops on a small centre shift instead, at an iteration that
+    # last-bit differences between CPUs can move, and the clustering moves with it.
+    model = KMeans(
+        n_clusters=k, n_init=n_init, random_state=seed, tol=0.0, max_iter=KMEANS_MAX_ITER
+    )
+    return model.fit(features)
 
 
 def cluster_customers(
