@@ -16,6 +16,14 @@ class DataValidationError(AftersalesError, ValueError):
     """Input data does not satisfy its schema (missing column, bad values, empty file)."""
 
 
+class AmbiguousDatesError(DataValidationError):
+    """Dates read two ways (day-first or month-first) and nothing declares which one.
+
+    Raised rather than guessing: the message names the column, shows both readings of the
+    first examples and says how to declare ``date_format`` or ``dayfirst``.
+    """
+
+
 class UnknownNameError(AftersalesError, KeyError):
     """A name (data set, model, scheme, splitter) is not registered; lists the valid ones."""
 
@@ -54,6 +62,7 @@ class ConvergenceWarning(RuntimeWarning):
 
 __all__ = [
     "AftersalesError",
+    "AmbiguousDatesError",
     "ConvergenceWarning",
     "DataUnavailableError",
     "DataValidationError",

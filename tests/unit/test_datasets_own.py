@@ -103,3 +103,93 @@ def test_unknown_canonical_name_in_mapping(tmp_path):
     path.write_text(RATINGS_CSV)
     with pytest.raises(DataValidationError, match=r"unknown canonical column\(s\) \['stars'\]"):
         load_ratings(path, columns={"stars": "stars"})
+
+
+ORDERS_CSV = (
+    "order_date;client;total\n"
+    "2023-01-05 10:00;c1;30.5\n"
+    "2023-01-05 10:00;c1;4.5\n"
+    "2023-01-06 09:00;;12\n"
+    "2023-01-06 09:00;;8\n"
+    "2023-01-07 18:30;c2;-3\n"
+)
+ORDER_MAP = {C.TIMESTAMP: "order_date", C.CUSTOMER: "client", C.REVENUE: "total"}
+
+
+def test_order_level_export_derives_invoices_from_customer_and_time(tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text(ORDERS_CSV)
+    frame, audit = load_transactions(path, columns=ORDER_MAP, with_audit=True)
+    assert list(frame.columns) == [
+        C.INVOICE,
+        C.DESCRIPTION,
+        C.TIMESTAMP,
+        C.CUSTOMER,
+        C.COUNTRY,
+        C.REVENUE,
+    ]
+    # c1's two rows share a moment: one invoice; each guest row is its own invoice.
+    assert frame[C.INVOICE].tolist() == [
+        "c1@2023-01-05T10:00:00Z",
+        "c1@2023-01-05T10:00:00Z",
+        "row3@2023-01-06T09:00:00Z",
+        "row4@2023-01-06T09:00:00Z",
+        "c2@2023-01-07T18:30:00Z",
+    ]
+    assert frame[C.REVENUE].tolist() == [30.5, 4.5, 12.0, 8.0, -3.0]
+    derived = audit.set_index(C.STEP).loc[f"derived:{C.INVOICE}", C.RULE]
+    assert "4 invoices from 5 rows; 2 rows without a customer get one each" in derived
+    assert "timestamps:naive_utc" in audit[C.STEP].tolist()
+
+
+def test_order_level_export_keeps_item_columns_when_present(tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text(
+        "inv,when,sku,qty,price,total\n1,2023-01-05,A,2,1.5,2.7\n2,2023-01-06,B,1,4,4\n"
+    )
+    mapping = {
+        C.INVOICE: "inv",
+        C.TIMESTAMP: "when",
+        C.ITEM: "sku",
+        C.QUANTITY: "qty",
+        C.UNIT_PRICE: "price",
+        C.REVENUE: "total",
+    }
+    frame = load_transactions(path, columns=mapping)
+    assert list(frame.columns) == [*C.TRANSACTIONS_COLUMNS, C.REVENUE]
+    assert frame[C.QUANTITY].tolist() == [2, 1] and frame[C.UNIT_PRICE].tolist() == [1.5, 4.0]
+    assert frame[C.REVENUE].tolist() == [2.7, 4.0]  # kept as given (a discount on row 1)
+
+
+def test_item_level_export_without_money_columns(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("invoice_id,item_id,quantity,timestamp\n1,A,2,2023-01-05\n")
+    frame = load_transactions(path)
+    assert list(frame.columns) == [
+        C.INVOICE,
+        C.ITEM,
+        C.DESCRIPTION,
+        C.QUANTITY,
+        C.TIMESTAMP,
+        C.CUSTOMER,
+        C.COUNTRY,
+    ]
+    with pytest.raises(DataValidationError, match=r"missing mapped column\(s\) `price`"):
+        load_transactions(path, columns={C.UNIT_PRICE: "price"})  # mapped: then required
+
+
+def test_order_level_revenue_must_be_numbers(tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text(ORDERS_CSV.replace(";4.5", ";NULL"))
+    with pytest.raises(DataValidationError, match=r"column `revenue` must not be empty.*row 2"):
+        load_transactions(path, columns=ORDER_MAP)
+
+
+def test_loader_passes_date_options(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("customer;sku;stars;when\nu1;i1;4;03/01/2023 10:00\n")
+    frame, audit = load_ratings(
+        path, columns=MAPPING, dayfirst=True, timezone="America/New_York", with_audit=True
+    )
+    assert frame[C.TIMESTAMP].iloc[0] == pd.Timestamp("2023-01-03 15:00", tz="UTC")  # EST = -5
+    assert audit[C.STEP].tolist() == ["timestamps:timezone"]
