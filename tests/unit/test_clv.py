@@ -350,3 +350,13 @@ def test_simulation_is_seeded() -> None:
     pd.testing.assert_frame_equal(first, again)
     assert (first[C.RECENCY] <= first[C.T]).all()
     assert (first.loc[first[C.FREQUENCY] == 0, C.RECENCY] == 0).all()
+
+
+def test_calibration_end_relative_to_the_last_day(small: pd.DataFrame) -> None:
+    # The last purchase day is 2011-03-29: 19 days before it is 2011-03-10.
+    relative = clv.calibration_holdout(small, calibration_end="-19d")
+    explicit = clv.calibration_holdout(small, calibration_end="2011-03-10")
+    assert relative.horizon == explicit.horizon == pytest.approx(19 / 7)
+    pd.testing.assert_frame_equal(relative.customers, explicit.customers)
+    with pytest.raises(ParameterError, match="calibration_end"):
+        clv.calibration_holdout(small, calibration_end="-52w")  # before the first day
