@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import papermill
 import yaml
 
-from aftersales import params, paths
+from aftersales import capabilities, params, paths
 from aftersales.errors import ParameterError
 from aftersales.report import _notebooks
 from aftersales.report._manifest import Manifest, NotebookOutcome, git_commit, package_versions
@@ -76,35 +77,48 @@ def plan(
     source : str
         The params file's name, for messages.
     notebooks : list of str, optional
-        Notebook numbers to run; overrides the file's ``notebooks`` key.
+        Notebook numbers to run; overrides the file's ``notebooks`` key. Without either,
+        every notebook the ``dataset`` supports runs (every notebook for another folder).
     folder : Path, optional
         Where the notebooks are (default ``notebooks/``).
 
     Returns
     -------
     dict
-        Notebook number -> (path, the parameters it declares and the file sets).
+        Notebook number -> (path, the parameters it declares and the file sets). Keys
+        only unselected notebooks declare are left out.
 
     Raises
     ------
     ParameterError
-        If a key is declared by no selected notebook, or a value fails the notebook's checks.
+        If a key is declared by no notebook at all, a value fails the notebook's checks, or
+        the data set lacks the columns a selected notebook needs (named, before anything
+        runs).
     UnknownNameError
         If a notebook number names no notebook.
     """
     chosen = notebooks or settings.get("notebooks") or None
     if chosen is not None and not isinstance(chosen, list):
         raise ParameterError(f"{source}: `notebooks` must be a list of numbers like ['01.00']")
-    selected = _notebooks.select([str(n) for n in chosen] if chosen else None, folder=folder)
     values = {k: v for k, v in settings.items() if k not in RESERVED}
+    dataset = values.get("dataset")
+    if chosen is None and folder is None and isinstance(dataset, str):
+        chosen = capabilities.supported(dataset)  # every notebook the data supports
+    selected = _notebooks.select([str(n) for n in chosen] if chosen else None, folder=folder)
     declared = {number: _notebooks.declared(path) for number, path in selected.items()}
-    every = set().union(*declared.values()) if declared else set()
-    orphans = sorted(set(values) - every)
+    every = set().union(*map(_notebooks.declared, _notebooks.canonical(folder).values()))
+    orphans = sorted(set(values) - every)  # keys of unselected notebooks are ignored
     if orphans:
         raise ParameterError(
-            f"{source}: parameter(s) {orphans} are declared by none of the notebooks "
-            f"{list(selected)}; declared: {sorted(every - {'output_dir'})}"
+            f"{source}: parameter(s) {orphans} are declared by none of the notebooks; "
+            f"declared: {sorted(every - {'output_dir'})}"
         )
+    if folder is None and isinstance(dataset, str):
+        methods = {
+            number: values.get("split_method", _default(number, "split_method"))
+            for number in selected
+        }
+        capabilities.require(dataset, list(selected), split_methods=methods, where=source)
     planned = {}
     for number, path in selected.items():
         own = {k: v for k, v in values.items() if k in declared[number]}
@@ -112,6 +126,12 @@ def plan(
             params.build(params.REGISTRY[number], own, where=f"{source} for {path.name}")
         planned[number] = (path, own)
     return planned
+
+
+def _default(number: str, name: str) -> Any:
+    cls = params.REGISTRY.get(number)
+    found = {f.name: f.default for f in fields(cls)} if cls else {}
+    return found.get(name)
 
 
 def run(
