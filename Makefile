@@ -31,6 +31,7 @@ venv: $(STAMP)
 
 data: $(STAMP)
 	$(BIN)/python -m aftersales.datasets fetch --all
+	$(BIN)/python -m aftersales.datasets example
 
 reports: data
 	$(BIN)/python -m aftersales.report $(PARAMS)
