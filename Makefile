@@ -33,6 +33,7 @@ venv: $(STAMP)
 
 data: $(STAMP)
 	$(BIN)/python -m aftersales.datasets fetch --all
+	$(BIN)/python -m aftersales.datasets example
 
 # The runs go in parallel, one process each (at most one per CPU); `make reports JOBS=1` runs them in turn.
 reports: data

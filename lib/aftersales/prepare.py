@@ -30,7 +30,7 @@ class Preparation:
     Attributes
     ----------
     dataset : str
-        Registered data set name.
+        Registered data set name, or the path of a source file.
     duplicates : str
         Ratings only: ``"latest"`` or ``"mean"`` for repeated (user, item) pairs.
     extreme_quantity_rule : str
@@ -65,8 +65,16 @@ class Preparation:
 
     @property
     def key(self) -> str:
-        """Twelve hex characters identifying these options (and the pipeline version)."""
-        text = json.dumps({"version": VERSION, **asdict(self)}, sort_keys=True)
+        """Twelve hex characters identifying these options (and the pipeline version).
+
+        For a source file, the content hash of the source and its data file is part of the
+        key, so editing either one recomputes.
+        """
+        content = {"version": VERSION, **asdict(self)}
+        fingerprint = datasets.fingerprint(self.dataset)
+        if fingerprint:
+            content["content"] = fingerprint
+        text = json.dumps(content, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
     @classmethod
@@ -277,9 +285,9 @@ def cache_folder(options: Preparation) -> Path:
     Returns
     -------
     Path
-        ``data/processed/<dataset>-<key>/``.
+        ``data/processed/<dataset>-<key>/`` (a source's name: its ``name`` or file stem).
     """
-    return paths.processed_dir() / f"{options.dataset}-{options.key}"
+    return paths.processed_dir() / f"{datasets.spec(options.dataset).name}-{options.key}"
 
 
 def prepare(

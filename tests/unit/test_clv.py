@@ -390,3 +390,13 @@ def test_expected_purchases_in_the_common_dropout_limit() -> None:
     huge = clv.BGNBD(r=4.2, alpha=16.9, a=18_500.0, b=3.27e6)
     got = clv.expected_purchases(huge, x, tx, T, horizon=13.0)
     np.testing.assert_allclose(got, limit(huge), rtol=1e-12)
+
+
+def test_calibration_end_relative_to_the_last_day(small: pd.DataFrame) -> None:
+    # The last purchase day is 2011-03-29: 19 days before it is 2011-03-10.
+    relative = clv.calibration_holdout(small, calibration_end="-19d")
+    explicit = clv.calibration_holdout(small, calibration_end="2011-03-10")
+    assert relative.horizon == explicit.horizon == pytest.approx(19 / 7)
+    pd.testing.assert_frame_equal(relative.customers, explicit.customers)
+    with pytest.raises(ParameterError, match="calibration_end"):
+        clv.calibration_holdout(small, calibration_end="-52w")  # before the first day

@@ -356,8 +356,12 @@ def test_params_default_to_online_retail():
         ({"k_min": 5, "k_max": 4}, "`k_max` must be >= `k_min` = 5"),
         ({"time_unit": "months"}, "`time_unit` is 'months'; choose one of"),
         ({"calibration_end": "soon"}, "`calibration_end` must be a date"),
+        ({"calibration_end": "-13y"}, "relative to the data's last day such as '-13w'"),
         ({"reference_date": "2011-13-45"}, "`reference_date` must be a date"),
-        ({"reference_date": "2011-09-10"}, "at least two days before `reference_date`"),
+        (
+            {"reference_date": "2011-09-10", "calibration_end": "2011-09-09"},
+            "at least two days before `reference_date`",
+        ),
         ({"clv_months": 0}, "`clv_months` must lie in"),
         ({"monthly_discount_rate": -0.1}, "`monthly_discount_rate` must lie in"),
         ({"top_customers": 0}, "`top_customers` must lie in"),

@@ -61,9 +61,36 @@ def test_plan_gives_each_notebook_only_its_parameters(folder):
 def test_plan_refuses_a_key_no_notebook_declares(folder):
     with pytest.raises(ParameterError, match=r"run\.yaml: parameter\(s\) \['gamma'\] are declared"):
         report.plan({"alpha": 3, "gamma": 1}, source="run.yaml", folder=folder)
-    listed = {"notebooks": ["01.00"], "beta": "y"}
-    with pytest.raises(ParameterError, match=r"\['beta'\] are declared by none of the notebooks"):
-        report.plan(listed, source="run.yaml", folder=folder)
+
+
+def test_plan_ignores_keys_of_unselected_notebooks(folder):
+    planned = report.plan({"alpha": 3, "beta": "y"}, source="run.yaml", notebooks=["01.00"],
+                          folder=folder)  # fmt: skip
+    assert {n: own for n, (_, own) in planned.items()} == {"01.00": {"alpha": 3}}
+    with pytest.raises(ParameterError, match=r"\['gamma'\] are declared by none"):
+        report.plan({"beta": "y", "gamma": 1}, source="run.yaml", notebooks=["01.00"],
+                    folder=folder)  # fmt: skip
+
+
+def test_plan_of_the_shipped_params_with_a_notebook_subset():
+    # The README's example: online-retail's keys of 02.x/04.00 are ignored for 01.00,03.00.
+    from aftersales import paths
+
+    settings = report.read_params(paths.PARAMS_DIR / "online-retail.yaml")
+    planned = report.plan(settings, source="online-retail.yaml", notebooks=["01.00", "03.00"])
+    assert list(planned) == ["01.00", "03.00"]
+    assert "models" not in planned["03.00"][1] and planned["03.00"][1]["dataset"] == "online-retail"
+
+
+def test_plan_without_notebooks_runs_what_the_data_supports():
+    planned = report.plan({"dataset": "movielens-100k"}, source="ml.yaml")
+    assert list(planned) == ["01.00", "02.00", "02.01", "02.02", "04.00"]
+    with pytest.raises(
+        ParameterError,
+        match=r"ml\.yaml: data set 'movielens-100k' cannot run "
+        r"03\.00 needs kind: transactions",
+    ):
+        report.plan({"dataset": "movielens-100k"}, source="ml.yaml", notebooks=["03.00"])
 
 
 def test_plan_runs_part_of_a_file(folder):

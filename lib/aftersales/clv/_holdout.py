@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from aftersales import columns as C
+from aftersales import periods
 from aftersales.clv._bgnbd import BGNBD, expected_purchases, fit_bgnbd
 from aftersales.clv._summary import purchase_days, summarise_days, unit_days
 from aftersales.errors import ParameterError
@@ -75,7 +76,8 @@ def calibration_holdout(
     transactions : pandas.DataFrame
         Cleaned canonical transactions.
     calibration_end : date-like
-        Last day of the calibration period.
+        Last day of the calibration period, or a position relative to ``observation_end``
+        such as ``"-13w"`` (a 13-week holdout; see :mod:`aftersales.periods`).
     observation_end : date-like, optional
         Last day of the holdout period; default the day of the last transaction.
     time_unit : {"weeks", "days"}, default "weeks"
@@ -104,9 +106,13 @@ def calibration_holdout(
     per_day = unit_days(time_unit)
     days = purchase_days(transactions)
     first_day, last_day = int(days[tx.DAY].min()), int(days[tx.DAY].max())
-    cal_end = tx.to_day(calibration_end, name="calibration_end")
     end = (
         last_day if observation_end is None else tx.to_day(observation_end, name="observation_end")
+    )
+    cal_end = (
+        periods.shift_day(end, calibration_end)
+        if periods.is_relative(calibration_end)
+        else tx.to_day(calibration_end, name="calibration_end")
     )
     if not first_day <= cal_end < end:
         raise ParameterError(

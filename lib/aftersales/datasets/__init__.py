@@ -1,28 +1,45 @@
 """Data sets: a registry of real public data sets and loaders for analysts' own files.
 
 ``load(name)`` returns a canonical frame (names from :mod:`aftersales.columns`), resolving
-the parsed cache, ``data/raw``, the local mirror and finally the publisher's address.
+the parsed cache, ``data/raw``, the local mirror and finally the publisher's address; given
+the path of a source YAML file instead of a name, it reads the analyst's own export.
 """
 
 from __future__ import annotations
 
-from aftersales.datasets._load import cache_path, check_content, fetch, load, spec
+from aftersales.datasets._load import (
+    cache_path,
+    check_content,
+    fetch,
+    fingerprint,
+    load,
+    source,
+    spec,
+)
 from aftersales.datasets._own import load_ratings, load_transactions
 from aftersales.datasets._registry import REGISTRY
+from aftersales.datasets._source import KINDS, Source, is_source, load_source, read_source
 from aftersales.datasets._spec import DatasetSpec
 
 NAMES: tuple[str, ...] = tuple(REGISTRY)
 """Registered data set names."""
 
 __all__ = [
+    "KINDS",
     "NAMES",
     "REGISTRY",
     "DatasetSpec",
+    "Source",
     "cache_path",
     "check_content",
     "fetch",
+    "fingerprint",
+    "is_source",
     "load",
     "load_ratings",
+    "load_source",
     "load_transactions",
+    "read_source",
+    "source",
     "spec",
 ]

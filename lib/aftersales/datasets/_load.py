@@ -10,6 +10,8 @@ import pandas as pd
 
 from aftersales import paths
 from aftersales.datasets._registry import REGISTRY
+from aftersales.datasets._source import Source, is_source, load_source, locate, read_source
+from aftersales.datasets._source import source_spec as _source_spec
 from aftersales.datasets._spec import DatasetSpec
 from aftersales.download import download, sha256_of, verify_sha256
 from aftersales.errors import DataUnavailableError, IntegrityError, UnknownNameError
@@ -17,13 +19,43 @@ from aftersales.errors import DataUnavailableError, IntegrityError, UnknownNameE
 log = logging.getLogger(__name__)
 
 
+def source(dataset: str) -> Source | None:
+    """Return the validated source file a ``dataset`` value names, or None for a registered set.
+
+    Parameters
+    ----------
+    dataset : str
+        A registered name or the path of a source YAML file.
+
+    Returns
+    -------
+    Source or None
+        The source (its data path resolved), or ``None`` when ``dataset`` is registered.
+
+    Raises
+    ------
+    UnknownNameError
+        If ``dataset`` is neither registered nor looks like a path; lists the valid names.
+    DataValidationError, ParameterError
+        If the source file is missing or invalid (see :func:`read_source`).
+    """
+    if dataset in REGISTRY:
+        return None
+    if not is_source(dataset):
+        raise UnknownNameError(
+            f"unknown data set {dataset!r}; valid names are {sorted(REGISTRY)}, or the path of "
+            "a source file (sources/<name>.yaml)"
+        )
+    return read_source(locate(dataset))
+
+
 def spec(name: str) -> DatasetSpec:
-    """Return the registry entry for ``name``.
+    """Return the registry entry for ``name`` (or a record made from a source file).
 
     Parameters
     ----------
     name : str
-        A registered data set name.
+        A registered data set name, or the path of a source YAML file.
 
     Returns
     -------
@@ -34,13 +66,36 @@ def spec(name: str) -> DatasetSpec:
     ------
     UnknownNameError
         If the name is not registered; the message lists the valid names.
+    DataValidationError, ParameterError
+        If a source file is missing or invalid.
     """
-    try:
-        return REGISTRY[name]
-    except KeyError:
-        raise UnknownNameError(
-            f"unknown data set {name!r}; valid names are {sorted(REGISTRY)}"
-        ) from None
+    found = source(name)
+    if found is not None:
+        return _source_spec(found)
+    return REGISTRY[name]
+
+
+def fingerprint(dataset: str) -> str:
+    """Return what identifies a data set's content for caches keyed by it.
+
+    Parameters
+    ----------
+    dataset : str
+        A registered name or the path of a source file.
+
+    Returns
+    -------
+    str
+        Empty for a registered set (its content is checked against published counts);
+        for a source, the sha256 of the source file and of its data file.
+
+    Raises
+    ------
+    UnknownNameError, DataValidationError, ParameterError
+        As :func:`source`.
+    """
+    found = source(dataset)
+    return "" if found is None else found.fingerprint()
 
 
 def cache_path(name: str) -> Path:
@@ -224,7 +279,9 @@ def load(name: str, *, refresh: bool = False) -> pd.DataFrame:
     Parameters
     ----------
     name : str
-        ``"movielens-100k"`` (ratings) or ``"online-retail"`` (transactions).
+        ``"movielens-100k"`` (ratings), ``"online-retail"`` (transactions), or the path of
+        a source YAML file (read with its declared options; the parsed copy is cached in
+        ``data/interim/sources/`` under the content hash of the source and data files).
     refresh : bool, default False
         Rebuild the parsed cache from the raw files.
 
@@ -243,7 +300,12 @@ def load(name: str, *, refresh: bool = False) -> pd.DataFrame:
         If no source has the data.
     IntegrityError
         If a file is truncated, corrupted or fails a content check.
+    DataValidationError, ParameterError
+        If a source file is missing or invalid, or its data breaks the schema.
     """
+    found = source(name)
+    if found is not None:
+        return _load_source(found, refresh=refresh)
     entry = spec(name)
     if not refresh:
         cached = _read_cache(entry)
@@ -252,4 +314,23 @@ def load(name: str, *, refresh: bool = False) -> pd.DataFrame:
     fetch(name, refresh=refresh)
     frame = _read_cache(entry)
     assert frame is not None  # fetch just wrote and verified it
+    return frame
+
+
+def _load_source(found: Source, *, refresh: bool) -> pd.DataFrame:
+    """Read a source, through a parsed copy keyed by the content of both files."""
+    folder = paths.interim_dir() / "sources"
+    cached = folder / f"{found.name}-{found.fingerprint()[:16]}.parquet"
+    if cached.exists() and not refresh:
+        try:
+            return pd.read_parquet(cached)
+        except Exception:  # a damaged cache is rebuilt, never trusted
+            log.info("cached %s unreadable; reading the source again", cached)
+    frame = load_source(found)
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob(f"{found.name}-*.parquet"):
+        stale.unlink(missing_ok=True)
+    scratch = cached.with_suffix(".part")
+    frame.to_parquet(scratch)
+    scratch.rename(cached)
     return frame

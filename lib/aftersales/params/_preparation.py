@@ -2,23 +2,75 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
+from aftersales import datasets
 from aftersales.clean import DUPLICATE_POLICIES, EXTREME_METHODS
+from aftersales.errors import AftersalesError, ParameterError
 from aftersales.interactions import RATING_SCHEMES, WEIGHTS
 from aftersales.params._core import NotebookParams, choice, number
 from aftersales.prepare import Preparation
 from aftersales.split import SPLITTERS
 
 DATASETS = ("movielens-100k", "online-retail")
-"""Data sets a notebook can be pointed at."""
+"""Registered data sets a notebook can be pointed at (or the path of a source file)."""
+
+
+def dataset_field(default: str, *, help: str) -> Any:
+    """Declare a ``dataset`` parameter: a registered name or the path of a source file.
+
+    Parameters
+    ----------
+    default : str
+        The default data set.
+    help : str
+        What the parameter means.
+
+    Returns
+    -------
+    dataclasses.Field
+        A string field; :class:`PreparationParams` checks the value.
+    """
+    return field(default=default, metadata={"help": help, "dataset": True})
+
+
+def check_dataset(value: str) -> str:
+    """Return ``value`` when it is a registered name or a valid source file.
+
+    Parameters
+    ----------
+    value : str
+        The ``dataset`` parameter.
+
+    Returns
+    -------
+    str
+        ``value`` itself.
+
+    Raises
+    ------
+    ParameterError
+        If it is neither; the message lists the names, or says what is wrong with the
+        source file.
+    """
+    if value in DATASETS:
+        return value
+    try:
+        datasets.source(value)
+    except AftersalesError as error:
+        raise ParameterError(
+            f"parameter `dataset` is {value!r}: {error}; choose one of {list(DATASETS)} "
+            "or the path of a source file"
+        ) from None
+    return value
 
 
 @dataclass(frozen=True)
 class PreparationParams(NotebookParams):
     """The data set and how it is cleaned, converted, k-cored and split."""
 
-    dataset: str = choice(*DATASETS, default="movielens-100k", help="registered data set")
+    dataset: str = dataset_field("movielens-100k", help="registered data set or source file")
     duplicates: str = choice(*DUPLICATE_POLICIES, default="latest", help="repeated ratings")
     extreme_quantity_rule: str = choice(
         "none", *EXTREME_METHODS, default="none", help="drop bulk-order lines (retail)"
@@ -41,6 +93,13 @@ class PreparationParams(NotebookParams):
     test_size: float = number(0.2, low=0, high=1, open_low=True, open_high=True, help="test share")
     # < 2**32: numpy's legacy RandomState (Surprise, k-means) takes 32-bit seeds
     seed: int = number(42, low=0, high=2**32 - 1, help="seed for every random step")
+
+    def __post_init__(self) -> None:
+        """Check that ``dataset`` is a registered name or a valid source file."""
+        try:
+            check_dataset(self.dataset)
+        except ParameterError as error:
+            raise ParameterError(f"notebook parameters: {error}") from None
 
     def preparation(self) -> Preparation:
         """Return the preparation options these parameters select.

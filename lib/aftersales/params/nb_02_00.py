@@ -72,6 +72,7 @@ class CollaborativeFilteringParams(PreparationParams):
 
     def __post_init__(self) -> None:
         """Check the lists, the similarity names, ``knn_min_k`` and the example's basis."""
+        super().__post_init__()
         for name in ("bases", "similarities", "sweep_k"):
             values = getattr(self, name)
             if not values:

@@ -76,6 +76,7 @@ class MatrixFactorizationParams(PreparationParams):
 
     def __post_init__(self) -> None:
         """Check the sweeps, the grid against the search model, and the heatmap's axes."""
+        super().__post_init__()
         for name in ("factor_values", "epoch_values", "mf_models"):
             values = getattr(self, name)
             if not values or len(set(values)) != len(values):

@@ -9,7 +9,7 @@ from aftersales import datasets
 from aftersales.errors import ParameterError
 from aftersales.metrics import RANKING_METRICS
 from aftersales.params._core import choice, items, number, register
-from aftersales.params._preparation import DATASETS, PreparationParams
+from aftersales.params._preparation import PreparationParams, dataset_field
 from aftersales.split import SPLITTERS
 from aftersales.topn import TOPN_MODELS, default_topn_params, make_topn
 
@@ -52,7 +52,7 @@ class TopNParams(PreparationParams):
         rating threshold is given for transactions.
     """
 
-    dataset: str = choice(*DATASETS, default="movielens-100k", help="registered data set")
+    dataset: str = dataset_field("movielens-100k", help="registered data set or source file")
     split_method: str = choice(*SPLITTERS, default="item_stratified", help="ratings: split")
     test_size: float = number(
         0.25, low=0, high=1, open_low=True, open_high=True, help="ratings: test share"
@@ -94,6 +94,7 @@ class TopNParams(PreparationParams):
 
     def __post_init__(self) -> None:
         """Check the cross-field constraints."""
+        super().__post_init__()
         kind = datasets.spec(self.dataset).kind
         if not self.topn_models or len(set(self.topn_models)) != len(self.topn_models):
             raise ParameterError(

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from aftersales import datasets
+from aftersales import datasets, periods
 from aftersales.clv import TIME_UNITS
 from aftersales.errors import ParameterError
 from aftersales.params._core import choice, number, register
-from aftersales.params._preparation import DATASETS, PreparationParams
+from aftersales.params._preparation import PreparationParams, dataset_field
 
 __all__ = ["SegmentationParams"]
 
@@ -48,9 +48,7 @@ class SegmentationParams(PreparationParams):
         a holdout period before ``reference_date``.
     """
 
-    dataset: str = choice(
-        *DATASETS, default="online-retail", help="registered data set (transactions only)"
-    )
+    dataset: str = dataset_field("online-retail", help="transactions: name or source file")
     reference_date: str = field(
         default="", metadata={"help": "RFM reference day; empty: the day after the last sale"}
     )
@@ -64,7 +62,11 @@ class SegmentationParams(PreparationParams):
     clv_months: int = number(12, low=1, high=120, help="lifetime value horizon in months")
     monthly_discount_rate: float = number(0.01, low=0, high=1, help="monthly discount rate")
     calibration_end: str = field(
-        default="2011-09-09", metadata={"help": "last day of the BG/NBD calibration period"}
+        default="-13w",
+        metadata={
+            "help": "last day of the BG/NBD calibration period: a date, or relative to the "
+            "data's last day ('-13w': a 13-week holdout)"
+        },
     )
     # <= 10,000 rows of a table shown in the notebook
     top_customers: int = number(10, low=1, high=10_000, help="customers listed by lifetime value")
@@ -76,6 +78,7 @@ class SegmentationParams(PreparationParams):
 
     def __post_init__(self) -> None:
         """Check the values that depend on each other or on the data set's kind."""
+        super().__post_init__()
         kind = datasets.spec(self.dataset).kind
         if kind != "transactions":
             raise ParameterError(
@@ -91,9 +94,14 @@ class SegmentationParams(PreparationParams):
             raise ParameterError(
                 f"{WHERE}: parameter `k_max` must be >= `k_min` = {self.k_min}; got {self.k_max}"
             )
-        calibration_end = _day(self.calibration_end, name="calibration_end")
+        try:
+            periods.check(self.calibration_end, name="calibration_end")
+        except ParameterError as error:
+            raise ParameterError(f"{WHERE}: {error}") from None
         if self.reference_date:
             reference = _day(self.reference_date, name="reference_date")
+        if self.reference_date and not periods.is_relative(self.calibration_end):
+            calibration_end = _day(self.calibration_end, name="calibration_end")
             if calibration_end >= reference - pd.Timedelta(days=1):
                 raise ParameterError(
                     f"{WHERE}: parameter `calibration_end` must be at least two days before "

@@ -8,7 +8,7 @@ from aftersales import columns as C
 from aftersales import datasets, segment
 from aftersales.errors import ParameterError
 from aftersales.params._core import choice, items, number, register
-from aftersales.params._preparation import DATASETS, PreparationParams
+from aftersales.params._preparation import PreparationParams, dataset_field
 
 __all__ = ["BasketParams"]
 
@@ -32,9 +32,7 @@ class BasketParams(PreparationParams):
         two countries) compared are the same.
     """
 
-    dataset: str = choice(
-        *DATASETS, default="online-retail", help="registered data set (transactions only)"
-    )
+    dataset: str = dataset_field("online-retail", help="transactions: name or source file")
     min_support: float = number(0.01, low=0, high=1, open_low=True, help="itemset support")
     min_confidence: float = number(0.3, low=0, high=1, help="minimum rule confidence")
     # <= 1,000: a lift above needs an itemset in under 0.1% of baskets, below any min_support
@@ -68,6 +66,7 @@ class BasketParams(PreparationParams):
 
     def __post_init__(self) -> None:
         """Check the data set's kind and that each comparison has two different sides."""
+        super().__post_init__()
         kind = datasets.spec(self.dataset).kind
         if kind != "transactions":
             raise ParameterError(

@@ -91,6 +91,7 @@ class EvaluationParams(PreparationParams):
 
     def __post_init__(self) -> None:
         """Check the values that depend on each other or on the data set's kind."""
+        super().__post_init__()
         if len(set(self.models)) != len(self.models):
             raise ParameterError(f"{WHERE}: parameter `models` repeats a name: {list(self.models)}")
         if len(self.models) < 2:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Collection, Mapping
+from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import nbformat
 import papermill
 import yaml
 
-from aftersales import params, paths
+from aftersales import capabilities, params, paths
 from aftersales.errors import ParameterError
 from aftersales.report import _notebooks
 from aftersales.report._kernel import kernel_manager_class
@@ -85,40 +86,50 @@ def plan(
     source : str
         The params file's name, for messages.
     notebooks : list of str, optional
-        Notebook numbers to run instead of the file's ``notebooks`` key; the file's keys are
-        still checked against the notebooks it lists, so a params file runs in parts.
+        Notebook numbers to run instead of the file's ``notebooks`` key. Without either,
+        every notebook the ``dataset`` supports runs (every notebook for another folder).
     folder : Path, optional
         Where the notebooks are (default ``notebooks/``).
 
     Returns
     -------
     dict
-        Notebook number -> (path, the parameters it declares and the file sets).
+        Notebook number -> (path, the parameters it declares and the file sets). Keys
+        only unselected notebooks declare are left out.
 
     Raises
     ------
     ParameterError
-        If a key is declared by none of the file's notebooks (nor the ones picked), or a value
-        fails the notebook's checks.
+        If a key is declared by no notebook at all, a value fails the notebook's checks, or
+        the data set lacks the columns a selected notebook needs (named, before anything
+        runs).
     UnknownNameError
         If a notebook number names no notebook.
     """
     listed = settings.get("notebooks") or None
     if listed is not None and not isinstance(listed, list):
         raise ParameterError(f"{source}: `notebooks` must be a list of numbers like ['01.00']")
-    covered = _notebooks.select([str(n) for n in listed] if listed else None, folder=folder)
-    selected = _notebooks.select(notebooks, folder=folder) if notebooks else covered
     values = {k: v for k, v in settings.items() if k not in RESERVED}
-    # every key must belong to a notebook of the file's run, even when `notebooks` picks a few
-    declared = {n: _notebooks.declared(path) for n, path in {**covered, **selected}.items()}
-    every = set().union(*declared.values()) if declared else set()
-    orphans = sorted(set(values) - every)
+    dataset = values.get("dataset")
+    chosen = notebooks or listed
+    if chosen is None and folder is None and isinstance(dataset, str):
+        chosen = capabilities.supported(dataset)  # every notebook the data supports
+    selected = _notebooks.select([str(n) for n in chosen] if chosen else None, folder=folder)
+    declared = {number: _notebooks.declared(path) for number, path in selected.items()}
+    every = set().union(*map(_notebooks.declared, _notebooks.canonical(folder).values()))
+    orphans = sorted(set(values) - every)  # keys of unselected notebooks are ignored
     if orphans:
         known = sorted(every - {"output_dir"})
         raise ParameterError(
-            f"{source}: parameter(s) {orphans} are declared by none of the notebooks "
-            f"{sorted(declared)};{params.did_you_mean(orphans, known)} declared: {known}"
+            f"{source}: parameter(s) {orphans} are declared by none of the notebooks;"
+            f"{params.did_you_mean(orphans, known)} declared: {known}"
         )
+    if folder is None and isinstance(dataset, str):
+        methods = {
+            number: values.get("split_method", _default(number, "split_method"))
+            for number in selected
+        }
+        capabilities.require(dataset, list(selected), split_methods=methods, where=source)
     planned = {}
     for number, path in selected.items():
         own = {k: v for k, v in values.items() if k in declared[number]}
@@ -126,6 +137,12 @@ def plan(
             params.build(params.REGISTRY[number], own, where=f"{source} for {path.name}")
         planned[number] = (path, own)
     return planned
+
+
+def _default(number: str, name: str) -> Any:
+    cls = params.REGISTRY.get(number)
+    found = {f.name: f.default for f in fields(cls)} if cls else {}
+    return found.get(name)
 
 
 def run(
