@@ -9,7 +9,7 @@ PARAMS := $(sort $(wildcard params/*.yaml))
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9].[0-9][0-9]-*.ipynb))
 export PYTHONHASHSEED := 0
 
-.PHONY: all venv data reports test lint format lab bench notebooks clean-reports help
+.PHONY: all venv data reports test lint format lab bench drift notebooks clean-reports help
 
 all: reports
 
@@ -19,7 +19,8 @@ help:
 	@echo "make test-perturbed  nbval under other CPU kernels (1 BLAS thread, no SIMD dispatch)"
 	@echo "make lab       open JupyterLab on notebooks/"
 	@echo "make notebooks re-execute the committed notebooks in place (after changing them)"
-	@echo "make bench     run the performance scripts in bench/"
+	@echo "make bench     run the performance scripts in bench/ (not the drift measurement)"
+	@echo "make drift     measure how far notebook outputs move under perturbed kernels (~1 h)"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is required")'
@@ -73,8 +74,13 @@ notebooks: data
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
+# nbval_drift.py re-executes every notebook under each perturbed kernel (about an hour): `make drift`.
 bench: data
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in $(filter-out bench/nbval_drift.py,$(sort $(wildcard bench/*.py))); do \
+		echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+drift: data
+	$(BIN)/python bench/nbval_drift.py
 
 clean-reports:
 	find reports -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
