@@ -144,13 +144,16 @@ def item_names(frame: pd.DataFrame) -> pd.Series:
     -------
     pandas.Series
         Indexed by item id, named ``title``: the title, or the most frequent non-empty
-        description of the stock code (ties: alphabetically first), stripped.
+        description of the stock code (ties: alphabetically first), stripped; empty
+        for an order-level export (no ``item_id``).
 
     Raises
     ------
     DataValidationError
         If the frame has neither a ``title`` nor a ``description`` column.
     """
+    if C.ITEM not in frame:
+        return pd.Series(dtype="str", name=C.TITLE, index=pd.Index([], name=C.ITEM))
     column = C.TITLE if C.TITLE in frame else C.DESCRIPTION if C.DESCRIPTION in frame else None
     if column is None:
         raise DataValidationError(
@@ -194,8 +197,38 @@ def clean_source(options: Preparation) -> tuple[pd.DataFrame, pd.DataFrame, pd.S
     return cleaned, clean.reconcile(audit), names
 
 
+def _without_items() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Empty interactions, a k-core audit that says why, and an empty split (no item ids)."""
+    table = pd.DataFrame({name: pd.Series(dtype="object") for name in C.RATINGS_COLUMNS})
+    note = pd.DataFrame(
+        [
+            {
+                C.STEP: "no_items",
+                C.RULE: f"skipped: the data has no `{C.ITEM}` column (an order-level export)",
+                C.ROWS_IN: 0,
+                C.ROWS_OUT: 0,
+                C.DROPPED: 0,
+                C.REASON: "interactions, the k-core and the train/test split need item ids; "
+                "segmentation and lifetime value (03.00) read the cleaned orders",
+            }
+        ],
+        columns=list(C.AUDIT_COLUMNS),
+    )
+    return table, note
+
+
 def _build(options: Preparation) -> Prepared:
     cleaned, audit, names = clean_source(options)
+    if C.INVOICE in cleaned and C.ITEM not in cleaned:
+        table, note = _without_items()
+        parts = split.Split(
+            train=table,
+            test=table,
+            cold_users=pd.Index([]),
+            cold_items=pd.Index([]),
+            method=options.split_method,
+        )
+        return Prepared(options, cleaned, audit, note, table, parts, names)
     if C.INVOICE in cleaned:
         pairs = interactions.aggregate(cleaned)
         rated = interactions.to_ratings(pairs, options.rating_scheme)

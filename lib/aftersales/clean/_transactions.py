@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 
+import numpy as np
 import pandas as pd
 
 from aftersales import columns as C
 from aftersales import validate
 from aftersales.clean._audit import AuditRow, audit_table, keep_rows
 from aftersales.clean._extreme import ExtremeQuantity, drop_extreme_quantities
+
+DERIVED_INVOICE = r"@\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"
+"""Invoice ids the loaders derive (``<customer>@<UTC second>Z``): never cancellations, even
+for a customer whose id starts with ``C``."""
+
+ORDER_COLUMNS = (C.INVOICE, C.TIMESTAMP, C.CUSTOMER)
+"""Columns every transactions frame needs; a step whose column is absent is skipped."""
 
 NON_PRODUCT_CODES: Mapping[str, str] = MappingProxyType(
     {
@@ -108,6 +116,8 @@ def drop_missing_customer(tx: pd.DataFrame) -> tuple[pd.DataFrame, AuditRow]:
 def drop_cancellations(tx: pd.DataFrame) -> tuple[pd.DataFrame, AuditRow]:
     """Drop cancellation lines: invoice ids starting with ``C`` (negative quantities).
 
+    Ids derived by the loaders from (customer, time) are not invoice numbers and are kept.
+
     Parameters
     ----------
     tx : pandas.DataFrame
@@ -124,7 +134,9 @@ def drop_cancellations(tx: pd.DataFrame) -> tuple[pd.DataFrame, AuditRow]:
         If the column is missing.
     """
     validate.require_columns(tx, [C.INVOICE], source="drop_cancellations: `tx`")
-    cancelled = tx[C.INVOICE].str.strip().str.upper().str.startswith("C").fillna(False)
+    ids = tx[C.INVOICE].str.strip()
+    derived = ids.str.contains(DERIVED_INVOICE, regex=True).fillna(False)
+    cancelled = ids.str.upper().str.startswith("C").fillna(False) & ~derived
     return keep_rows(
         tx,
         cancelled.to_numpy(dtype=bool),
@@ -258,6 +270,8 @@ def clean_transactions(
 
     Steps: missing customer, cancellations, non-positive quantity, non-positive price,
     non-product codes, exact duplicate lines, then extreme quantities if a rule is given.
+    A step whose column the data lacks (an order-level export has no ``item_id`` or
+    ``quantity``) keeps every row and says so in its audit row.
 
     Parameters
     ----------
@@ -279,22 +293,47 @@ def clean_transactions(
     DataValidationError
         If a canonical column is missing.
     """
-    validate.require_columns(tx, C.TRANSACTIONS_COLUMNS, source="clean_transactions: `tx`")
+    validate.require_columns(tx, ORDER_COLUMNS, source="clean_transactions: `tx`")
     rows: list[AuditRow] = []
     frame = tx
-    for step in (
-        drop_missing_customer,
-        drop_cancellations,
-        drop_nonpositive_quantity,
-        drop_nonpositive_price,
-    ):
-        frame, row = step(frame)
-        rows.append(row)
-    frame, row = drop_non_products(frame, codes=codes)
-    rows.append(row)
-    frame, row = drop_duplicate_lines(frame)
-    rows.append(row)
+    steps: tuple[tuple[str, str, Callable[[pd.DataFrame], tuple[pd.DataFrame, AuditRow]]], ...] = (
+        ("missing_customer", C.CUSTOMER, drop_missing_customer),
+        ("cancellations", C.INVOICE, drop_cancellations),
+        ("nonpositive_quantity", C.QUANTITY, drop_nonpositive_quantity),
+        ("nonpositive_price", C.UNIT_PRICE, drop_nonpositive_price),
+        ("non_products", C.ITEM, lambda f: drop_non_products(f, codes=codes)),
+        ("duplicate_lines", "", drop_duplicate_lines),
+    )
     if drop_extreme_quantity is not None:
-        frame, row = drop_extreme_quantities(frame, drop_extreme_quantity)
+        rule = drop_extreme_quantity
+        steps += (("extreme_quantity", C.QUANTITY, lambda f: drop_extreme_quantities(f, rule)),)
+    for name, column, step in steps:
+        frame, row = step(frame) if not column or column in frame else skipped(frame, name, column)
         rows.append(row)
     return frame, audit_table(rows)
+
+
+def skipped(frame: pd.DataFrame, step: str, column: str) -> tuple[pd.DataFrame, AuditRow]:
+    """Keep every row and record that a step did not apply (its column is absent).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Transactions without ``column``.
+    step : str
+        The step's audit name.
+    column : str
+        The canonical column the step reads.
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, AuditRow)
+        ``frame`` itself and an audit row that drops nothing and says why.
+    """
+    return keep_rows(
+        frame,
+        np.zeros(len(frame), dtype=bool),
+        step=step,
+        rule=f"skipped: the data has no `{column}` column",
+        reason="an order-level export or one without this column: the rule does not apply",
+    )

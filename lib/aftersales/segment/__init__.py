@@ -33,7 +33,7 @@ from aftersales.segment._grid import (
     segment_summary,
 )
 from aftersales.segment._rfm import N_SCORES, RFM_COLUMNS, rfm, rfm_scores
-from aftersales.segment._transactions import DateLike
+from aftersales.segment._transactions import DateLike, has_money, revenue
 
 
 def segment_customers(
@@ -80,7 +80,9 @@ __all__ = [
     "assign_segments",
     "attach_actions",
     "cluster_customers",
+    "has_money",
     "log_rfm_features",
+    "revenue",
     "rfm",
     "rfm_scores",
     "segment_customers",

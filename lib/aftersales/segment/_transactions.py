@@ -21,8 +21,8 @@ DateLike = str | dt.date | dt.datetime | pd.Timestamp | np.datetime64
 DAY = "day"
 """Internal column: UTC calendar day as an integer day number (never leaves this package)."""
 
-REQUIRED = (C.INVOICE, C.QUANTITY, C.UNIT_PRICE, C.TIMESTAMP, C.CUSTOMER)
-"""Transaction columns that segmentation and lifetime value read."""
+REQUIRED = (C.INVOICE, C.TIMESTAMP, C.CUSTOMER)
+"""Transaction columns that segmentation and lifetime value read (money is optional)."""
 
 NEGATIVE_TOLERANCE = 1e-9
 """Net values above ``-NEGATIVE_TOLERANCE`` count as zero (floating-point round-off)."""
@@ -90,7 +90,8 @@ def prepare(transactions: pd.DataFrame, *, source: str = "transactions") -> pd.D
     -------
     pandas.DataFrame
         A new frame with ``C.CUSTOMER`` (str), ``C.INVOICE`` (str), ``DAY`` (int64 day
-        number, UTC) and ``C.REVENUE`` (quantity x unit price), one row per input row.
+        number, UTC) and ``C.REVENUE`` (see :func:`revenue`; NaN without money columns),
+        one row per input row.
 
     Raises
     ------
@@ -119,16 +120,54 @@ def prepare(transactions: pd.DataFrame, *, source: str = "transactions") -> pd.D
         stamps = stamps.dt.tz_localize("UTC")
     naive = stamps.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
     days = naive.astype("datetime64[D]").astype(np.int64)
-    quantity = transactions[C.QUANTITY].to_numpy(dtype=np.float64)
-    price = transactions[C.UNIT_PRICE].to_numpy(dtype=np.float64)
     return pd.DataFrame(
         {
             C.CUSTOMER: customers.astype("str").to_numpy(),
             C.INVOICE: transactions[C.INVOICE].astype("str").to_numpy(),
             DAY: days,
-            C.REVENUE: quantity * price,
+            C.REVENUE: revenue(transactions),
         }
     )
+
+
+def has_money(transactions: pd.DataFrame) -> bool:
+    """Return whether transactions carry money: ``revenue``, or ``quantity`` and ``unit_price``.
+
+    Parameters
+    ----------
+    transactions : pandas.DataFrame
+        Canonical transactions.
+
+    Returns
+    -------
+    bool
+        False for an export without money columns: monetary analyses are then off.
+    """
+    return C.REVENUE in transactions or (
+        C.QUANTITY in transactions and C.UNIT_PRICE in transactions
+    )
+
+
+def revenue(transactions: pd.DataFrame) -> np.ndarray:
+    """Return each row's revenue: ``revenue`` when given, else quantity x unit price.
+
+    Parameters
+    ----------
+    transactions : pandas.DataFrame
+        Canonical transactions.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, one value per row; all NaN when the data holds no money
+        (see :func:`has_money`).
+    """
+    if C.REVENUE in transactions:
+        return transactions[C.REVENUE].to_numpy(dtype=np.float64)
+    if has_money(transactions):
+        quantity = transactions[C.QUANTITY].to_numpy(dtype=np.float64)
+        return quantity * transactions[C.UNIT_PRICE].to_numpy(dtype=np.float64)
+    return np.full(len(transactions), np.nan)
 
 
 def refuse_negative(values: pd.Series, customers: pd.Series, *, what: str) -> pd.Series:
