@@ -44,6 +44,20 @@ class IntegrityError(AftersalesError, ValueError):
     """A downloaded, mirrored or cached file failed its checksum or content check."""
 
 
+class WriteError(AftersalesError, OSError):
+    """A file or folder could not be written (read-only, full disk, a file in the way).
+
+    The message names the folder, what was being written and the system's reason.
+    """
+
+
+class LockedError(AftersalesError, TimeoutError):
+    """Another process holds a lock (a run of the same params, a cache being prepared).
+
+    The message names the lock, what it guards and its holder (process id, host, start).
+    """
+
+
 class RankingOnlyError(AftersalesError, NotImplementedError):
     """A top-N model was asked for a rating estimate; it only orders items.
 
@@ -67,7 +81,9 @@ __all__ = [
     "DataUnavailableError",
     "DataValidationError",
     "IntegrityError",
+    "LockedError",
     "ParameterError",
     "RankingOnlyError",
     "UnknownNameError",
+    "WriteError",
 ]

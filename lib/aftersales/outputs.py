@@ -9,14 +9,15 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 from matplotlib.figure import Figure
 
 from aftersales import columns as C
-from aftersales import paths, privacy
+from aftersales import locks, paths, privacy
 from aftersales.errors import ParameterError
 
 RAW_ID_COLUMNS = (C.CUSTOMER,)
@@ -142,6 +143,8 @@ def write(
     ------
     ParameterError
         If a table holds raw customer ids and ``allow_raw_ids`` is false.
+    WriteError
+        If a file cannot be written (read-only folder, full disk); names folder and file.
     """
     if not output_dir:
         return []
@@ -157,13 +160,23 @@ def write(
             )
     for stem, figure in (figures or {}).items():
         path = root / "figures" / f"{stem}.png"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        figure.savefig(path, dpi=110, bbox_inches="tight")
+        with _writing(path, f"figure `{stem}`"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            figure.savefig(path, dpi=110, bbox_inches="tight")
         written.append(path)
     for stem, table in (tables or {}).items():
         path = root / "tables" / f"{stem}.csv"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        named_index = any(n is not None for n in table.index.names)
-        table.to_csv(path, index=named_index)
+        with _writing(path, f"table `{stem}`"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            table.to_csv(path, index=any(n is not None for n in table.index.names))
         written.append(path)
     return written
+
+
+@contextmanager
+def _writing(path: Path, what: str) -> Iterator[None]:
+    """Turn an ``OSError`` (read-only folder, full disk) into a :class:`WriteError` naming it."""
+    try:
+        yield
+    except OSError as exc:
+        raise locks.write_error(exc, path.parent, f"{what} ({path.name})") from exc

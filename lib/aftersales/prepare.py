@@ -15,12 +15,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from aftersales import clean, datasets, interactions, paths, split
+from aftersales import clean, datasets, interactions, locks, paths, split
 from aftersales import columns as C
 from aftersales.errors import DataValidationError
 
 VERSION = 1
 """Bumped whenever preparation changes, so older caches are not reused."""
+
+LOCK_WAIT_S = 1800.0
+"""Seconds a process waits for another one preparing the same cache (then reads it)."""
 
 
 @dataclass(frozen=True)
@@ -250,9 +253,18 @@ FRAMES = ("cleaned", "audit", "kcore_audit", "interactions", "train", "test", "n
 
 
 def _write(prepared: Prepared, folder: Path) -> None:
-    scratch = folder.with_name(folder.name + ".part")
-    shutil.rmtree(scratch, ignore_errors=True)
-    scratch.mkdir(parents=True)
+    """Write the cache beside ``folder`` and swap it in (the caller holds its lock)."""
+    what = f"the prepared cache of {folder.name}"
+    scratch = locks.fresh_folder(folder.with_name(folder.name + ".part"), what=what)
+    try:
+        _write_files(prepared, scratch)
+    except OSError as exc:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise locks.write_error(exc, folder.parent, f"{what} (folder {scratch.name})") from exc
+    locks.swap_in(scratch, folder, what=what)
+
+
+def _write_files(prepared: Prepared, scratch: Path) -> None:
     frames = {
         "cleaned": prepared.cleaned,
         "audit": prepared.audit,
@@ -275,8 +287,6 @@ def _write(prepared: Prepared, folder: Path) -> None:
         },
     }
     (scratch / "meta.json").write_text(json.dumps(meta, indent=2, default=str) + "\n")
-    shutil.rmtree(folder, ignore_errors=True)
-    scratch.rename(folder)
 
 
 def _read(options: Preparation, folder: Path) -> Prepared | None:
@@ -348,12 +358,21 @@ def prepare(
         If a keyword is not a preparation option.
     DataValidationError
         If a step finds the data unusable (for example a k-core that empties it).
+    LockedError
+        If another process prepares the same cache for longer than :data:`LOCK_WAIT_S`.
+    WriteError
+        If the cache cannot be written (read-only ``data/``, full disk); names the folder.
     """
     options = options or Preparation(**values)  # type: ignore[arg-type]
     folder = cache_folder(options)
-    if cache and (found := _read(options, folder)) is not None:
+    if not cache:
+        return _build(options)
+    if (found := _read(options, folder)) is not None:
         return found
-    prepared = _build(options)
-    if cache:
+    lock = folder.with_name(f".{folder.name}.lock")
+    with locks.hold(lock, purpose=f"preparing {folder.name}", timeout=LOCK_WAIT_S):
+        if (found := _read(options, folder)) is not None:  # another process made it meanwhile
+            return found
+        prepared = _build(options)
         _write(prepared, folder)
     return prepared

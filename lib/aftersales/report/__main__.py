@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     Returns
     -------
     int
-        0 when every run succeeded, 1 otherwise.
+        0 when every run succeeded, 130 after Ctrl-C, 1 otherwise.
     """
     parse = parser()
     args = parse.parse_args(argv)
@@ -82,19 +82,39 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{path}: refreshed ({time.perf_counter() - began:.1f} s)")
         return 0
     from aftersales import paths
+    from aftersales.errors import AftersalesError
 
     reports = args.reports or paths.reports_dir()
-    reports.mkdir(parents=True, exist_ok=True)
-    jobs = args.jobs or min(len(args.files), os.cpu_count() or 1)
-    if jobs > 1 and len(args.files) > 1:
-        status = _in_parallel(args, reports, jobs=jobs)
-    else:
-        status = max(_in_process(args, params_file, reports) for params_file in args.files)
-    if not args.no_index:
-        from aftersales.report._index import write_index
+    try:
+        status = _runs(args, reports)
+        if not args.no_index:
+            from aftersales.report._index import write_index
 
-        print(f"index: {write_index(reports)}")
+            print(f"index: {write_index(reports)}")
+    except AftersalesError as exc:  # named: which folder, which lock, which parameter
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        return 1
     return status
+
+
+INTERRUPTED = 130
+"""Exit status after Ctrl-C (128 + SIGINT), as shells report it."""
+
+
+def _runs(args: argparse.Namespace, reports: Path) -> int:
+    from aftersales.locks import write_error
+
+    try:
+        reports.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_error(exc, reports.parent, f"the report folder {reports.name}") from exc
+    jobs = args.jobs or min(len(args.files), os.cpu_count() or 1)
+    try:
+        if jobs > 1 and len(args.files) > 1:
+            return _in_parallel(args, reports, jobs=jobs)
+        return max(_in_process(args, params_file, reports) for params_file in args.files)
+    except KeyboardInterrupt:  # each run has ended its manifest `interrupted`
+        return INTERRUPTED
 
 
 def _in_process(args: argparse.Namespace, params_file: Path, reports: Path) -> int:
@@ -113,6 +133,9 @@ def _in_process(args: argparse.Namespace, params_file: Path, reports: Path) -> i
     except AftersalesError as exc:
         print(f"error: {exc}", file=sys.stderr, flush=True)
         return 1
+    except KeyboardInterrupt:
+        print(f"[{params_file.stem}] interrupted; the manifest says so", flush=True)
+        raise
     print(f"[{manifest.run}] {manifest.status} in {manifest.duration_s:.1f} s", flush=True)
     return int(manifest.status != "ok")
 
@@ -187,7 +210,8 @@ def _in_parallel(args: argparse.Namespace, reports: Path, *, jobs: int) -> int:
         ) as child:
             assert child.stdout is not None
             _pump(child.stdout, params_file.stem, lock)
-            return int(child.wait() != 0)
+            code = child.wait()
+            return code if code in (0, INTERRUPTED) else 1
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         return max(pool.map(one, args.files))

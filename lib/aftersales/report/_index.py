@@ -10,6 +10,7 @@ import pandas as pd
 
 from aftersales import columns as C
 from aftersales import metrics
+from aftersales.locks import write_error
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; color: #222; }
@@ -17,6 +18,7 @@ h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
 table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.9rem; }
 th, td { border: 1px solid #ccc; padding: 0.3rem 0.6rem; text-align: left; vertical-align: top; }
 th { background: #f2f2f2; } .ok { color: #1a7f37; } .failed { color: #cf222e; font-weight: bold; }
+.interrupted { color: #9a6700; font-weight: bold; }
 .skipped { color: #888; } pre { background: #fff5f5; padding: 0.5rem; white-space: pre-wrap; }
 """
 
@@ -79,9 +81,10 @@ def _run_section(run: Path, manifest: dict) -> str:
             f"<tr><td>{link}</td><td class='{esc(entry['status'])}'>{esc(entry['status'])}</td>"
             f"<td>{'' if took is None else f'{took:.1f} s'}</td></tr>"
         )
-        if entry["status"] == "failed":
+        if entry["status"] in ("failed", "interrupted"):
             failures.append(
-                f"<p class='failed'>{name} failed in cell [{entry.get('failing_cell')}]: "
+                f"<p class='{esc(entry['status'])}'>{name} {esc(entry['status'])} in cell "
+                f"[{entry.get('failing_cell')}]: "
                 f"{esc(str(entry.get('error')))}</p><pre>{esc(str(entry.get('failing_source')))}</pre>"
             )
     table = (
@@ -110,9 +113,16 @@ def write_index(reports: Path) -> Path:
     -------
     Path
         The index file (self-contained, no scripts, reads offline).
+
+    Raises
+    ------
+    WriteError
+        If the index cannot be written (read-only folder, full disk); names the folder.
     """
     sections = []
     for manifest_path in sorted(reports.glob("*/manifest.json")):
+        if manifest_path.parent.name.startswith("."):  # a run's scratch folder
+            continue
         try:
             manifest = json.loads(manifest_path.read_text())
         except ValueError:
@@ -127,5 +137,8 @@ def write_index(reports: Path) -> Path:
         f"{body}</body></html>\n"
     )
     path = reports / "index.html"
-    path.write_text(page, encoding="utf-8")
+    try:
+        path.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise write_error(exc, reports, "the index (index.html)") from exc
     return path

@@ -11,6 +11,10 @@ finished its notebook is idle, and ipykernel sometimes logs the interrupt as "ER
 KeyboardInterrupt caught in kernel" (a race, more often on a loaded machine). The manager
 skips that interrupt: the shutdown request, then SIGTERM and SIGKILL after jupyter_client's
 waits, still end a kernel that does not answer.
+
+A secret parameter (a pseudonymisation key) is given to the kernel as an environment
+variable, never as an injected parameter, which papermill would write into the executed
+notebook: :func:`kernel_manager_class` returns a manager that adds such variables.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from jupyter_client import AsyncKernelManager
 from traitlets import default
@@ -70,13 +76,30 @@ class IPCKernelManager(AsyncKernelManager):
             shutil.rmtree(Path(self.ip).parent, ignore_errors=True)
 
 
-def kernel_manager_class() -> type[AsyncKernelManager]:
+def kernel_manager_class(env: Mapping[str, str] | None = None) -> type[AsyncKernelManager]:
     """Return the kernel manager class papermill should start kernels with.
+
+    Parameters
+    ----------
+    env : Mapping[str, str], optional
+        Variables the kernel's environment gets on top of this process's (secrets that
+        must not be written into the executed notebook).
 
     Returns
     -------
     type
         :class:`IPCKernelManager` where Unix domain sockets exist (POSIX), else
-        jupyter_client's :class:`~jupyter_client.AsyncKernelManager` (TCP).
+        jupyter_client's :class:`~jupyter_client.AsyncKernelManager` (TCP); a subclass
+        that adds ``env`` when given.
     """
-    return IPCKernelManager if os.name == "posix" else AsyncKernelManager
+    base = IPCKernelManager if os.name == "posix" else AsyncKernelManager
+    if not env:
+        return base
+    extra = dict(env)
+
+    class WithEnvironment(base):  # type: ignore[valid-type,misc]
+        async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
+            kw["env"] = {**kw.get("env", os.environ), **extra}
+            return await super()._async_pre_start_kernel(**kw)
+
+    return WithEnvironment

@@ -13,6 +13,7 @@ from typing import Any
 import nbformat
 
 from aftersales import paths
+from aftersales.locks import write_error
 
 PACKAGES = (
     "aftersales",
@@ -42,7 +43,7 @@ class NotebookOutcome:
     """How one notebook of a run ended."""
 
     notebook: str
-    status: str  # "ok", "failed" or "skipped"
+    status: str  # "ok", "failed", "interrupted" (Ctrl-C, killed kernel) or "skipped"
     duration_s: float | None = None
     html: str | None = None
     error: str | None = None
@@ -64,7 +65,7 @@ class Manifest:
     packages: dict[str, str] = field(default_factory=dict)
     ran: list[str] = field(default_factory=list)  # numbers of the notebooks executed
     notebooks: list[NotebookOutcome] = field(default_factory=list)
-    status: str = "running"
+    status: str = "running"  # then "ok", "failed" or "interrupted"
     duration_s: float | None = None
 
     def write(self, folder: Path) -> Path:
@@ -79,9 +80,17 @@ class Manifest:
         -------
         Path
             The ``manifest.json`` written.
+
+        Raises
+        ------
+        WriteError
+            If the folder cannot be written (read-only, full disk); names it.
         """
         path = folder / "manifest.json"
-        path.write_text(json.dumps(asdict(self), indent=2, default=str) + "\n")
+        try:
+            path.write_text(json.dumps(asdict(self), indent=2, default=str) + "\n")
+        except OSError as exc:
+            raise write_error(exc, folder, "the manifest (manifest.json)") from exc
         return path
 
 

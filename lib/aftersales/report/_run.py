@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Collection, Mapping
@@ -13,9 +14,10 @@ from typing import Any
 import nbformat
 import papermill
 import yaml
+from nbclient.exceptions import DeadKernelError
 
-from aftersales import capabilities, params, paths
-from aftersales.errors import ParameterError
+from aftersales import capabilities, locks, params, paths, privacy
+from aftersales.errors import ParameterError, WriteError
 from aftersales.report import _notebooks
 from aftersales.report._kernel import kernel_manager_class
 from aftersales.report._manifest import (
@@ -30,6 +32,20 @@ from aftersales.report._render import to_html
 RESERVED = ("notebooks",)
 """Keys of a params file that configure the run rather than a notebook."""
 
+SECRETS = {"pseudonym_key": privacy.KEY_ENV_VAR}
+"""Secret parameters and the environment variable that hands each to the kernel.
+
+papermill writes injected parameters into the executed notebook (and so the HTML page); a
+secret goes to the kernel through its environment instead, the notebook keeps its empty
+default and reads the variable, and the manifest records only ``<name>_fingerprint``."""
+
+INTERRUPTED = "KeyboardInterrupt: stopped by the user (Ctrl-C)"
+"""The error a notebook's outcome records when Ctrl-C stopped it."""
+
+RUN_LOCK_WAIT_S = 0.0
+"""Seconds a run waits for another run of the same params file to end (0: fail at once,
+naming it: running the same report twice at once is a mistake, not a queue)."""
+
 
 def read_params(path: Path) -> dict[str, Any]:
     """Read a params file: a YAML mapping of parameter names to values.
@@ -42,13 +58,13 @@ def read_params(path: Path) -> dict[str, Any]:
     Returns
     -------
     dict
-        The mapping (an empty file gives an empty mapping).
+        The mapping.
 
     Raises
     ------
     ParameterError
-        If the file is missing, is not valid YAML (with the line and column), or is not a
-        mapping.
+        If the file is missing, empty (it names no data set), is not valid YAML (with the
+        line and column), or is not a mapping.
     """
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -61,8 +77,11 @@ def read_params(path: Path) -> dict[str, Any]:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise ParameterError(f"{path}: not valid YAML{where}: {problem}") from exc
-    if loaded is None:
-        return {}
+    if loaded is None or loaded == {}:
+        raise ParameterError(
+            f"{path}: the params file is empty: no `dataset` to run on. Give at least "
+            "`dataset: <name>` (see params/*.yaml)"
+        )
     if not isinstance(loaded, dict):
         raise ParameterError(
             f"{path}: expected a mapping of parameter names to values; got {type(loaded).__name__}"
@@ -145,6 +164,51 @@ def _default(number: str, name: str) -> Any:
     return found.get(name)
 
 
+def require_dataset(
+    settings: Mapping[str, Any],
+    planned: Mapping[str, tuple[Path, dict[str, Any]]],
+    *,
+    source: str,
+) -> None:
+    """Refuse a run whose notebooks take a ``dataset`` the params file does not give.
+
+    Without it every notebook would quietly run on its default data set, which is not what
+    a params file is for.
+
+    Parameters
+    ----------
+    settings : Mapping[str, Any]
+        The params file's content.
+    planned : Mapping
+        :func:`plan`'s result.
+    source : str
+        The params file's name, for messages.
+
+    Raises
+    ------
+    ParameterError
+        If a planned notebook declares ``dataset`` and the file sets none.
+    """
+    if settings.get("dataset"):
+        return
+    takers = [path.stem for path, _ in planned.values() if "dataset" in _notebooks.declared(path)]
+    if takers:
+        raise ParameterError(
+            f"{source}: no `dataset`: the notebooks {takers} take one; add `dataset: <name>` "
+            "rather than running them on their defaults"
+        )
+
+
+def _recorded(settings: Mapping[str, Any], *, source: str) -> dict[str, Any]:
+    """Return the parameters a manifest records: each secret as its key's fingerprint."""
+    shown = {k: v for k, v in settings.items() if k not in RESERVED and k not in SECRETS}
+    for name in SECRETS:
+        if settings.get(name):
+            key = privacy.resolve_key(settings[name], source=f"{source}: parameter `{name}`")
+            shown[f"{name}_fingerprint"] = privacy.key_fingerprint(key)
+    return shown
+
+
 def run(
     params_file: Path,
     *,
@@ -152,6 +216,7 @@ def run(
     reports: Path | None = None,
     folder: Path | None = None,
     progress: bool = True,
+    wait: float = RUN_LOCK_WAIT_S,
 ) -> Manifest:
     """Execute one report run and write ``reports/<run>/``.
 
@@ -159,7 +224,14 @@ def run(
     receiving only the parameters it declares plus ``output_dir`` (relative to the notebook's
     folder, so no absolute path of the machine enters the reports); an HTML copy without
     code is rendered beside it. A failing notebook stops the run; its executed copy is kept
-    and the manifest names the failing cell.
+    and the manifest names the failing cell. Secret parameters (:data:`SECRETS`) reach the
+    kernel through its environment; no output holds them, the manifest records a
+    fingerprint.
+
+    The run writes into ``reports/.<run>.partial/`` and replaces ``reports/<run>/`` by it
+    when it ends, however it ends (ok, failed, interrupted), so no file of an earlier run
+    is left beside a new status. A lock (``reports/.<run>.lock``) keeps a second run of the
+    same params file out; leftovers of a killed run are removed by the next.
 
     Parameters
     ----------
@@ -173,53 +245,123 @@ def run(
         Where the notebooks are (default ``notebooks/``).
     progress : bool, default True
         Show papermill's progress bar, labelled with the run and notebook.
+    wait : float, default :data:`RUN_LOCK_WAIT_S`
+        Seconds to wait for another run of the same params file to end.
 
     Returns
     -------
     Manifest
-        What was run, how it ended and where the time went (also written as
-        ``manifest.json``).
+        What was run, how it ended (``ok``, ``failed``, or ``interrupted`` when the kernel
+        died) and where the time went (also written as ``manifest.json``).
 
     Raises
     ------
     ParameterError
         If the params file is invalid; nothing is executed then.
+    LockedError
+        If another run of the same params file is under way; names it.
+    WriteError
+        If the report folder cannot be written (read-only, full disk); names it.
+    KeyboardInterrupt
+        After Ctrl-C, once the manifest says ``interrupted`` and the folder is in place.
     """
     params_file = Path(params_file)
     settings = read_params(params_file)
+    recorded = _recorded(settings, source=params_file.name)  # first: its errors show no key
     planned = plan(settings, source=params_file.name, notebooks=notebooks, folder=folder)
-    target = (reports or paths.reports_dir()) / params_file.stem
-    target.mkdir(parents=True, exist_ok=True)
-    manifest = Manifest(
-        run=params_file.stem,
-        params_file=_shown(params_file),
-        parameters={k: v for k, v in settings.items() if k not in RESERVED},
-        started=datetime.now(UTC).isoformat(timespec="seconds"),
-        git_commit=git_commit(),
-        packages=package_versions(),
-    )
+    require_dataset(settings, planned, source=params_file.name)
+    name = params_file.stem
+    root = reports or paths.reports_dir()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise locks.write_error(exc, root.parent, f"the report folder {root.name}") from exc
+    with locks.hold(root / f".{name}.lock", purpose=f"report run {name}", timeout=wait):
+        staging = locks.fresh_folder(root / f".{name}.partial", what=f"the report of run {name}")
+        manifest = Manifest(
+            run=name,
+            params_file=_shown(params_file),
+            parameters=recorded,
+            started=datetime.now(UTC).isoformat(timespec="seconds"),
+            git_commit=git_commit(),
+            packages=package_versions(),
+        )
+        started = time.perf_counter()
+        stopped = False
+        try:
+            manifest.write(staging)
+            stopped = _execute_all(planned, manifest, staging, final=root / name, progress=progress)
+        except KeyboardInterrupt:  # between two notebooks
+            stopped = True
+        finally:  # however the run ends, the manifest gets its status and the folder its place
+            _finish(manifest, planned, staging, root / name, began=started, stopped=stopped)
+    if stopped:
+        raise KeyboardInterrupt
+    return manifest
+
+
+def _execute_all(
+    planned: Mapping[str, tuple[Path, dict[str, Any]]],
+    manifest: Manifest,
+    staging: Path,
+    *,
+    final: Path,
+    progress: bool,
+) -> bool:
+    """Run the planned notebooks in order until one does not end ``ok``; True after Ctrl-C."""
     pages = {path.stem for path, _ in planned.values()}
-    started = time.perf_counter()
-    failed = False
     for number, (path, own) in planned.items():
-        if failed:
-            manifest.notebooks.append(NotebookOutcome(path.stem, "skipped"))
-            continue
         label = f"[{manifest.run}] {number}"
-        outcome = _execute(path, own, target, label=label, pages=pages, progress=progress)
+        began = time.perf_counter()
+        try:
+            outcome = _execute(
+                path, own, staging, final=final, label=label, pages=pages, progress=progress
+            )
+        except KeyboardInterrupt:
+            outcome = NotebookOutcome(path.stem, "interrupted", error=INTERRUPTED)
+            outcome.duration_s = round(time.perf_counter() - began, 2)
+            _keep_partial(outcome, staging / path.name, source=path, final=final, pages=pages)
         manifest.notebooks.append(outcome)
         manifest.ran.append(number)
-        failed = outcome.status != "ok"
-        manifest.write(target)
         print(f"{label} {outcome.status} ({outcome.duration_s:.1f} s)", flush=True)
-    if failed:  # later notebooks were skipped: drop the links to their pages
+        if outcome.status != "ok":
+            return outcome.error == INTERRUPTED
+        manifest.write(staging)
+    return False
+
+
+def _finish(
+    manifest: Manifest,
+    planned: Mapping[str, tuple[Path, dict[str, Any]]],
+    staging: Path,
+    final: Path,
+    *,
+    began: float,
+    stopped: bool,
+) -> None:
+    """Give the manifest its final status, write it and swap the run's folder in."""
+    done = {outcome.notebook for outcome in manifest.notebooks}
+    ran_all = len(done) == len(planned)
+    for path, _ in planned.values():  # notebooks never started: skipped
+        if path.stem not in done:
+            manifest.notebooks.append(NotebookOutcome(path.stem, "skipped"))
+    statuses = {outcome.status for outcome in manifest.notebooks}
+    if stopped or "interrupted" in statuses:
+        manifest.status = "interrupted"
+    elif statuses <= {"ok"} and ran_all:
+        manifest.status = "ok"
+    else:  # a failed notebook, or an unexpected error between notebooks
+        manifest.status = "failed"
+    if manifest.status != "ok":  # later notebooks were skipped: drop the links to their pages
         ran = {outcome.notebook for outcome in manifest.notebooks if outcome.html}
         for name in ran:
-            to_html(target / f"{name}.ipynb", target / f"{name}.html", pages=ran)
-    manifest.status = "failed" if failed else "ok"
-    manifest.duration_s = round(time.perf_counter() - started, 2)
-    manifest.write(target)
-    return manifest
+            try:
+                to_html(staging / f"{name}.ipynb", staging / f"{name}.html", pages=ran)
+            except OSError as exc:
+                print(f"warning: {locks.write_error(exc, staging, f'{name}.html')}", flush=True)
+    manifest.duration_s = round(time.perf_counter() - began, 2)
+    manifest.write(staging)
+    locks.swap_in(staging, final, what=f"the report of run {manifest.run}")
 
 
 def _shown(path: Path) -> str:
@@ -244,12 +386,15 @@ def _execute(
     own: dict[str, Any],
     folder: Path,
     *,
+    final: Path,
     label: str,
     pages: Collection[str],
     progress: bool,
 ) -> NotebookOutcome:
     target = folder / path.name
-    values = {**own, "output_dir": _relative(folder, path.parent)}
+    secret = {SECRETS[k]: str(v) for k, v in own.items() if k in SECRETS and v}
+    injected = {k: v for k, v in own.items() if k not in SECRETS}
+    values = {**injected, "output_dir": _relative(folder, path.parent)}
     began = time.perf_counter()
     outcome = NotebookOutcome(path.stem, "ok")
     try:
@@ -260,33 +405,102 @@ def _execute(
             kernel_name="python3",
             cwd=str(path.parent),
             progress_bar={"desc": label} if progress else False,
-            kernel_manager_class=kernel_manager_class(),
+            kernel_manager_class=kernel_manager_class(env=secret),
         )
     except papermill.PapermillExecutionError as exc:
-        outcome.status = "failed"
+        stopped = exc.ename == "KeyboardInterrupt"  # the kernel was sent SIGINT
+        outcome.status = "interrupted" if stopped else "failed"
         outcome.failing_cell = exc.exec_count
         outcome.failing_source = exc.source
         outcome.error = f"{exc.ename}: {exc.evalue}"
         print(
-            f"error: {path.name} failed in cell [{exc.exec_count}] with {exc.ename}: {exc.evalue}\n"
-            f"       the executed notebook is kept at {target}",
+            f"error: {path.name} {outcome.status} in cell [{exc.exec_count}] with "
+            f"{exc.ename}: {exc.evalue}\n       the executed notebook is kept",
             flush=True,
         )
+    except DeadKernelError:
+        outcome.status = "interrupted"
+        outcome.error = (
+            "DeadKernelError: the kernel died (killed by a signal, or out of memory: "
+            "see the machine's log, or lower the run's sizes)"
+        )
+        print(f"error: {path.name}: {outcome.error}", flush=True)
+    except OSError as exc:  # papermill could not write the executed notebook
+        outcome.status = "failed"
+        outcome.error = _named(locks.write_error(exc, folder, f"the executed notebook {path.name}"))
+        print(f"error: {outcome.error}", flush=True)
     outcome.duration_s = round(time.perf_counter() - began, 2)
-    if target.exists():
-        outcome.cells = cell_timings(_scrub(target, source=path))
-        outcome.html = to_html(target, target.with_suffix(".html"), pages=pages).name
+    _keep_partial(outcome, target, source=path, final=final, pages=pages)
     return outcome
 
 
-def _scrub(executed: Path, *, source: Path) -> nbformat.NotebookNode:
+def _named(error: WriteError) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
+def _keep_partial(
+    outcome: NotebookOutcome,
+    executed: Path,
+    *,
+    source: Path,
+    final: Path,
+    pages: Collection[str],
+) -> None:
+    """Scrub the executed copy, record its timings and render its page, as far as it got.
+
+    The cell that was running when the kernel died or Ctrl-C came is named; a copy that
+    cannot be read (cut off mid-write) is left as it is.
+    """
+    if not executed.exists():
+        return
+    try:
+        notebook = _scrub(executed, source=source, final=final)
+    except (OSError, ValueError) as exc:
+        if outcome.status == "ok":  # the run's own writing failed: the outcome says so
+            outcome.status = "failed"
+            outcome.error = _named(locks.write_error(exc, executed.parent, executed.name))
+        return
+    outcome.cells = cell_timings(notebook)
+    if outcome.failing_cell is None and outcome.status == "interrupted":
+        running = _running_cell(notebook)
+        if running is not None:
+            outcome.failing_cell, outcome.failing_source = running
+    page = executed.with_suffix(".html")
+    try:
+        outcome.html = to_html(executed, page, pages=pages).name
+    except OSError as exc:
+        if outcome.status == "ok":
+            outcome.status = "failed"
+            outcome.error = _named(locks.write_error(exc, executed.parent, f"the page {page.name}"))
+
+
+def _running_cell(notebook: nbformat.NotebookNode) -> tuple[int, str] | None:
+    """Return (number, source) of the last code cell that started, the one cut short.
+
+    papermill marks every cell ``completed`` when a kernel dies; the cells after the one
+    cut short never got a start time. The number is the cell's execution count, or its
+    place among the code cells (the same in a notebook papermill ran from the top).
+    """
+    started = None
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    for number, cell in enumerate(code, start=1):
+        if cell.get("metadata", {}).get("papermill", {}).get("start_time"):
+            started = (cell.get("execution_count") or number, cell.source)
+    return started
+
+
+def _scrub(executed: Path, *, source: Path, final: Path) -> nbformat.NotebookNode:
     """Make an executed notebook the same from run to run, wherever the machine keeps it.
 
     papermill records the absolute input and output paths, and gives the cell it injects a
     random id (which the HTML page shows); they become the paths as given in the project
-    and a fixed id.
+    and a fixed id. The run's scratch folder, which the notebook saw as ``output_dir``,
+    becomes the folder the run ends in.
     """
-    notebook = nbformat.read(executed, as_version=4)
+    scratch, shown = (_relative(f, source.parent) for f in (executed.parent, final))
+    text = executed.read_text(encoding="utf-8")
+    text = text.replace(json.dumps(scratch)[1:-1], json.dumps(shown)[1:-1])  # as JSON spells it
+    notebook = nbformat.reads(text, as_version=4)
     for cell in notebook.cells:
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
             cell["id"] = "injected-parameters"
