@@ -58,3 +58,45 @@ def test_the_bounds_themselves_are_accepted() -> None:
     p = params.check("02.00", n_resamples=20_000, sweep_k=[10_000], knn_k=10_000)
     assert p.n_resamples == 20_000 and p.sweep_k == (10_000,)
     assert params.check("01.00", seed=2**32 - 1).seed == 4_294_967_295
+
+
+# Numbers inside the dict parameters (search grids, model_params, top-N grids) reach the
+# model registries, which bound them too (issue #14: every numeric parameter has a bound).
+@pytest.mark.parametrize(
+    ("name", "values", "pattern"),
+    [
+        ("SVD", {"n_factors": 10**9}, r"`n_factors` must be at most 1,000"),
+        ("SVDpp", {"n_epochs": 10**7}, r"`n_epochs` must be at most 10,000"),
+        ("KNNBasic", {"k": 10**9}, r"`k` must be at most 100,000"),
+        ("CoClustering", {"n_cltr_u": 5_000}, r"`n_cltr_u` must be at most 1,000"),
+    ],
+)
+def test_surprise_model_sizes_are_bounded(name, values, pattern):
+    from aftersales.models import make_model
+
+    with pytest.raises(ParameterError, match=pattern):
+        make_model(name, values, seed=0)
+    limit = int(pattern.split("at most ")[1].replace(",", ""))
+    make_model(name, {next(iter(values)): limit}, seed=0)  # the bound itself is accepted
+
+
+@pytest.mark.parametrize(
+    ("name", "values", "pattern"),
+    [
+        ("als", {"factors": 10**9}, r"`factors` must be at most 1,000"),
+        ("bpr", {"iterations": 10**6}, r"`iterations` must be at most 10,000"),
+        ("itemknn", {"neighbors": 10**7}, r"`neighbors` must be at most 100,000"),
+    ],
+)
+def test_topn_model_sizes_are_bounded(name, values, pattern):
+    from aftersales.topn import make_topn
+
+    with pytest.raises(ParameterError, match=pattern):
+        make_topn(name, values, seed=0)
+
+
+def test_a_search_grid_value_is_bounded():
+    from aftersales.mf import check_grid
+
+    with pytest.raises(ParameterError, match=r"`n_factors` must be at most 1,000"):
+        check_grid("SVD", {"n_factors": [20, 10**9]})

@@ -53,6 +53,15 @@ SIM_OPTION_KEYS: tuple[str, ...] = ("name", "user_based", "min_support", "shrink
 
 _SEED_PARAM = "random_state"
 _INT_MINIMUM = {"k": 1, "min_k": 0, "n_factors": 1, "n_epochs": 0, "n_cltr_u": 1, "n_cltr_i": 1}
+_INT_MAXIMUM = {
+    "k": 100_000,  # neighbours per estimate: beyond any catalogue this machine ranks densely
+    "min_k": 100_000,
+    "n_factors": 1_000,  # 1,000 factors x 1M users is already 8 GB of float64
+    "n_epochs": 10_000,  # SGD passes: 10,000 over 100k ratings is hours of fitting
+    "n_cltr_u": 1_000,  # co-clusters: the cluster x cluster tables stay small
+    "n_cltr_i": 1_000,
+}
+"""Upper bounds of the integer parameters (a 2-core, 24 GB machine; issue #14)."""
 
 
 def _lookup(name: str) -> type[AlgoBase]:
@@ -169,6 +178,11 @@ def _checked(model: str, key: str, value: Any, default: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             hint = " (KNNBasic divides by zero without a neighbour)" if key == "min_k" else ""
             raise ParameterError(f"{where} must be an integer >= {low}{hint}; got {value!r}")
+        if value > _INT_MAXIMUM[key]:
+            raise ParameterError(
+                f"{where} must be at most {_INT_MAXIMUM[key]:,} (what a 2-core, 24 GB machine "
+                f"can fit); got {value!r}"
+            )
     elif isinstance(default, dict):
         if not isinstance(value, Mapping):
             raise ParameterError(f"{where} must be a mapping of options; got {value!r}")

@@ -34,8 +34,8 @@ def check_bool(value: Any, name: str) -> bool:
     return bool(value)
 
 
-def check_int(value: Any, name: str, *, low: int = 1) -> int:
-    """Return ``value`` as an int if it is an integer >= ``low``.
+def check_int(value: Any, name: str, *, low: int = 1, high: int | None = None) -> int:
+    """Return ``value`` as an int if it is an integer in ``[low, high]``.
 
     Parameters
     ----------
@@ -45,6 +45,8 @@ def check_int(value: Any, name: str, *, low: int = 1) -> int:
         Parameter name for the message.
     low : int, default 1
         Smallest accepted value.
+    high : int, optional
+        Largest accepted value (no bound when omitted).
 
     Returns
     -------
@@ -54,11 +56,24 @@ def check_int(value: Any, name: str, *, low: int = 1) -> int:
     Raises
     ------
     ParameterError
-        If it is not an integer or is below ``low``.
+        If it is not an integer or lies outside ``[low, high]``.
     """
     if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer) or value < low:
         raise ParameterError(f"`{name}` must be an integer >= {low}; got {value!r}")
+    if high is not None and value > high:
+        raise ParameterError(
+            f"`{name}` must be at most {high:,} (what a 2-core, 24 GB machine can fit); "
+            f"got {value!r}"
+        )
     return int(value)
+
+
+MAX_FACTORS = 1_000
+"""Latent factors of ALS/BPR: 1,000 x 1M customers is already 8 GB of float64."""
+MAX_ITERATIONS = 10_000
+"""Training passes of ALS/BPR (each a pass over every interaction)."""
+MAX_NEIGHBORS = 100_000
+"""Neighbours kept per item by item-kNN."""
 
 
 def check_number(value: Any, name: str, *, low: float = 0.0, strict: bool = True) -> float:

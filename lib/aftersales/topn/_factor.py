@@ -12,7 +12,13 @@ from threadpoolctl import threadpool_limits
 
 from aftersales.random import Seed, int_seed
 from aftersales.topn._base import TopNModel
-from aftersales.topn._common import check_bool, check_int, check_number
+from aftersales.topn._common import (
+    MAX_FACTORS,
+    MAX_ITERATIONS,
+    check_bool,
+    check_int,
+    check_number,
+)
 from aftersales.topn._data import Interactions
 
 
@@ -85,10 +91,10 @@ class ALS(TopNModel):
         seed: Seed,
     ) -> None:
         super().__init__(seed=seed)
-        self.factors = check_int(factors, "factors")
+        self.factors = check_int(factors, "factors", high=MAX_FACTORS)
         self.regularization = check_number(regularization, "regularization")
         self.alpha = check_number(alpha, "alpha", strict=False)
-        self.iterations = check_int(iterations, "iterations")
+        self.iterations = check_int(iterations, "iterations", high=MAX_ITERATIONS)
         self.binary = check_bool(binary, "binary")
 
     def _fit(self, matrix: sp.csr_matrix, data: Interactions) -> None:
@@ -152,10 +158,10 @@ class BPR(TopNModel):
         seed: Seed,
     ) -> None:
         super().__init__(seed=seed)
-        self.factors = check_int(factors, "factors")
+        self.factors = check_int(factors, "factors", high=MAX_FACTORS)
         self.learning_rate = check_number(learning_rate, "learning_rate")
         self.regularization = check_number(regularization, "regularization")
-        self.iterations = check_int(iterations, "iterations")
+        self.iterations = check_int(iterations, "iterations", high=MAX_ITERATIONS)
 
     def _fit(self, matrix: sp.csr_matrix, data: Interactions) -> None:
         BayesianPersonalizedRanking = _implicit_class(

@@ -13,7 +13,7 @@ from aftersales.errors import ParameterError
 from aftersales.random import Seed
 from aftersales.topk import top_k
 from aftersales.topn._base import TopNModel
-from aftersales.topn._common import check_bool, check_int, check_number
+from aftersales.topn._common import MAX_NEIGHBORS, check_bool, check_int, check_number
 from aftersales.topn._data import Interactions
 
 _SIMILARITY_BLOCK_BYTES = 32 * 2**20
@@ -153,7 +153,7 @@ class ItemKNN(TopNModel):
         seed: Seed = 0,
     ) -> None:
         super().__init__(seed=seed)
-        self.neighbors = check_int(neighbors, "neighbors")
+        self.neighbors = check_int(neighbors, "neighbors", high=MAX_NEIGHBORS)
         self.shrinkage = check_number(shrinkage, "shrinkage", strict=False)
         self.binary = check_bool(binary, "binary")
 
