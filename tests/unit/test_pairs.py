@@ -34,6 +34,14 @@ CASES += [
     for name in KNN
     for based in (True, False)
 ]
+# cosine and msd on integer ratings tie often (1.0 on one co-rated item): the tie order of
+# heapq.nlargest decides; k = 1 and a k above every list length are the edge cases
+CASES += [
+    (name, {"k": k, "min_k": 1, "sim_options": {"name": sim, "user_based": based}})
+    for name in ("KNNBasic", "KNNWithMeans", "KNNBaseline")
+    for sim, k in (("cosine", 1), ("msd", 2), ("cosine", 40))
+    for based in (True, False)
+]
 
 
 def _ratings(seed: int = 7) -> pd.DataFrame:

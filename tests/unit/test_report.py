@@ -391,3 +391,18 @@ def test_kernel_talks_over_private_sockets_and_is_not_interrupted_at_shutdown(mo
     assert transport == "ipc" and len(interrupts) == 1  # none added by the shutdown
     assert sockets and all(name.startswith("kernel-") for name in sockets)
     assert not left  # the socket folder is removed with the kernel
+
+
+def test_parallel_runs_start_with_the_longest(tmp_path):
+    from aftersales.report.__main__ import longest_first
+
+    files = []
+    for name, text in [
+        ("a-short.yaml", "dataset: x\nnotebooks: ['01.00', '03.00']\n"),
+        ("b-long.yaml", "dataset: x\nnotebooks: ['01.00', '02.00', '02.01', '04.00']\n"),
+        ("c-all.yaml", "dataset: x\n"),  # no list: every notebook the data supports
+        ("d-tie.yaml", "dataset: x\nnotebooks: ['01.00', '02.02']\n"),
+    ]:
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        files.append(tmp_path / name)
+    assert [f.stem for f in longest_first(files)] == ["c-all", "b-long", "a-short", "d-tie"]

@@ -116,6 +116,37 @@ class KNNScorer(Scorer):
                 sum_sim[rows], sum_d[rows], count[rows] = s, d, c
         return self._combine(users, sum_sim, sum_d, count)
 
+    def pairs(self, users: np.ndarray, items: np.ndarray) -> np.ndarray:
+        """Return the estimates of known (user, item) pairs, inner ids, one per pair.
+
+        Only the asked-for pairs are computed: per pair the list ``yr[y]`` is gathered with
+        ``sim[x, x2]`` and reduced as in :func:`_top_k_sums`, so the work is the total
+        length of the pairs' lists, not every user x every item as in :meth:`known`
+        (which wins when most cells of a user block are wanted, as in ranking).
+        """
+        x, y = (users, items) if self.user_based else (items, users)
+        sum_sim, sum_d = np.empty(x.size), np.empty(x.size)
+        count = np.empty(x.size, dtype=np.int64)
+        for block, width in _pair_blocks(self.lists.lengths[y], self.k):
+            offsets = np.arange(width)
+            lengths = self.lists.lengths[y[block]]
+            valid = offsets[None, :] < lengths[:, None]
+            flat = np.minimum(self.lists.indptr[y[block]][:, None] + offsets, self.d.size - 1)
+            sims = np.where(valid, self.sim[x[block][:, None], self.lists.index[flat]], _PAD)
+            values = np.where(valid, self.d[flat], 0.0)
+            s, d, c = _top_k_sums(sims[:, :, None], values, self.k)
+            sum_sim[block], sum_d[block], count[block] = s[:, 0], d[:, 0], c[:, 0]
+        m = self.model
+        enough = (count >= self.min_k) & (count > 0)
+        ratio = np.divide(sum_d, sum_sim, out=np.zeros_like(sum_d), where=enough)
+        if self.variant is surprise.KNNBasic:
+            return np.where(enough, ratio, self.global_mean)
+        if self.variant is surprise.KNNBaseline:
+            return self.global_mean + m.bu[users] + m.bi[items] + ratio
+        if self.variant is surprise.KNNWithZScore:
+            return m.means[x] + ratio * m.sigmas[x]
+        return m.means[x] + ratio
+
     def _combine(self, users, sum_sim, sum_d, count) -> np.ndarray:
         """Turn the neighbour sums into estimates, with Surprise's fallbacks."""
         m = self.model
@@ -180,6 +211,28 @@ def _heavy_blocks(table: np.ndarray, ys: np.ndarray, lists: Lists, d: np.ndarray
         index = np.where(valid, lists.index[flat], pad)
         values = np.where(valid, d[flat], 0.0)
         yield (block, *_top_k_sums(table[index], values, k))
+        start = stop
+
+
+def _pair_blocks(lengths: np.ndarray, k: int):
+    """Yield ``(pairs, width)``: pairs grouped by similar list length, blocks bounded in size.
+
+    ``width`` is the longest list of the block, and at least ``k`` so the top-``k``
+    selection has ``k`` entries to choose from (padding never counts: it is ``_PAD``).
+    """
+    order = np.argsort(lengths, kind="stable")
+    ordered = lengths[order]
+    start = 0
+    while start < order.size:
+        low = max(int(ordered[start]), 1)
+        stop = start + 1
+        while (
+            stop < order.size
+            and ordered[stop] <= _PAD_GROWTH * low
+            and (stop + 1 - start) * max(int(ordered[stop]), k) <= _CHUNK_ELEMENTS
+        ):
+            stop += 1
+        yield order[start:stop], max(int(ordered[stop - 1]), k)
         start = stop
 
 

@@ -51,6 +51,10 @@ def _known_cells(
     both = np.flatnonzero((u_inner >= 0) & (i_inner >= 0))
     if both.size == 0:
         return
+    pairs = getattr(scorer, "pairs", None)
+    if pairs is not None:  # the family computes single pairs directly (k-NN)
+        out[both] = pairs(u_inner[both], i_inner[both])
+        return
     users, position = np.unique(u_inner[both], return_inverse=True)
     order = np.argsort(position, kind="stable")
     bounds = np.searchsorted(position[order], np.arange(0, users.size + rows, rows))
