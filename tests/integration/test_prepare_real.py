@@ -59,3 +59,5 @@ def test_movielens_export_is_a_pointer_only(real_source, tmp_path):
     assert not list((tmp_path / "data").glob("*.parquet"))
     pointer = json.loads((tmp_path / "data" / "processed.json").read_text())
     assert "redistribution" in pointer["note"] and pointer["rows"]["interactions"] == 99_287
+    # the pointer names the cache inside the project, never a path of this machine
+    assert pointer["cache"] == f"data/processed/{prepare.cache_folder(prepared.options).name}"
