@@ -101,3 +101,24 @@ def mirror_dir() -> Path | None:
         return Path(env).expanduser().resolve() if env.strip() else None
     default = PROJECT_ROOT.parent / "shared" / "datasets"
     return default if default.is_dir() else None
+
+
+def shown(path: Path) -> str:
+    """Return ``path`` as a report may show it: relative to the project or working folder.
+
+    Parameters
+    ----------
+    path : Path
+        Any path.
+
+    Returns
+    -------
+    str
+        The path relative to the project (or else the working folder) when it lies inside
+        it; otherwise only its name, so no output names a folder of this machine.
+    """
+    resolved = Path(path).resolve()
+    for base in (PROJECT_ROOT.resolve(), Path.cwd().resolve()):
+        if resolved.is_relative_to(base):
+            return resolved.relative_to(base).as_posix()
+    return resolved.name

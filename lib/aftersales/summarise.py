@@ -101,7 +101,7 @@ def export(prepared: Prepared, output_dir: str | Path | None, *, key: bytes) -> 
     folder.mkdir(parents=True, exist_ok=True)
     pointer = {
         "options": asdict(prepared.options),
-        "cache": _project_relative(cache_folder(prepared.options)),
+        "cache": paths.shown(cache_folder(prepared.options)),
         "rows": {"interactions": len(prepared.interactions), "train": len(prepared.split.train)}
         | {"test": len(prepared.split.test)},
     }
@@ -120,11 +120,3 @@ def export(prepared: Prepared, output_dir: str | Path | None, *, key: bytes) -> 
     path = folder / "processed.json"
     path.write_text(json.dumps(pointer, indent=2) + "\n")
     return [*written, path]
-
-
-def _project_relative(folder: Path) -> str:
-    """Return the folder relative to the project (a report names no path of the machine)."""
-    try:
-        return folder.resolve().relative_to(paths.PROJECT_ROOT.resolve()).as_posix()
-    except ValueError:  # a cache outside the project: its name is all a reader can use
-        return folder.name

@@ -280,7 +280,7 @@ def run(
         staging = locks.fresh_folder(root / f".{name}.partial", what=f"the report of run {name}")
         manifest = Manifest(
             run=name,
-            params_file=_shown(params_file),
+            params_file=paths.shown(params_file),
             parameters=recorded,
             started=datetime.now(UTC).isoformat(timespec="seconds"),
             git_commit=git_commit(),
@@ -362,15 +362,6 @@ def _finish(
     manifest.duration_s = round(time.perf_counter() - began, 2)
     manifest.write(staging)
     locks.swap_in(staging, final, what=f"the report of run {manifest.run}")
-
-
-def _shown(path: Path) -> str:
-    """``path`` relative to the project (or the working folder) when it lies inside it."""
-    resolved = path.resolve()
-    for base in (paths.PROJECT_ROOT, Path.cwd()):
-        if resolved.is_relative_to(base):
-            return resolved.relative_to(base).as_posix()
-    return path.name
 
 
 def _relative(path: Path, start: Path) -> str:
@@ -506,7 +497,7 @@ def _scrub(executed: Path, *, source: Path, final: Path) -> nbformat.NotebookNod
             cell["id"] = "injected-parameters"
     recorded = notebook.metadata.get("papermill", {})
     if "input_path" in recorded:
-        recorded["input_path"] = _shown(source)
+        recorded["input_path"] = paths.shown(source)
     if "output_path" in recorded:
         recorded["output_path"] = executed.name
     nbformat.write(notebook, executed)
