@@ -17,7 +17,9 @@ anything runs, naming what is missing.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -270,3 +272,172 @@ def describe(kind: str, present: Collection[str]) -> pd.DataFrame:
             note = "no timestamps: chronological splits unavailable"
         rows.append({"notebook": number, "status": "no" if gap else "yes", "note": note})
     return pd.DataFrame(rows, columns=["notebook", "status", "note"])
+
+
+SECTION_NEEDS: dict[str, Need] = {
+    "items": ((C.ITEM,),),
+    "money": MONEY,
+    "overview": ((C.ITEM, C.RATING), (C.ITEM, C.QUANTITY, C.UNIT_PRICE)),
+}
+"""What a notebook section may need from the cleaned data, by name.
+
+``items``: item ids (interactions, the k-core, the split); ``money``: a revenue, or quantity
+and unit price (monetary value, revenue shares, spend and lifetime value); ``overview``:
+01.00's first-look figures, ratings or priced item lines (quantity per line, revenue per
+month and country).
+"""
+
+SECTION_REASONS: dict[str, str] = {
+    "items": "the data has no item ids (an order-level export: one row per order)",
+    "money": "the data has no money (neither `revenue` nor `quantity` and `unit_price`)",
+    "overview": "these figures need ratings, or item lines with `quantity` and `unit_price`",
+}
+"""Why a section is off, per need."""
+
+
+@dataclass(frozen=True)
+class Off:
+    """A notebook section switched off because the data lacks what it needs.
+
+    Shown in a notebook as one line saying what is off and why. It stands in for the
+    section's result: indexing it (``figures["monthly"]``) returns it, and
+    :meth:`Sections.run` returns it again when it is passed to a later step, so the cells
+    that follow show the same note instead of failing.
+
+    Attributes
+    ----------
+    what : str
+        The step switched off (the function's name).
+    needs : tuple of str
+        The missing needs (keys of :data:`SECTION_NEEDS`).
+    reason : str
+        Why, in words.
+    """
+
+    what: str
+    needs: tuple[str, ...]
+    reason: str
+
+    def __str__(self) -> str:
+        return f"Off: {self.what}: {self.reason}."
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_markdown_(self) -> str:
+        return f"**Off:** `{self.what}`: {self.reason}."
+
+    def __getitem__(self, _: object) -> Off:
+        return self
+
+
+class Sections:
+    """Which notebook sections the data can feed; runs a section or returns an :class:`Off`.
+
+    Parameters
+    ----------
+    present : collection of str
+        Canonical columns holding at least one value (see :func:`present_columns`).
+    """
+
+    def __init__(self, present: Collection[str]) -> None:
+        self.present = frozenset(present)
+
+    def __repr__(self) -> str:
+        on = [name for name in SECTION_NEEDS if self.can(name)]
+        return f"Sections(on={on}, off={[n for n in SECTION_NEEDS if n not in on]})"
+
+    def can(self, need: str) -> bool:
+        """Return whether the data meets a named need.
+
+        Parameters
+        ----------
+        need : str
+            A key of :data:`SECTION_NEEDS`.
+
+        Returns
+        -------
+        bool
+            True when the need is met.
+
+        Raises
+        ------
+        ParameterError
+            If ``need`` is unknown.
+        """
+        if need not in SECTION_NEEDS:
+            raise ParameterError(f"unknown need {need!r}; choose one of {sorted(SECTION_NEEDS)}")
+        return not _missing(SECTION_NEEDS[need], self.present)
+
+    def run(
+        self, needs: str | tuple[str, ...], step: Callable[..., Any], *args: Any, **kwargs: Any
+    ) -> Any:
+        """Run ``step(*args, **kwargs)`` when the data meets ``needs``, else return an Off note.
+
+        Parameters
+        ----------
+        needs : str or tuple of str
+            Keys of :data:`SECTION_NEEDS` the step needs.
+        step : callable
+            The package function the section calls.
+        *args, **kwargs
+            Its arguments; an :class:`Off` among them is returned as it is (the step it
+            came from is off, so this one is too).
+
+        Returns
+        -------
+        object
+            The step's result, or an :class:`Off` naming the step and what is missing.
+
+        Raises
+        ------
+        ParameterError
+            If a need is unknown.
+        """
+        wanted = (needs,) if isinstance(needs, str) else tuple(needs)
+        missing = tuple(need for need in wanted if not self.can(need))
+        what = getattr(step, "__name__", str(step))
+        if missing:
+            return Off(what, missing, "; ".join(SECTION_REASONS[n] for n in missing))
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, Off):
+                return value
+        return step(*args, **kwargs)
+
+
+def sections(frame: pd.DataFrame) -> Sections:
+    """Return which sections a cleaned frame can feed.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Cleaned canonical transactions or ratings.
+
+    Returns
+    -------
+    Sections
+        Built from the frame's columns holding values.
+    """
+    return Sections(present_columns(frame))
+
+
+def available(*results: Mapping[str, Any] | Off) -> dict[str, Any]:
+    """Merge named results, leaving out the sections switched off.
+
+    Parameters
+    ----------
+    *results : Mapping[str, object] or Off
+        Name -> figure, table or :class:`Off`; a whole :class:`Off` in place of a mapping
+        (e.g. a switched-off ``plots.overview``) adds nothing.
+
+    Returns
+    -------
+    dict
+        The mappings merged (later ones win) without :class:`Off` values, for
+        :func:`aftersales.outputs.write`.
+    """
+    merged: dict[str, Any] = {}
+    for mapping in results:
+        if not isinstance(mapping, Off):
+            merged |= {k: v for k, v in mapping.items() if not isinstance(v, Off)}
+    return merged

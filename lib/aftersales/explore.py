@@ -32,26 +32,25 @@ def summary(frame: pd.DataFrame) -> pd.DataFrame:
         One row per measure (``measure``, ``value``): rows, distinct users/customers and
         items, density of the user x item matrix (distinct pairs over the matrix size, in %),
         first and last timestamp, and for transactions invoices, countries and rows without a
-        customer.
+        customer. An order-level export (no item column) has no item, pair or density rows.
 
     Raises
     ------
     DataValidationError
-        If the frame has neither a user nor a customer column, or no item column.
+        If the frame has neither a user nor a customer column.
     """
     who = _who(frame)
-    if C.ITEM not in frame:
-        raise DataValidationError(f"summary: expected an `{C.ITEM}` column")
     users = frame[who].nunique(dropna=True)
-    items = frame[C.ITEM].nunique(dropna=True)
-    pairs = len(frame[[who, C.ITEM]].dropna().drop_duplicates())
-    rows: list[tuple[str, object]] = [
-        ("rows", len(frame)),
-        (f"distinct {who}", users),
-        (f"distinct {C.ITEM}", items),
-        ("distinct user-item pairs", pairs),
-        ("density (%)", round(100 * pairs / (users * items), 4) if users and items else 0.0),
-    ]
+    rows: list[tuple[str, object]] = [("rows", len(frame)), (f"distinct {who}", users)]
+    if C.ITEM in frame:
+        items = frame[C.ITEM].nunique(dropna=True)
+        pairs = len(frame[[who, C.ITEM]].dropna().drop_duplicates())
+        density = round(100 * pairs / (users * items), 4) if users and items else 0.0
+        rows += [
+            (f"distinct {C.ITEM}", items),
+            ("distinct user-item pairs", pairs),
+            ("density (%)", density),
+        ]
     if C.RATING in frame:
         rows.append(("mean rating", round(float(frame[C.RATING].mean()), 4)))
     if C.INVOICE in frame:

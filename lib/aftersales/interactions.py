@@ -30,7 +30,8 @@ INTERACTION_COLUMNS: tuple[str, ...] = (
 )
 """Columns of an aggregated interactions frame, in order."""
 
-_NEEDED = (C.CUSTOMER, C.ITEM, C.INVOICE, C.QUANTITY, C.UNIT_PRICE, C.TIMESTAMP)
+_NEEDED = (C.CUSTOMER, C.ITEM, C.INVOICE, C.QUANTITY, C.TIMESTAMP)
+"""Columns :func:`aggregate` needs; ``C.UNIT_PRICE`` is optional (without it, no revenue)."""
 
 
 def _first_rows(mask: np.ndarray) -> str:
@@ -44,14 +45,16 @@ def aggregate(tx: pd.DataFrame) -> pd.DataFrame:
     ----------
     tx : pandas.DataFrame
         Cleaned transactions (see :func:`aftersales.clean.clean_transactions`): every line
-        has a customer, a positive quantity and a positive unit price. Not modified.
+        has a customer, a positive quantity and, when the export has prices, a positive
+        unit price. Not modified.
 
     Returns
     -------
     pandas.DataFrame
         Columns :data:`INTERACTION_COLUMNS`: ``C.USER`` (the customer id), ``C.ITEM``,
         ``C.PURCHASE_COUNT`` (distinct invoices holding the item), ``C.TOTAL_QUANTITY``,
-        ``C.REVENUE`` (sum of quantity x unit price), ``C.FIRST_PURCHASE`` and
+        ``C.REVENUE`` (sum of quantity x unit price; NaN for an export without
+        ``C.UNIT_PRICE``), ``C.FIRST_PURCHASE`` and
         ``C.LAST_PURCHASE``; sorted by customer then item, 0-based index.
 
     Raises
@@ -68,7 +71,8 @@ def aggregate(tx: pd.DataFrame) -> pd.DataFrame:
             f"{source}: column `{C.CUSTOMER}` must not be missing; {int(missing.sum())} lines "
             f"are (first positions: {_first_rows(missing)}); run clean_transactions first"
         )
-    for column in (C.QUANTITY, C.UNIT_PRICE):
+    priced = C.UNIT_PRICE in tx
+    for column in (C.QUANTITY, C.UNIT_PRICE) if priced else (C.QUANTITY,):
         bad = ~(tx[column].to_numpy(dtype="float64") > 0)
         if bad.any():
             raise DataValidationError(
@@ -76,14 +80,14 @@ def aggregate(tx: pd.DataFrame) -> pd.DataFrame:
                 f"(first positions: {_first_rows(bad)}); run clean_transactions first"
             )
     keys = [C.CUSTOMER, C.ITEM]
-    lines = tx[[*keys, C.INVOICE, C.QUANTITY, C.TIMESTAMP]].assign(
-        **{C.REVENUE: tx[C.QUANTITY].to_numpy(dtype="float64") * tx[C.UNIT_PRICE].to_numpy()}
-    )
+    quantity = tx[C.QUANTITY].to_numpy(dtype="float64")
+    price = tx[C.UNIT_PRICE].to_numpy(dtype="float64") if priced else np.nan
+    lines = tx[[*keys, C.INVOICE, C.QUANTITY, C.TIMESTAMP]].assign(**{C.REVENUE: quantity * price})
     grouped = lines.groupby(keys, sort=True)
     out = grouped.agg(
         **{
             C.TOTAL_QUANTITY: (C.QUANTITY, "sum"),
-            C.REVENUE: (C.REVENUE, "sum"),
+            C.REVENUE: (C.REVENUE, "sum" if priced else "first"),
             C.FIRST_PURCHASE: (C.TIMESTAMP, "min"),
             C.LAST_PURCHASE: (C.TIMESTAMP, "max"),
         }
@@ -190,6 +194,11 @@ def _check_interactions(frame: pd.DataFrame, column: str | None, *, source: str)
     needed = [C.USER, C.ITEM, C.LAST_PURCHASE] + ([column] if column else [])
     validate.require_columns(frame, needed, source=source)
     validate.require_rows(frame, source=source)
+    if column == C.REVENUE and frame[column].isna().all():
+        raise DataValidationError(
+            f"{source}: the data has no money (no `{C.UNIT_PRICE}`), so no `{C.REVENUE}` "
+            f"weight; choose implicit_weight 'count', 'quantity' or 'binary'"
+        )
     if column is not None:
         bad = ~(frame[column].to_numpy(dtype="float64") > 0)
         if bad.any():

@@ -90,12 +90,10 @@ def export(prepared: Prepared, output_dir: str | Path | None, *, key: bytes) -> 
     """
     if not output_dir:
         return []
-    tables = {
-        "audit": prepared.audit,
-        "kcore_audit": prepared.kcore_audit,
-        "split": split_summary(prepared),
-        "interactions_summary": explore.summary(prepared.interactions),
-    }
+    tables = {"audit": prepared.audit, "kcore_audit": prepared.kcore_audit}
+    if len(prepared.interactions):  # an order-level export has none (no item ids)
+        tables["split"] = split_summary(prepared)
+        tables["interactions_summary"] = explore.summary(prepared.interactions)
     written = outputs.write(output_dir, tables=tables)
     folder = Path(output_dir) / "data"
     folder.mkdir(parents=True, exist_ok=True)

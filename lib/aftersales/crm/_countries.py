@@ -20,7 +20,9 @@ def customer_countries(transactions: pd.DataFrame) -> pd.DataFrame:
     """Return each customer's main country: the one with the most revenue.
 
     A few customers buy from more than one country; ties go to the country name that
-    sorts first. Lines without a country are ignored.
+    sorts first. Lines without a country are ignored. Revenue is the ``revenue`` column,
+    else quantity x unit price (:func:`aftersales.segment.revenue`); for data without money
+    the main country is the one with the most invoices.
 
     Parameters
     ----------
@@ -37,16 +39,19 @@ def customer_countries(transactions: pd.DataFrame) -> pd.DataFrame:
     DataValidationError
         If a column is missing.
     """
-    needed = (C.CUSTOMER, C.COUNTRY, C.QUANTITY, C.UNIT_PRICE)
-    validate.require_columns(transactions, needed, source="transactions")
+    validate.require_columns(transactions, (C.CUSTOMER, C.COUNTRY), source="transactions")
     known = (transactions[C.CUSTOMER].notna() & transactions[C.COUNTRY].notna()).to_numpy()
     rows = transactions[known]
-    quantity = rows[C.QUANTITY].to_numpy(dtype=np.float64)
+    if segment.has_money(rows):
+        weight = segment.revenue(rows)
+    else:
+        validate.require_columns(rows, (C.INVOICE,), source="transactions")
+        weight = (~rows[C.INVOICE].duplicated()).to_numpy(dtype=np.float64)
     lines = pd.DataFrame(
         {
             C.CUSTOMER: rows[C.CUSTOMER].astype("str").to_numpy(),
             C.COUNTRY: rows[C.COUNTRY].astype("str").to_numpy(),
-            C.REVENUE: quantity * rows[C.UNIT_PRICE].to_numpy(dtype=np.float64),
+            C.REVENUE: weight,
         }
     )
     totals = lines.groupby([C.CUSTOMER, C.COUNTRY], sort=True, as_index=False)[C.REVENUE].sum()

@@ -187,8 +187,9 @@ def top_customers(customers: pd.DataFrame, *, n: int, key: bytes | str) -> pd.Da
     Returns
     -------
     pandas.DataFrame
-        :data:`TOP_COLUMNS`, ``C.RANK`` 1..n by descending ``C.CLV`` (ties by customer id),
-        with the id column replaced by keyed tokens in ``C.CUSTOMER_KEY``.
+        :data:`TOP_COLUMNS`, ``C.RANK`` 1..n by descending ``C.CLV`` (ties by customer id;
+        by descending ``C.EXPECTED_PURCHASES`` when no customer has a value, for data
+        without money), with the id column replaced by keyed tokens in ``C.CUSTOMER_KEY``.
 
     Raises
     ------
@@ -200,7 +201,8 @@ def top_customers(customers: pd.DataFrame, *, n: int, key: bytes | str) -> pd.Da
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
         raise ParameterError(f"`top_customers` must be an integer >= 1; got {n!r}")
     validate.require_columns(customers, TOP_COLUMNS[1:], source="customer table")
-    ranked = customers.sort_values([C.CLV, C.CUSTOMER], ascending=[False, True], kind="stable")
+    by = C.CLV if customers[C.CLV].notna().any() else C.EXPECTED_PURCHASES
+    ranked = customers.sort_values([by, C.CUSTOMER], ascending=[False, True], kind="stable")
     top = ranked.head(int(n)).reset_index(drop=True)
     top = top.assign(**{C.RANK: np.arange(1, len(top) + 1)})[list(TOP_COLUMNS)]
     return _pseudonymised(top, key=key)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from aftersales import clv, validate
+from aftersales import clv, segment, validate
 from aftersales import columns as C
 from aftersales.errors import ParameterError
 
@@ -64,16 +64,17 @@ class LifetimeValue:
     ----------
     bgnbd : aftersales.clv.BGNBD
         Purchase model.
-    gamma_gamma : aftersales.clv.GammaGamma
-        Spend model.
+    gamma_gamma : aftersales.clv.GammaGamma or None
+        Spend model; ``None`` when the data holds no money (no spend model, no value).
     customers : pandas.DataFrame
         Output of :func:`aftersales.clv.customer_lifetime_value`: the BG/NBD summary
         (frequency = repeat purchase days, recency and T in the time unit), ``C.P_ALIVE``,
-        ``C.EXPECTED_PURCHASES``, ``C.EXPECTED_SPEND`` and ``C.CLV``.
+        ``C.EXPECTED_PURCHASES``, ``C.EXPECTED_SPEND`` and ``C.CLV`` (the last two and
+        ``C.MONETARY`` missing without money).
     """
 
     bgnbd: clv.BGNBD
-    gamma_gamma: clv.GammaGamma
+    gamma_gamma: clv.GammaGamma | None
     customers: pd.DataFrame
 
 
@@ -86,6 +87,10 @@ def lifetime_value(
     monthly_discount_rate: float = 0.01,
 ) -> LifetimeValue:
     """Fit BG/NBD and Gamma-Gamma on the purchases before ``reference_date`` and value customers.
+
+    Without money (see :func:`aftersales.segment.has_money`) only BG/NBD is fitted: each
+    customer still gets the probability of being active and the expected purchases, while
+    spend and lifetime value are missing.
 
     Parameters
     ----------
@@ -125,6 +130,8 @@ def lifetime_value(
         )
     summary = clv.summary_from_transactions(transactions, observation_end=end, time_unit=time_unit)
     bgnbd = clv.fit_bgnbd(summary[C.FREQUENCY], summary[C.RECENCY], summary[C.T])
+    if not segment.has_money(transactions):
+        return LifetimeValue(bgnbd, None, _purchases_only(bgnbd, summary, months, time_unit))
     spend = clv.fit_gamma_gamma(summary[C.FREQUENCY], summary[C.MONETARY])
     value = clv.customer_lifetime_value(
         bgnbd,
@@ -135,6 +142,26 @@ def lifetime_value(
         time_unit=time_unit,
     )
     return LifetimeValue(bgnbd=bgnbd, gamma_gamma=spend, customers=value)
+
+
+def _purchases_only(
+    bgnbd: clv.BGNBD, summary: pd.DataFrame, months: int, time_unit: str
+) -> pd.DataFrame:
+    """P(alive) and expected purchases over the horizon; spend, value and money missing."""
+    if isinstance(months, bool) or not isinstance(months, int | np.integer) or months < 1:
+        raise ParameterError(f"`months` must be an integer >= 1; got {months!r}")
+    x, tx, age = (summary[c].to_numpy(dtype=np.float64) for c in (C.FREQUENCY, C.RECENCY, C.T))
+    horizon = months * clv.MONTH_DAYS / clv.TIME_UNITS[time_unit]
+    missing = np.full(len(summary), np.nan)
+    return summary.assign(
+        **{
+            C.MONETARY: missing,
+            C.P_ALIVE: clv.probability_alive(bgnbd, x, tx, age),
+            C.EXPECTED_PURCHASES: clv.expected_purchases(bgnbd, x, tx, age, horizon=horizon),
+            C.EXPECTED_SPEND: missing,
+            C.CLV: missing,
+        }
+    )
 
 
 def model_parameters(value: LifetimeValue) -> pd.DataFrame:
@@ -150,9 +177,21 @@ def model_parameters(value: LifetimeValue) -> pd.DataFrame:
     pandas.DataFrame
         ``C.MODEL`` ("BG/NBD" or "Gamma-Gamma"), ``C.PARAMETER`` and ``C.VALUE``: r, alpha,
         a, b, then p, q, v, the population mean spend per purchase ``p v / (q - 1)``, and
-        each model's customers and log-likelihood.
+        each model's customers and log-likelihood; BG/NBD's rows only without money.
     """
     bg, gg = value.bgnbd, value.gamma_gamma
+    rows = [
+        ("BG/NBD", "r", bg.r),
+        ("BG/NBD", "alpha", bg.alpha),
+        ("BG/NBD", "a", bg.a),
+        ("BG/NBD", "b", bg.b),
+        ("BG/NBD", "customers", bg.n_customers),
+        ("BG/NBD", "log_likelihood", bg.log_likelihood),
+    ]
+    if gg is None:
+        return pd.DataFrame(rows, columns=[C.MODEL, C.PARAMETER, C.VALUE]).astype(
+            {C.VALUE: "float64"}
+        )
     mean_spend = gg.p * gg.v / (gg.q - 1) if gg.q > 1 else np.inf
     rows = [
         ("BG/NBD", "r", bg.r),

@@ -296,11 +296,13 @@ def load_transactions(
 ) -> OwnResult:
     """Read a retail transactions file (item lines or orders) and return canonical rows.
 
-    Two layouts are read. An item-level export (one row per item line) needs ``item_id,
+    Three layouts are read. An item-level export (one row per item line) needs ``item_id,
     quantity, timestamp``. An order-level export (one row per order) maps ``revenue``
     (the order's value); ``item_id``, ``quantity`` and ``unit_price`` are then read only
-    when present. In both, ``invoice_id`` is derived when the file has none and money
-    columns may be absent.
+    when present. A bare export maps neither ``item_id``, ``quantity`` nor ``revenue`` and
+    has no such columns: each row is an order of a customer at a moment (the audit says
+    so), without items or money. In all, ``invoice_id`` is derived when the file has none
+    and money columns may be absent.
 
     Parameters
     ----------
@@ -308,9 +310,10 @@ def load_transactions(
         A ``.csv`` (optionally gzipped), ``.parquet`` or ``.xlsx`` file.
     columns : Mapping[str, str], optional
         Canonical name -> the file's column name (see :data:`aftersales.columns`).
-        ``timestamp`` is required; ``item_id`` and ``quantity`` too unless ``revenue`` is
-        mapped. ``invoice_id``, ``item_id``, ``quantity`` and ``unit_price`` are looked up
-        under their own names when unmapped (and left out when absent, if not required);
+        ``timestamp`` is required; ``item_id`` and ``quantity`` too when either is mapped
+        and ``revenue`` is not. ``invoice_id``, ``item_id``, ``quantity`` and
+        ``unit_price`` are looked up under their own names when unmapped (and left out when
+        absent, if not required);
         ``description``, ``customer_id``, ``country`` and ``revenue`` are read only when
         mapped.
     timestamp_unit : str, optional
@@ -358,14 +361,16 @@ def load_transactions(
         analyses cannot use it. With ``with_audit``, also an audit table
         (``C.AUDIT_COLUMNS``) with a row per column that held markers, per assumption
         about the timestamps (naive times taken as UTC or read in ``timezone``,
-        daylight-saving times resolved) and for a derived ``invoice_id``;
+        daylight-saving times resolved), for a derived ``invoice_id`` and for a bare
+        export;
         ``clean.drop_missing_customer`` drops the guests.
 
     Raises
     ------
     DataValidationError
         For a missing file or column, a repeated header, an empty file, a wrong delimiter,
-        a non-UTF-8 file without ``encoding``, a missing Excel sheet, missing invoice or
+        a non-UTF-8 file without ``encoding``, a missing Excel sheet, an export without
+        ``revenue`` that has only one of ``item_id`` and ``quantity``, missing invoice or
         item ids, quantities, prices, revenues or timestamps (including markers),
         non-numeric, non-finite, fractional or out-of-range quantities, non-numeric or
         non-finite prices or revenues, numeric timestamps without ``timestamp_unit``,
@@ -382,8 +387,8 @@ def load_transactions(
     source = path.name
     options = _Options(timestamp_unit, date_format, dayfirst, timezone, delimiter, encoding, sheet)
     columns = columns or {}
-    orders = C.REVENUE in columns
     lines = (C.ITEM, C.QUANTITY)
+    orders = C.REVENUE in columns or not any(name in columns for name in lines)
     raw, audit, mapping = _mapped(
         path,
         columns,
@@ -395,6 +400,8 @@ def load_transactions(
         options=options,
     )
     missing_text = pd.Series(pd.NA, index=raw.index, dtype="str")
+    if C.REVENUE not in raw:
+        audit = _joined(audit, _bare(raw, source))
     parsed = _stamps(raw, mapping, source, options)
     stamps = validate.non_null(parsed.values, source=source)
     audit = _joined(audit, parsed.audit)
@@ -429,6 +436,38 @@ def load_transactions(
     }
     frame = pd.DataFrame({name: part for name, part in parts.items() if part is not None})
     return (frame, audit) if with_audit else frame
+
+
+def _bare(raw: pd.DataFrame, source: str) -> pd.DataFrame:
+    """Check an export without ``revenue``: item lines need both columns, else no money.
+
+    Returns the audit row of a bare export (no item lines, no money), or an empty audit.
+    """
+    found = [name for name in (C.ITEM, C.QUANTITY) if name in raw]
+    if len(found) == 2:
+        return pd.DataFrame(columns=list(C.AUDIT_COLUMNS))
+    if found:
+        other = C.QUANTITY if found == [C.ITEM] else C.ITEM
+        raise DataValidationError(
+            f"{source}: the file has `{found[0]}` but no `{other}` column; map both for an "
+            f"item-level export, or `{C.REVENUE}` for an order-level one"
+        )
+    total = len(raw)
+    return pd.DataFrame(
+        [
+            {
+                C.STEP: "read:orders_only",
+                C.RULE: f"no `{C.ITEM}`, `{C.QUANTITY}` or `{C.REVENUE}` column: each row is "
+                f"an order ({C.CUSTOMER}, {C.TIMESTAMP}), {total:,} rows",
+                C.ROWS_IN: total,
+                C.ROWS_OUT: total,
+                C.DROPPED: 0,
+                C.REASON: "a bare export: recency, frequency and purchase models run; items "
+                "and money are off",
+            }
+        ],
+        columns=list(C.AUDIT_COLUMNS),
+    )
 
 
 def _derived_invoices(customers: pd.Series, stamps: pd.Series) -> tuple[pd.Series, pd.DataFrame]:

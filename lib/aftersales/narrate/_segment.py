@@ -6,48 +6,65 @@ import pandas as pd
 from IPython.display import Markdown
 
 from aftersales import columns as C
+from aftersales import segment
 from aftersales.errors import DataValidationError
 from aftersales.narrate._format import num, paragraph, require, share, words
 
 
 def largest_spenders(segmented: pd.DataFrame, transactions: pd.DataFrame) -> Markdown:
-    """Describe the largest monetary value of 03.00 and the line with the most units.
+    """Describe the largest monetary value of 03.00 and the line (or order) with the most.
 
     Parameters
     ----------
     segmented : pandas.DataFrame
         One row per customer with ``monetary`` and ``frequency``, indexed or keyed by customer.
     transactions : pandas.DataFrame
-        The cleaned lines: customer, description, quantity, unit price.
+        The cleaned lines: customer, and description, quantity and unit price; or, for an
+        order-level export, invoice and revenue.
 
     Returns
     -------
     IPython.display.Markdown
         One paragraph: the largest monetary value, and the line with the most units with its
-        share of that customer's revenue; money to whole units.
+        share of that customer's revenue (for an order-level export: the largest order and
+        its share); money to whole units.
 
     Raises
     ------
     aftersales.errors.DataValidationError
-        When a column is missing or a frame is empty.
+        When a column is missing, a frame is empty, or the data holds no money.
     """
     require(segmented, (C.MONETARY, C.FREQUENCY), what="RFM table")
-    columns = (C.CUSTOMER, C.DESCRIPTION, C.QUANTITY, C.UNIT_PRICE)
-    require(transactions, columns, what="transactions")
+    require(transactions, (C.CUSTOMER,), what="transactions")
+    if not segment.has_money(transactions):
+        raise DataValidationError(
+            f"transactions: no money (neither `{C.REVENUE}` nor `{C.QUANTITY}` and "
+            f"`{C.UNIT_PRICE}`): there are no spenders to describe"
+        )
     customers = segmented.set_index(C.CUSTOMER) if C.CUSTOMER in segmented else segmented
     top = customers[C.MONETARY].idxmax()
-    revenue = transactions[C.QUANTITY] * transactions[C.UNIT_PRICE]
-    line = transactions.loc[transactions[C.QUANTITY].idxmax()]
-    owner = line[C.CUSTOMER]
+    revenue = pd.Series(segment.revenue(transactions), index=transactions.index)
+    lines = all(c in transactions for c in (C.DESCRIPTION, C.QUANTITY, C.UNIT_PRICE))
+    if lines:
+        line = transactions.loc[transactions[C.QUANTITY].idxmax()]
+        owner, value = line[C.CUSTOMER], revenue[line.name]
+        what = (
+            f"The largest single line is {int(line[C.QUANTITY]):,} units of {line[C.DESCRIPTION]}"
+        )
+    else:
+        require(transactions, (C.INVOICE,), what="transactions")
+        orders = revenue.groupby(transactions[C.INVOICE].to_numpy()).sum()
+        invoice = orders.idxmax()
+        value = orders[invoice]
+        owner = transactions.loc[transactions[C.INVOICE] == invoice, C.CUSTOMER].iloc[0]
+        what = f"The largest single order is {num(value, 0)}"
     owner_revenue = revenue[transactions[C.CUSTOMER] == owner].sum()
-    line_share = line[C.QUANTITY] * line[C.UNIT_PRICE] / owner_revenue
     first = (
         f"The largest monetary value is {num(customers.loc[top, C.MONETARY], 0)} over "
         f"{int(customers.loc[top, C.FREQUENCY]):,} invoices."
     )
     second = (
-        f"The largest single line is {int(line[C.QUANTITY]):,} units of {line[C.DESCRIPTION]}; "
-        f"it makes {share(line_share)} of its customer's {num(owner_revenue, 0)}"
+        f"{what}; it makes {share(value / owner_revenue)} of its customer's {num(owner_revenue, 0)}"
     )
     if owner in customers.index:
         second += f" (over {int(customers.loc[owner, C.FREQUENCY]):,} invoices)"

@@ -61,7 +61,8 @@ def log_rfm_features(table: pd.DataFrame) -> np.ndarray:
     -------
     numpy.ndarray
         Shape ``(n_customers, 3)``: each column minus its mean, divided by its population
-        standard deviation (a constant column stays at zero).
+        standard deviation (a constant column stays at zero). Without money (``C.MONETARY``
+        missing for every customer) shape ``(n_customers, 2)``: recency and frequency.
 
     Raises
     ------
@@ -74,13 +75,13 @@ def log_rfm_features(table: pd.DataFrame) -> np.ndarray:
         if (table[name] < 0).any():
             raise DataValidationError(f"rfm table: column `{name}` must be >= 0")
     monetary = refuse_negative(table[C.MONETARY].astype("float64"), customers, what="net revenue")
-    raw = np.column_stack(
-        [
-            table[C.RECENCY].to_numpy(dtype=np.float64),
-            table[C.FREQUENCY].to_numpy(dtype=np.float64),
-            monetary.to_numpy(dtype=np.float64),
-        ]
-    )
+    columns = [
+        table[C.RECENCY].to_numpy(dtype=np.float64),
+        table[C.FREQUENCY].to_numpy(dtype=np.float64),
+    ]
+    if not monetary.isna().all():
+        columns.append(monetary.to_numpy(dtype=np.float64))
+    raw = np.column_stack(columns)
     logged = np.log1p(raw)
     spread = logged.std(axis=0)
     spread[spread == 0] = 1.0
@@ -138,7 +139,8 @@ def cluster_customers(
     -------
     Clustering
         Labels, cluster profiles and the silhouette table (see :class:`Clustering`).
-        Clusters are numbered by descending revenue share.
+        Clusters are numbered by descending revenue share (without money: by descending
+        share of the invoices, and clustered on recency and frequency alone).
 
     Raises
     ------
@@ -186,10 +188,11 @@ def cluster_customers(
 
 
 def _profiles(table: pd.DataFrame, raw_labels: np.ndarray) -> tuple[np.ndarray, pd.DataFrame]:
-    """Renumber clusters by descending revenue share and describe each one."""
+    """Renumber clusters by descending revenue (else invoice) share and describe each one."""
     monetary = table[C.MONETARY].to_numpy(dtype=np.float64)
     k = int(raw_labels.max()) + 1
-    revenue = np.bincount(raw_labels, weights=monetary, minlength=k)
+    weight = table[C.FREQUENCY].to_numpy(dtype=np.float64) if np.isnan(monetary).all() else monetary
+    revenue = np.bincount(raw_labels, weights=weight, minlength=k)
     order = np.lexsort((np.arange(k), -revenue))  # largest revenue first, then old label
     renumber = np.empty(k, dtype=np.int64)
     renumber[order] = np.arange(k)

@@ -38,8 +38,10 @@ def rfm(transactions: pd.DataFrame, *, reference_date: DateLike | None = None) -
     pandas.DataFrame
         One row per customer, sorted by customer id, with columns :data:`RFM_COLUMNS`:
         ``C.RECENCY`` days from the last purchase day to the reference date (>= 1),
-        ``C.FREQUENCY`` distinct invoices, ``C.MONETARY`` net revenue (sum of quantity x
-        unit price), ``C.TENURE`` days from the first purchase day to the reference date.
+        ``C.FREQUENCY`` distinct invoices, ``C.MONETARY`` net revenue (sum of the
+        ``revenue`` column, else of quantity x unit price; NaN for every customer when the
+        data holds no money, see :func:`has_money`), ``C.TENURE`` days from the first
+        purchase day to the reference date.
 
     Raises
     ------
@@ -77,6 +79,8 @@ def rfm(transactions: pd.DataFrame, *, reference_date: DateLike | None = None) -
     monetary = tx.refuse_negative(
         table["monetary"].reset_index(drop=True), customers, what="net revenue"
     )
+    if not tx.has_money(transactions):
+        monetary = pd.Series(np.nan, index=monetary.index)
     return pd.DataFrame(
         {
             C.CUSTOMER: customers,
@@ -105,6 +109,10 @@ def rfm_scores(table: pd.DataFrame) -> pd.DataFrame:
     equal-count groups with ``pandas.qcut``. Recency is ranked on its negation, so the
     most recent customers score 5; frequency and monetary value score 5 for the highest.
 
+    Without money (``C.MONETARY`` missing for every customer, an export without prices or
+    revenue) the scores are R and F only: ``C.M_SCORE`` is missing and the code has two
+    digits (``"54"``). The named segments read R and F alone, so they are the same.
+
     Parameters
     ----------
     table : pandas.DataFrame
@@ -115,7 +123,8 @@ def rfm_scores(table: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         A copy of ``table`` (same row order) with ``C.R_SCORE``, ``C.F_SCORE``,
-        ``C.M_SCORE`` (int64, 1-5) and ``C.RFM_CODE`` (str, e.g. ``"545"``).
+        ``C.M_SCORE`` (int64, 1-5; nullable ``Int64``, all missing, without money) and
+        ``C.RFM_CODE`` (str, e.g. ``"545"``; ``"54"`` without money).
 
     Raises
     ------
@@ -139,8 +148,13 @@ def rfm_scores(table: pd.DataFrame) -> pd.DataFrame:
     order = np.argsort(ids.to_numpy(dtype=object), kind="stable")
     r = _quintiles(-table[C.RECENCY].to_numpy(dtype=np.float64), order)
     f = _quintiles(table[C.FREQUENCY].to_numpy(dtype=np.float64), order)
-    m = _quintiles(table[C.MONETARY].to_numpy(dtype=np.float64), order)
-    code = pd.Series(r.astype(str), dtype="str") + f.astype(str) + m.astype(str)
+    monetary = table[C.MONETARY].to_numpy(dtype=np.float64)
+    code = pd.Series(r.astype(str), dtype="str") + f.astype(str)
+    if np.isnan(monetary).all():
+        m = pd.array([pd.NA] * len(table), dtype="Int64")
+    else:
+        m = _quintiles(monetary, order)
+        code = code + m.astype(str)
     return table.assign(
         **{
             C.R_SCORE: r,
