@@ -1,0 +1,241 @@
+"""Buy again (aftersales.replenish) on a hand-made history, worked out by hand.
+
+History before the reference date 2024-03-01 (2024 is a leap year: Jan 31 -> Mar 1 is 30 days):
+
+- A buys X on Jan 1, Jan 11, Jan 31: gaps 10, 20 -> own median 15 over 2 intervals.
+- B buys X on Jan 1, Feb 1: one gap of 31 days.
+- X's interval: median of the customers' own intervals (15, 31) = 23.
+- C buys Y on Feb 10 and twice on Feb 20 (two invoices, one purchase day): one gap of 10; Y's
+  interval is C's, 10. C buys Z once: not a repeat pair.
+- D buys W on 2023-06-01 and 2023-12-01: one gap of 183 days; W's interval 183.
+- After the reference date: A buys X on Mar 5, D buys W on Mar 10, C buys Z on Mar 3, E buys V
+  on Mar 30 (the last day of data, so a 30-day window from Mar 1 fits).
+
+With shrinkage 2 (pseudo-intervals of the item's interval), window 30, tolerance 7:
+
+- A: (2 * 15 + 2 * 23) / 4 = 19 -> expected Jan 31 + 19 = Feb 19; 30 days since, 11 overdue
+  (> 7): overdue.
+- B: (31 + 2 * 23) / 3 = 25.67 -> 26 days -> expected Feb 27; 29 days since, 3 overdue: due.
+- C, Y: 10 -> expected Mar 1; 10 days since, 0 overdue: due.
+- D, W: 183 -> expected 2024-06-01; 91 days since, -92 overdue (<= -30): not yet.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from aftersales import columns as C
+from aftersales import replenish
+from aftersales.errors import DataValidationError, ParameterError
+
+KEY = "replenish-test-key-0123456789"
+REFERENCE = "2024-03-01"
+
+
+def _lines() -> pd.DataFrame:
+    rows = [
+        ("A", "X", "2024-01-01 10:00"),
+        ("A", "X", "2024-01-11 09:00"),
+        ("A", "X", "2024-01-31 17:30"),
+        ("B", "X", "2024-01-01 12:00"),
+        ("B", "X", "2024-02-01 08:00"),
+        ("C", "Y", "2024-02-10 11:00"),
+        ("C", "Y", "2024-02-20 10:00"),
+        ("C", "Y", "2024-02-20 15:00"),
+        ("C", "Z", "2024-02-25 15:00"),
+        ("D", "W", "2023-06-01 10:00"),
+        ("D", "W", "2023-12-01 10:00"),
+        ("A", "X", "2024-03-05 10:00"),
+        ("D", "W", "2024-03-10 10:00"),
+        ("C", "Z", "2024-03-03 10:00"),
+        ("E", "V", "2024-03-30 10:00"),
+    ]
+    frame = pd.DataFrame(rows, columns=[C.CUSTOMER, C.ITEM, C.TIMESTAMP])
+    return frame.assign(**{C.TIMESTAMP: pd.to_datetime(frame[C.TIMESTAMP])})
+
+
+def _row(table: pd.DataFrame, customer: str, item: str) -> pd.Series:
+    match = table[(table[C.CUSTOMER] == customer) & (table[C.ITEM] == item)]
+    assert len(match) == 1
+    return match.iloc[0]
+
+
+def test_repeat_pairs_count_days_not_lines() -> None:
+    pairs = replenish.repeat_pairs(_lines(), before=pd.Timestamp(REFERENCE))
+    assert list(zip(pairs[C.CUSTOMER], pairs[C.ITEM], strict=True)) == [
+        ("A", "X"),
+        ("B", "X"),
+        ("C", "Y"),
+        ("D", "W"),
+    ]
+    assert pairs[C.PURCHASE_DAYS].tolist() == [3, 2, 2, 2]
+    assert pairs[C.N_INTERVALS].tolist() == [2, 1, 1, 1]
+    assert pairs[C.OWN_INTERVAL].tolist() == [15.0, 31.0, 10.0, 183.0]
+    assert _row(pairs, "A", "X")[C.LAST_PURCHASE] == pd.Timestamp("2024-01-31")
+
+
+def test_schedule_shrinks_towards_the_item_interval() -> None:
+    table = replenish.schedule(_lines(), reference_date=REFERENCE)
+    assert tuple(table.columns) == replenish.SCHEDULE_COLUMNS
+    a, b, c, d = (_row(table, *pair) for pair in [("A", "X"), ("B", "X"), ("C", "Y"), ("D", "W")])
+    assert a[C.ITEM_INTERVAL] == b[C.ITEM_INTERVAL] == 23.0
+    assert a[C.USUAL_INTERVAL] == pytest.approx(19.0)
+    assert b[C.USUAL_INTERVAL] == pytest.approx(77 / 3)
+    assert a[C.EXPECTED_DATE] == pd.Timestamp("2024-02-19")
+    assert b[C.EXPECTED_DATE] == pd.Timestamp("2024-02-27")
+    assert c[C.EXPECTED_DATE] == pd.Timestamp("2024-03-01")
+    assert d[C.EXPECTED_DATE] == pd.Timestamp("2024-06-01")
+    assert [r[C.DAYS_SINCE] for r in (a, b, c, d)] == [30, 29, 10, 91]
+    assert [r[C.DAYS_OVERDUE] for r in (a, b, c, d)] == [11, 3, 0, -92]
+    assert [r[C.STATUS] for r in (a, b, c, d)] == ["overdue", "due", "due", "not yet"]
+
+
+def test_schedule_own_only_and_item_only() -> None:
+    own = replenish.schedule(_lines(), reference_date=REFERENCE, shrinkage=0)
+    # A on its own 15 days: expected Feb 15, 15 overdue; B on 31: expected Mar 3, -2.
+    assert _row(own, "A", "X")[C.DAYS_OVERDUE] == 15
+    assert _row(own, "B", "X")[C.EXPECTED_DATE] == pd.Timestamp("2024-03-03")
+    assert _row(own, "B", "X")[C.DAYS_OVERDUE] == -2
+    item = replenish.schedule(_lines(), reference_date=REFERENCE, shrinkage=math.inf)
+    # Both on X's 23 days: A expected Feb 23, 7 overdue = the tolerance: still due.
+    assert _row(item, "A", "X")[C.USUAL_INTERVAL] == 23.0
+    assert _row(item, "A", "X")[C.DAYS_OVERDUE] == 7
+    assert _row(item, "A", "X")[C.STATUS] == "due"
+    assert _row(item, "B", "X")[C.DAYS_OVERDUE] == 6
+
+
+def test_tolerance_window_and_lapse_move_the_status() -> None:
+    strict = replenish.schedule(_lines(), reference_date=REFERENCE, tolerance_days=2)
+    assert _row(strict, "B", "X")[C.STATUS] == "overdue"  # 3 days late > 2
+    short = replenish.schedule(_lines(), reference_date=REFERENCE, window_days=92)
+    assert _row(short, "D", "W")[C.STATUS] == "not yet"  # -92 is not > -92
+    wide = replenish.schedule(_lines(), reference_date=REFERENCE, window_days=93)
+    assert _row(wide, "D", "W")[C.STATUS] == "due"
+    # lapse after 1.5 usual intervals: A's 30 days > 1.5 * 19 = 28.5; B's 29 < 38.5.
+    lapsed = replenish.schedule(_lines(), reference_date=REFERENCE, lapse_intervals=1.5)
+    assert _row(lapsed, "A", "X")[C.STATUS] == "lapsed"
+    assert _row(lapsed, "B", "X")[C.STATUS] == "due"
+
+
+def test_default_reference_is_the_day_after_the_last_purchase() -> None:
+    table = replenish.schedule(_lines())
+    # Reference Mar 31: C bought Z again on Mar 3 -> a repeat pair with a 7-day gap.
+    assert _row(table, "C", "Z")[C.OWN_INTERVAL] == 7.0
+    assert _row(table, "A", "X")[C.DAYS_SINCE] == 26  # Mar 5 -> Mar 31
+
+
+def test_timezone_aware_lines_use_local_days() -> None:
+    lines = _lines()
+    aware = lines.assign(**{C.TIMESTAMP: lines[C.TIMESTAMP].dt.tz_localize("Europe/London")})
+    table = replenish.schedule(aware, reference_date=REFERENCE)
+    assert _row(table, "A", "X")[C.DAYS_OVERDUE] == 11
+
+
+def test_due_list_with_evidence_in_words() -> None:
+    table = replenish.schedule(_lines(), reference_date=REFERENCE)
+    names = {"X": "tea", "Y": "soap"}
+    due = replenish.due_list(table, key=KEY, names=names, raw_ids=True)
+    assert tuple(due.columns) == replenish.DUE_COLUMNS
+    assert list(zip(due[C.CUSTOMER], due[C.ITEM], strict=True)) == [
+        ("A", "X"),
+        ("B", "X"),
+        ("C", "Y"),
+    ]
+    assert due[C.DESCRIPTION].tolist() == ["tea", "tea", "soap"]
+    first = "bought on 3 days, 15 days apart (median); its buyers' usual is ~23 days; "
+    assert due[C.EVIDENCE].tolist() == [
+        first + "last 30 days ago",
+        "bought on 2 days, 31 days apart; its buyers' usual is ~23 days; last 29 days ago",
+        "bought on 2 days, 10 days apart; its buyers' usual is ~10 days; last 10 days ago",
+    ]
+    # With one pseudo-interval A's own two intervals weigh more: (2 * 15 + 23) / 3 = 17.67.
+    light = replenish.schedule(_lines(), reference_date=REFERENCE, shrinkage=1)
+    text = replenish.evidence(light, shrinkage=1)
+    assert text[_row(light, "A", "X").name] == "bought every ~18 days, last 30 days ago"
+
+
+def test_due_list_pseudonymises_customers() -> None:
+    table = replenish.schedule(_lines(), reference_date=REFERENCE)
+    due = replenish.due_list(table, key=KEY)
+    assert due[C.CUSTOMER].str.startswith("c_").all()
+    assert due[C.CUSTOMER].nunique() == 3
+    assert not set(due[C.CUSTOMER]) & {"A", "B", "C"}
+
+
+def test_evaluate_precision_and_recall_on_a_tiny_split() -> None:
+    result = replenish.evaluate(_lines(), cutoff=REFERENCE, window_days=30, n_resamples=200, seed=0)
+    assert result.cutoff == pd.Timestamp(REFERENCE)
+    assert result.window_end == pd.Timestamp("2024-03-31")
+    table = result.table.set_index(C.METHOD)
+    assert list(table.index) == list(replenish.METHODS)
+    # Window purchases of repeat pairs: A-X (Mar 5) and D-W (Mar 10); C-Z is not a repeat.
+    assert (table[C.N_BOUGHT] == 2).all()
+    # Every rule lists A, B and C-Y (D is not yet due); only A buys: 1/3, recall 1/2.
+    for method in (replenish.SHRUNK, replenish.OWN, replenish.ITEM):
+        assert table.loc[method, C.N_DUE] == 3
+        assert table.loc[method, C.N_HITS] == 1
+        assert table.loc[method, C.PRECISION] == pytest.approx(1 / 3)
+        assert table.loc[method, C.RECALL] == pytest.approx(1 / 2)
+    every = table.loc[replenish.EVERY]
+    assert (every[C.N_DUE], every[C.N_HITS], every[C.RECALL]) == (4, 2, 1.0)
+    assert every[C.PRECISION] == 0.5
+    assert 0 <= every[C.CI_LOW] <= 0.5 <= every[C.CI_HIGH] <= 1
+    again = replenish.evaluate(_lines(), cutoff=REFERENCE, n_resamples=200, seed=0)
+    pd.testing.assert_frame_equal(result.table, again.table)
+    assert result.scored[C.HIT].tolist() == [True, False, False, True]
+
+
+def test_hit_rate_by_overdue_bins() -> None:
+    result = replenish.evaluate(_lines(), cutoff=REFERENCE, n_resamples=50, seed=1)
+    rates = replenish.hit_rate_by_overdue(result.scored).set_index(C.DAYS_OVERDUE)
+    # D at -92 (hit), B at 3 and C at 0 (no hits), A at 11 (hit).
+    assert rates.loc["<= -60", C.N_PAIRS] == 1 and rates.loc["<= -60", C.PRECISION] == 1.0
+    assert rates.loc["-7 to 7", C.N_PAIRS] == 2 and rates.loc["-7 to 7", C.PRECISION] == 0.0
+    assert rates.loc["8 to 30", C.N_HITS] == 1
+    assert rates[C.N_PAIRS].sum() == 4
+    assert np.isnan(rates.loc["> 240", C.PRECISION])
+    with pytest.raises(ParameterError, match="edges"):
+        replenish.hit_rate_by_overdue(result.scored, edges=(0, 10, 5))
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"window_days": 0}, "window_days"),
+        ({"window_days": -5}, "window_days"),
+        ({"tolerance_days": -1}, "tolerance_days"),
+        ({"shrinkage": -1.0}, "shrinkage"),
+        ({"lapse_intervals": math.inf}, "lapse_intervals"),
+        ({"reference_date": "not a date"}, "reference_date"),
+    ],
+)
+def test_bad_parameters_are_named(options: dict, message: str) -> None:
+    with pytest.raises(ParameterError, match=message):
+        replenish.schedule(_lines(), **options)
+
+
+@pytest.mark.parametrize("reference", ["2030-01-01", "2023-06-01", "2020-01-01"])
+def test_reference_date_outside_the_data(reference: str) -> None:
+    with pytest.raises(DataValidationError, match="outside the data"):
+        replenish.schedule(_lines(), reference_date=reference)
+
+
+def test_no_repeat_purchases_at_all() -> None:
+    once = _lines().drop_duplicates([C.CUSTOMER, C.ITEM])
+    with pytest.raises(DataValidationError, match="two distinct days"):
+        replenish.schedule(once)
+    with pytest.raises(DataValidationError, match="two distinct days"):
+        replenish.evaluate(once, n_resamples=50, seed=0)
+
+
+def test_evaluation_window_must_fit_in_the_data() -> None:
+    with pytest.raises(DataValidationError, match="after the data"):
+        replenish.evaluate(_lines(), cutoff="2024-03-02", n_resamples=50, seed=0)
+    with pytest.raises(ParameterError, match="window_days"):
+        replenish.evaluate(_lines(), window_days=0, seed=0)
+    with pytest.raises(ParameterError, match="n_resamples"):
+        replenish.evaluate(_lines(), cutoff=REFERENCE, n_resamples=0, seed=0)
