@@ -29,7 +29,7 @@ import pandas as pd
 import pytest
 
 from aftersales import columns as C
-from aftersales import replenish
+from aftersales import narrate, plots_replenish, replenish
 from aftersales.errors import DataValidationError, ParameterError
 
 KEY = "replenish-test-key-0123456789"
@@ -239,3 +239,58 @@ def test_evaluation_window_must_fit_in_the_data() -> None:
         replenish.evaluate(_lines(), window_days=0, seed=0)
     with pytest.raises(ParameterError, match="n_resamples"):
         replenish.evaluate(_lines(), cutoff=REFERENCE, n_resamples=0, seed=0)
+
+
+def test_evidence_says_one_day_not_one_days() -> None:
+    rows = [("F", "Q", "2024-01-01"), ("F", "Q", "2024-01-02"), ("F", "Q", "2024-01-03")]
+    frame = pd.DataFrame(rows, columns=[C.CUSTOMER, C.ITEM, C.TIMESTAMP])
+    lines = frame.assign(**{C.TIMESTAMP: pd.to_datetime(frame[C.TIMESTAMP])})
+    # Gaps 1, 1: own 1, item 1, usual 1; reference Jan 4 -> last purchase 1 day ago.
+    table = replenish.schedule(lines)
+    assert replenish.evidence(table, shrinkage=1).tolist() == [
+        "bought every ~1 day, last 1 day ago"
+    ]
+    assert replenish.evidence(table, shrinkage=2).tolist() == [
+        "bought on 3 days, 1 day apart (median); its buyers' usual is ~1 day; last 1 day ago"
+    ]
+
+
+def _check_table() -> pd.DataFrame:
+    # Hand-made: 40 repeat pairs, 10 bought in the window (base rate 25 %); the rule lists 16
+    # and 8 of them are bought (50 %, 2.00 times the base rate, recall 8 / 10).
+    rows = [
+        (replenish.SHRUNK, 16, 8, 0.5, 0.4, 0.6, 10, 0.8),
+        (replenish.OWN, 10, 6, 0.6, 0.45, 0.75, 10, 0.6),
+        (replenish.ITEM, 20, 7, 0.35, 0.25, 0.45, 10, 0.7),
+        (replenish.EVERY, 40, 10, 0.25, 0.2, 0.3, 10, 1.0),
+    ]
+    return pd.DataFrame(rows, columns=list(replenish.EVALUATION_COLUMNS))
+
+
+def test_buy_again_findings_words_the_numbers() -> None:
+    text = narrate.buy_again_findings(_check_table(), cutoff="2011-11-09", window_days=30).data
+    assert "At the cut-off 2011-11-09, 40 (customer, item) pairs" in text
+    assert "10 of them (25.0 %, the base rate) were bought again in the next 30 days" in text
+    assert "named 16 pairs, of which 8 were bought: precision 50.0 %" in text
+    assert "40.0 % to 60.0 %), recall 80.0 %" in text
+    assert "2.00 times the base rate" in text
+    assert "own interval only 60.0 % (recall 60.0 %)" in text
+    assert "The most precise rule here is own interval only." in text
+    with pytest.raises(DataValidationError, match="no pair"):
+        narrate.buy_again_findings(
+            _check_table().assign(**{C.N_DUE: 0}), cutoff="2011-11-09", window_days=30
+        )
+
+
+def test_hit_rate_figure_draws_the_rates_in_percent() -> None:
+    result = replenish.evaluate(_lines(), cutoff=REFERENCE, n_resamples=50, seed=1)
+    rates = replenish.hit_rate_by_overdue(result.scored)
+    figure = plots_replenish.hit_rate_by_overdue(rates, window_days=30, base_rate=0.5)
+    axes = figure.axes[0]
+    heights = [bar.get_height() for bar in axes.patches]
+    assert heights[0] == 100.0 and heights[3] == 0.0 and heights[4] == 100.0
+    assert axes.get_title() and "days overdue" in axes.get_xlabel()
+    assert "%" in axes.get_ylabel()
+    assert axes.lines[0].get_ydata()[0] == 50.0
+    with pytest.raises(DataValidationError):
+        plots_replenish.hit_rate_by_overdue(rates.iloc[:0], window_days=30)
