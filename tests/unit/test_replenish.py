@@ -11,7 +11,8 @@ History before the reference date 2024-03-01 (2024 is a leap year: Jan 31 -> Mar
 - After the reference date: A buys X on Mar 5, D buys W on Mar 10, C buys Z on Mar 3, E buys V
   on Mar 30 (the last day of data, so a 30-day window from Mar 1 fits).
 
-With shrinkage 2 (pseudo-intervals of the item's interval), window 30, tolerance 7:
+With shrinkage 2 (pseudo-intervals of the item's interval), window 30, tolerance 7 (and the
+default lapse after 2 usual intervals, which no pair reaches here):
 
 - A: (2 * 15 + 2 * 23) / 4 = 19 -> expected Jan 31 + 19 = Feb 19; 30 days since, 11 overdue
   (> 7): overdue.
@@ -79,7 +80,7 @@ def test_repeat_pairs_count_days_not_lines() -> None:
 
 
 def test_schedule_shrinks_towards_the_item_interval() -> None:
-    table = replenish.schedule(_lines(), reference_date=REFERENCE)
+    table = replenish.schedule(_lines(), reference_date=REFERENCE, shrinkage=2.0)
     assert tuple(table.columns) == replenish.SCHEDULE_COLUMNS
     a, b, c, d = (_row(table, *pair) for pair in [("A", "X"), ("B", "X"), ("C", "Y"), ("D", "W")])
     assert a[C.ITEM_INTERVAL] == b[C.ITEM_INTERVAL] == 23.0
@@ -109,14 +110,16 @@ def test_schedule_own_only_and_item_only() -> None:
 
 
 def test_tolerance_window_and_lapse_move_the_status() -> None:
-    strict = replenish.schedule(_lines(), reference_date=REFERENCE, tolerance_days=2)
+    strict = replenish.schedule(_lines(), reference_date=REFERENCE, shrinkage=2.0, tolerance_days=2)
     assert _row(strict, "B", "X")[C.STATUS] == "overdue"  # 3 days late > 2
-    short = replenish.schedule(_lines(), reference_date=REFERENCE, window_days=92)
+    short = replenish.schedule(_lines(), reference_date=REFERENCE, shrinkage=2.0, window_days=92)
     assert _row(short, "D", "W")[C.STATUS] == "not yet"  # -92 is not > -92
-    wide = replenish.schedule(_lines(), reference_date=REFERENCE, window_days=93)
+    wide = replenish.schedule(_lines(), reference_date=REFERENCE, shrinkage=2.0, window_days=93)
     assert _row(wide, "D", "W")[C.STATUS] == "due"
     # lapse after 1.5 usual intervals: A's 30 days > 1.5 * 19 = 28.5; B's 29 < 38.5.
-    lapsed = replenish.schedule(_lines(), reference_date=REFERENCE, lapse_intervals=1.5)
+    lapsed = replenish.schedule(
+        _lines(), reference_date=REFERENCE, shrinkage=2.0, lapse_intervals=1.5
+    )
     assert _row(lapsed, "A", "X")[C.STATUS] == "lapsed"
     assert _row(lapsed, "B", "X")[C.STATUS] == "due"
 
@@ -131,14 +134,14 @@ def test_default_reference_is_the_day_after_the_last_purchase() -> None:
 def test_timezone_aware_lines_use_local_days() -> None:
     lines = _lines()
     aware = lines.assign(**{C.TIMESTAMP: lines[C.TIMESTAMP].dt.tz_localize("Europe/London")})
-    table = replenish.schedule(aware, reference_date=REFERENCE)
+    table = replenish.schedule(aware, reference_date=REFERENCE, shrinkage=2.0)
     assert _row(table, "A", "X")[C.DAYS_OVERDUE] == 11
 
 
 def test_due_list_with_evidence_in_words() -> None:
-    table = replenish.schedule(_lines(), reference_date=REFERENCE)
+    table = replenish.schedule(_lines(), reference_date=REFERENCE, shrinkage=2.0)
     names = {"X": "tea", "Y": "soap"}
-    due = replenish.due_list(table, key=KEY, names=names, raw_ids=True)
+    due = replenish.due_list(table, key=KEY, shrinkage=2.0, names=names, raw_ids=True)
     assert tuple(due.columns) == replenish.DUE_COLUMNS
     assert list(zip(due[C.CUSTOMER], due[C.ITEM], strict=True)) == [
         ("A", "X"),
@@ -159,15 +162,17 @@ def test_due_list_with_evidence_in_words() -> None:
 
 
 def test_due_list_pseudonymises_customers() -> None:
-    table = replenish.schedule(_lines(), reference_date=REFERENCE)
-    due = replenish.due_list(table, key=KEY)
+    table = replenish.schedule(_lines(), reference_date=REFERENCE, shrinkage=2.0)
+    due = replenish.due_list(table, key=KEY, shrinkage=2.0)
     assert due[C.CUSTOMER].str.startswith("c_").all()
     assert due[C.CUSTOMER].nunique() == 3
     assert not set(due[C.CUSTOMER]) & {"A", "B", "C"}
 
 
 def test_evaluate_precision_and_recall_on_a_tiny_split() -> None:
-    result = replenish.evaluate(_lines(), cutoff=REFERENCE, window_days=30, n_resamples=200, seed=0)
+    result = replenish.evaluate(
+        _lines(), cutoff=REFERENCE, shrinkage=2.0, window_days=30, n_resamples=200, seed=0
+    )
     assert result.cutoff == pd.Timestamp(REFERENCE)
     assert result.window_end == pd.Timestamp("2024-03-31")
     table = result.table.set_index(C.METHOD)
@@ -184,13 +189,13 @@ def test_evaluate_precision_and_recall_on_a_tiny_split() -> None:
     assert (every[C.N_DUE], every[C.N_HITS], every[C.RECALL]) == (4, 2, 1.0)
     assert every[C.PRECISION] == 0.5
     assert 0 <= every[C.CI_LOW] <= 0.5 <= every[C.CI_HIGH] <= 1
-    again = replenish.evaluate(_lines(), cutoff=REFERENCE, n_resamples=200, seed=0)
+    again = replenish.evaluate(_lines(), cutoff=REFERENCE, shrinkage=2.0, n_resamples=200, seed=0)
     pd.testing.assert_frame_equal(result.table, again.table)
     assert result.scored[C.HIT].tolist() == [True, False, False, True]
 
 
 def test_hit_rate_by_overdue_bins() -> None:
-    result = replenish.evaluate(_lines(), cutoff=REFERENCE, n_resamples=50, seed=1)
+    result = replenish.evaluate(_lines(), cutoff=REFERENCE, shrinkage=2.0, n_resamples=50, seed=1)
     rates = replenish.hit_rate_by_overdue(result.scored).set_index(C.DAYS_OVERDUE)
     # D at -92 (hit), B at 3 and C at 0 (no hits), A at 11 (hit).
     assert rates.loc["<= -60", C.N_PAIRS] == 1 and rates.loc["<= -60", C.PRECISION] == 1.0
@@ -283,7 +288,7 @@ def test_buy_again_findings_words_the_numbers() -> None:
 
 
 def test_hit_rate_figure_draws_the_rates_in_percent() -> None:
-    result = replenish.evaluate(_lines(), cutoff=REFERENCE, n_resamples=50, seed=1)
+    result = replenish.evaluate(_lines(), cutoff=REFERENCE, shrinkage=2.0, n_resamples=50, seed=1)
     rates = replenish.hit_rate_by_overdue(result.scored)
     figure = plots_replenish.hit_rate_by_overdue(rates, window_days=30, base_rate=0.5)
     axes = figure.axes[0]

@@ -104,7 +104,7 @@ class EvaluationParams(PreparationParams):
         7, low=0, high=365, help="buy again: days late that are still due, not overdue"
     )
     buy_again_shrinkage: float = number(
-        2.0, low=0, high=1_000, help="buy again: pseudo-intervals of the item's median interval"
+        1.0, low=0, high=1_000, help="buy again: pseudo-intervals of the item's median interval"
     )
     buy_again_lapse_intervals: float = number(
         2.0, low=0, high=100, help="buy again: lapsed after this many usual intervals (0: never)"

@@ -32,7 +32,7 @@ def _days(values: np.ndarray) -> np.ndarray:
     return np.char.add(values.astype(str), np.where(values == 1, " day", " days"))
 
 
-def evidence(table: pd.DataFrame, *, shrinkage: float = 2.0) -> pd.Series:
+def evidence(table: pd.DataFrame, *, shrinkage: float = 1.0) -> pd.Series:
     """Say why a pair is listed: ``"bought every ~30 days, last 41 days ago"``.
 
     The usual interval is rounded to whole days. When the item's interval weighs at least
@@ -43,7 +43,7 @@ def evidence(table: pd.DataFrame, *, shrinkage: float = 2.0) -> pd.Series:
     ----------
     table : pandas.DataFrame
         Rows of :func:`aftersales.replenish.schedule`; not modified.
-    shrinkage : float, default 2.0
+    shrinkage : float, default 1.0
         The shrinkage the schedule was made with.
 
     Returns
@@ -81,7 +81,7 @@ def due_list(
     *,
     key: bytes | str,
     names: Mapping[object, str] | pd.Series | None = None,
-    shrinkage: float = 2.0,
+    shrinkage: float = 1.0,
     raw_ids: bool = False,
 ) -> pd.DataFrame:
     """Return the due and overdue pairs of a schedule, most overdue first, ready to share.
@@ -94,7 +94,7 @@ def due_list(
         Pseudonymisation key (``aftersales.outputs.pseudonym_key``).
     names : mapping or pandas.Series, optional
         Item id -> description.
-    shrinkage : float, default 2.0
+    shrinkage : float, default 1.0
         The shrinkage the schedule was made with (for the evidence).
     raw_ids : bool, default False
         Keep raw customer ids (personal data); by default they become keyed pseudonyms.

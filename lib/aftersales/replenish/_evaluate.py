@@ -90,8 +90,8 @@ def evaluate(
     cutoff: object = None,
     window_days: int = 30,
     tolerance_days: int = 7,
-    shrinkage: float = 2.0,
-    lapse_intervals: float = 0.0,
+    shrinkage: float = 1.0,
+    lapse_intervals: float = 2.0,
     n_resamples: int = 1000,
     level: float = 0.95,
     seed: Seed,
@@ -121,7 +121,7 @@ def evaluate(
         last purchase (the last ``window_days`` days of data are the window).
     window_days, tolerance_days : int, default 30, 7
         As :func:`aftersales.replenish.schedule`; the window is as long as the horizon.
-    shrinkage, lapse_intervals : float, default 2.0, 0.0
+    shrinkage, lapse_intervals : float, default 1.0, 2.0
         As :func:`aftersales.replenish.schedule`.
     n_resamples : int, default 1000
         Bootstrap replicates.

@@ -182,8 +182,8 @@ def schedule(
     reference_date: object = None,
     window_days: int = 30,
     tolerance_days: int = 7,
-    shrinkage: float = 2.0,
-    lapse_intervals: float = 0.0,
+    shrinkage: float = 1.0,
+    lapse_intervals: float = 2.0,
 ) -> pd.DataFrame:
     """Date the next purchase of every repeat (customer, item) pair, and give its status.
 
@@ -194,10 +194,9 @@ def schedule(
     - the item's interval is the median of the own intervals of its repeat customers (one
       value per customer, so a weekly buyer does not outweigh ten monthly ones);
     - the usual interval shrinks the own interval towards the item's with ``shrinkage``
-      pseudo-intervals: ``(n * own + s * item) / (n + s)`` for ``n`` own intervals, so a
-      customer with one gap and ``s = 2`` gets a third of their own gap and two thirds of
-      the item's, and one with 18 gaps 90 % of their own (``s = 0``: own only; ``s = inf``:
-      item only);
+      pseudo-intervals: ``(n * own + s * item) / (n + s)`` for ``n`` own intervals, so with
+      ``s = 1`` a customer with one gap gets half their own gap and half the item's, and one
+      with 9 gaps 90 % of their own (``s = 0``: own only; ``s = inf``: item only);
     - the expected date is the last purchase day plus the usual interval rounded to whole
       days (halves up); days overdue are the reference day minus the expected date.
 
@@ -207,6 +206,12 @@ def schedule(
     otherwise. With ``lapse_intervals > 0`` a pair whose last purchase is more than
     ``lapse_intervals`` usual intervals ago is ``"lapsed"`` instead (the customer seems to
     have stopped buying it). Due and overdue pairs make the due list.
+
+    The defaults (``shrinkage=1``, ``lapse_intervals=2``) were chosen on online-retail with
+    :func:`aftersales.replenish.evaluate` at the cut-offs 2011-09-10 and 2011-10-10, before
+    the reported check of 2011-11-09: with ``shrinkage=1`` a lapse after 2 intervals raised
+    precision from 17 % to 21-22 % (recall from 69-74 % to 54-56 %); less shrinkage was a
+    little more precise, and the item's interval alone the least.
 
     Parameters
     ----------
@@ -220,9 +225,9 @@ def schedule(
         Horizon of "due": expected within this many days from the reference date.
     tolerance_days : int, default 7
         Days past the expected date that still count as due, not overdue.
-    shrinkage : float, default 2.0
+    shrinkage : float, default 1.0
         Pseudo-intervals of the item's interval in the usual interval (>= 0, may be inf).
-    lapse_intervals : float, default 0.0
+    lapse_intervals : float, default 2.0
         Usual intervals since the last purchase after which a pair is lapsed (0: never).
 
     Returns
