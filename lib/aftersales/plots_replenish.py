@@ -62,5 +62,6 @@ def hit_rate_by_overdue(
     if base_rate is not None:
         axes.axhline(100 * base_rate, color="tab:gray", linestyle="--", label="every repeat pair")
         axes.legend(loc="upper right")
+    axes.margins(y=0.12)  # room for the counts above the tallest bar
     axes.tick_params(axis="x", labelrotation=30)
     return figure
