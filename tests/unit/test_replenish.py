@@ -299,3 +299,19 @@ def test_hit_rate_figure_draws_the_rates_in_percent() -> None:
     assert axes.lines[0].get_ydata()[0] == 50.0
     with pytest.raises(DataValidationError):
         plots_replenish.hit_rate_by_overdue(rates.iloc[:0], window_days=30)
+
+
+def test_duplicate_index_and_missing_customers_are_handled() -> None:
+    lines = _lines()
+    doubled = pd.concat(
+        [lines, lines.iloc[:1].assign(**{C.CUSTOMER: None})], ignore_index=False
+    ).set_axis([0] * (len(lines) + 1))
+    table = replenish.schedule(doubled, reference_date=REFERENCE, shrinkage=2.0)
+    expected = replenish.schedule(lines, reference_date=REFERENCE, shrinkage=2.0)
+    pd.testing.assert_frame_equal(table, expected, check_dtype=False)  # None made it object
+
+
+def test_times_must_be_datetimes() -> None:
+    lines = _lines().astype({C.TIMESTAMP: "str"})
+    with pytest.raises(DataValidationError, match="must hold times"):
+        replenish.schedule(lines)

@@ -98,9 +98,13 @@ def reference_time(lines: pd.DataFrame, reference_date: object, *, source: str) 
     ParameterError
         If ``reference_date`` is not a time.
     DataValidationError
-        If it falls outside the data.
+        If it falls outside the data, or the time column does not hold times.
     """
     stamps = lines[C.TIMESTAMP]
+    if not pd.api.types.is_datetime64_any_dtype(stamps.dtype):
+        raise DataValidationError(
+            f"{source}: column `{C.TIMESTAMP}` must hold times (datetime64); got {stamps.dtype}"
+        )
     first, last = stamps.min().normalize(), stamps.max().normalize() + pd.Timedelta(days=1)
     if reference_date is None:
         return last
@@ -134,7 +138,8 @@ def _days(stamps: pd.Series) -> np.ndarray:
 def repeat_pairs(lines: pd.DataFrame, *, before: pd.Timestamp) -> pd.DataFrame:
     """Return each (customer, item) bought on two or more distinct days before ``before``.
 
-    Several lines of one day (one basket, or two invoices that day) count as one purchase.
+    Several lines of one day (one basket, or two invoices that day) count as one purchase;
+    lines without a customer, item or time are left out.
 
     Parameters
     ----------
@@ -151,9 +156,10 @@ def repeat_pairs(lines: pd.DataFrame, *, before: pd.Timestamp) -> pd.DataFrame:
         median of the pair's intervals in days; sorted by customer and item. Empty when no
         pair repeats.
     """
-    past = lines.loc[lines[C.TIMESTAMP] < before, [C.CUSTOMER, C.ITEM]]
-    days = pd.Series(_days(lines.loc[past.index, C.TIMESTAMP]), index=past.index, name="day")
-    bought = past.assign(day=days).drop_duplicates().sort_values([C.CUSTOMER, C.ITEM, "day"])
+    past = lines.loc[lines[C.TIMESTAMP] < before, [C.CUSTOMER, C.ITEM, C.TIMESTAMP]].dropna()
+    past = past.reset_index(drop=True)
+    bought = past[[C.CUSTOMER, C.ITEM]].assign(day=_days(past[C.TIMESTAMP]))
+    bought = bought.drop_duplicates().sort_values([C.CUSTOMER, C.ITEM, "day"])
     pair = bought.groupby([C.CUSTOMER, C.ITEM], sort=False).ngroup().to_numpy()
     day = bought["day"].to_numpy()
     same = np.r_[False, pair[1:] == pair[:-1]]
@@ -242,8 +248,9 @@ def schedule(
         If ``window_days`` < 1, ``tolerance_days`` < 0, ``shrinkage`` or
         ``lapse_intervals`` is negative or not a number, or ``reference_date`` is not a date.
     DataValidationError
-        If a column is missing, there are no lines, the reference date is outside the data,
-        or no (customer, item) pair was bought on two distinct days before it.
+        If a column is missing, there are no lines, the time column does not hold times, the
+        reference date is outside the data, or no (customer, item) pair was bought on two
+        distinct days before it.
     """
     source = "replenish.schedule: `transactions`"
     window = check_days("window_days", window_days, low=1)
