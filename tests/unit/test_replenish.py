@@ -23,7 +23,9 @@ default lapse after 2 usual intervals, which no pair reaches here):
 
 from __future__ import annotations
 
+import itertools
 import math
+import statistics
 
 import numpy as np
 import pandas as pd
@@ -315,3 +317,50 @@ def test_times_must_be_datetimes() -> None:
     lines = _lines().astype({C.TIMESTAMP: "str"})
     with pytest.raises(DataValidationError, match="must hold times"):
         replenish.schedule(lines)
+
+
+def _loop_schedule(lines: pd.DataFrame, reference: pd.Timestamp, shrinkage: float) -> dict:
+    """Independent reference: plain Python over pairs, (customer, item) -> (usual, overdue)."""
+    days: dict = {}
+    for customer, item, stamp in zip(
+        lines[C.CUSTOMER], lines[C.ITEM], lines[C.TIMESTAMP], strict=True
+    ):
+        if stamp < reference:
+            days.setdefault((customer, item), set()).add(stamp.date())
+    own, count = {}, {}
+    for pair, found in days.items():
+        ordered = sorted(found)
+        gaps = [(b - a).days for a, b in itertools.pairwise(ordered)]
+        if gaps:
+            own[pair], count[pair] = statistics.median(gaps), len(gaps)
+    per_item: dict = {}
+    for (_, item), value in own.items():
+        per_item.setdefault(item, []).append(value)
+    result = {}
+    for pair, value in own.items():
+        item_value = statistics.median(per_item[pair[1]])
+        usual = (count[pair] * value + shrinkage * item_value) / (count[pair] + shrinkage)
+        since = (reference.date() - max(days[pair])).days
+        result[pair] = (usual, since - math.floor(usual + 0.5))
+    return result
+
+
+def test_schedule_matches_a_loop_over_pairs_on_random_histories() -> None:
+    generator = np.random.default_rng(7)
+    n = 400
+    start = pd.Timestamp("2023-01-01")
+    lines = pd.DataFrame(
+        {
+            C.CUSTOMER: generator.integers(0, 15, n),
+            C.ITEM: generator.choice(list("abcdef"), n),
+            C.TIMESTAMP: start + pd.to_timedelta(generator.integers(0, 300 * 24, n), unit="h"),
+        }
+    )
+    reference = pd.Timestamp("2023-09-01")
+    table = replenish.schedule(lines, reference_date=reference, shrinkage=1.5)
+    expected = _loop_schedule(lines, reference, 1.5)
+    assert len(table) == len(expected) > 20
+    for row in table.itertuples(index=False):
+        usual, overdue = expected[(getattr(row, C.CUSTOMER), getattr(row, C.ITEM))]
+        assert getattr(row, C.USUAL_INTERVAL) == pytest.approx(usual)
+        assert getattr(row, C.DAYS_OVERDUE) == overdue
