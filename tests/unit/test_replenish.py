@@ -26,13 +26,14 @@ from __future__ import annotations
 import itertools
 import math
 import statistics
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from aftersales import columns as C
-from aftersales import narrate, plots_replenish, replenish
+from aftersales import narrate, outputs, plots_replenish, replenish
 from aftersales.errors import DataValidationError, ParameterError
 
 KEY = "replenish-test-key-0123456789"
@@ -163,12 +164,17 @@ def test_due_list_with_evidence_in_words() -> None:
     assert text[_row(light, "A", "X").name] == "bought every ~18 days, last 30 days ago"
 
 
-def test_due_list_pseudonymises_customers() -> None:
+def test_due_list_pseudonymises_customers(tmp_path: Path) -> None:
     table = replenish.schedule(_lines(), reference_date=REFERENCE, shrinkage=2.0)
     due = replenish.due_list(table, key=KEY, shrinkage=2.0)
-    assert due[C.CUSTOMER].str.startswith("c_").all()
-    assert due[C.CUSTOMER].nunique() == 3
-    assert not set(due[C.CUSTOMER]) & {"A", "B", "C"}
+    assert C.CUSTOMER not in due and due.columns[0] == C.CUSTOMER_KEY
+    assert due[C.CUSTOMER_KEY].str.startswith("c_").all()
+    assert due[C.CUSTOMER_KEY].nunique() == 3
+    assert not set(due[C.CUSTOMER_KEY]) & {"A", "B", "C"}
+    assert outputs.write(tmp_path, tables={"buy_again": due})  # accepted as shareable
+    raw = replenish.due_list(table, key=KEY, raw_ids=True)
+    with pytest.raises(ParameterError, match="raw customer ids"):
+        outputs.write(tmp_path, tables={"buy_again": raw})
 
 
 def test_evaluate_precision_and_recall_on_a_tiny_split() -> None:

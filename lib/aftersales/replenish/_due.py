@@ -24,7 +24,8 @@ DUE_COLUMNS: tuple[str, ...] = (
     C.STATUS,
     C.EVIDENCE,
 )
-"""Columns of :func:`due_list`, in this order."""
+"""Columns of :func:`due_list`, in this order (``C.CUSTOMER_KEY`` for ``C.CUSTOMER`` when the
+ids are pseudonymised, as in the CRM exports: ``outputs.write`` refuses a ``C.CUSTOMER``)."""
 
 
 def _days(values: np.ndarray) -> np.ndarray:
@@ -97,7 +98,8 @@ def due_list(
     shrinkage : float, default 1.0
         The shrinkage the schedule was made with (for the evidence).
     raw_ids : bool, default False
-        Keep raw customer ids (personal data); by default they become keyed pseudonyms.
+        Keep raw customer ids (personal data) in ``C.CUSTOMER``; by default they become
+        keyed pseudonyms in ``C.CUSTOMER_KEY``.
 
     Returns
     -------
@@ -121,4 +123,6 @@ def due_list(
         [C.DAYS_OVERDUE, C.CUSTOMER, C.ITEM], ascending=[False, True, True], kind="stable"
     )
     rows = rows[list(DUE_COLUMNS)].reset_index(drop=True)
-    return rows if raw_ids else outputs.shareable(rows, key=key)
+    if raw_ids:
+        return rows
+    return outputs.shareable(rows, key=key).rename(columns={C.CUSTOMER: C.CUSTOMER_KEY})
