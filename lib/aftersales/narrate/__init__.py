@@ -20,6 +20,7 @@ from aftersales.narrate._cf import (
 )
 from aftersales.narrate._evaluation import comparison_findings, protocol_findings
 from aftersales.narrate._mf import mf_findings, search_findings, sweep_findings
+from aftersales.narrate._replenish import buy_again_findings
 from aftersales.narrate._segment import (
     dropout_findings,
     holdout_findings,
@@ -30,6 +31,7 @@ from aftersales.narrate._segment import (
 from aftersales.narrate._topn import coverage_findings
 
 __all__ = [
+    "buy_again_findings",
     "comparison_findings",
     "country_rules_findings",
     "coverage_findings",

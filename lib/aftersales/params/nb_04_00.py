@@ -35,7 +35,8 @@ class EvaluationParams(PreparationParams):
     window; or the prepared random split), the models also run under the other protocol,
     the preparation options, the models compared and their
     parameters, the list lengths, the bootstrap, the customer groups of the breakdown, the
-    model whose recommendations are exported and how customer ids are exported.
+    model whose recommendations are exported, how customer ids are exported, and the "buy
+    again" list (``aftersales.replenish``) with its check.
 
     Raises
     ------
@@ -43,8 +44,8 @@ class EvaluationParams(PreparationParams):
         If a model name is unknown or repeated, fewer than two models are given, a model's
         parameters are invalid or name a model not compared, ``k`` is not one of ``ks``, a
         list length is below 2, ``export_model`` is neither ``"best"`` nor a compared model,
-        RFM segments or the chronological protocol are asked for on a ratings data set, or
-        ``cutoff`` is not a date.
+        RFM segments, the chronological protocol or ``buy_again`` are asked for on a ratings
+        data set, or ``cutoff`` or ``buy_again_cutoff`` is not a date.
     """
 
     protocol: str = choice(
@@ -111,6 +112,27 @@ class EvaluationParams(PreparationParams):
     )
     # Empty: $AFTERSALES_PSEUDONYM_KEY, else the machine-local key file; never shown.
     pseudonym_key: str = field(default="", repr=False)
+    # Buy again (aftersales.replenish): transactions only.
+    buy_again: bool = field(
+        default=False, metadata={"help": "transactions: list repeat items due to be bought again"}
+    )
+    # <= 365: a horizon beyond a year is not "due"
+    buy_again_window_days: int = number(
+        30, low=1, high=365, help="buy again: due = expected within this many days"
+    )
+    buy_again_tolerance_days: int = number(
+        7, low=0, high=365, help="buy again: days late that are still due, not overdue"
+    )
+    buy_again_shrinkage: float = number(
+        1.0, low=0, high=1_000, help="buy again: pseudo-intervals of the item's median interval"
+    )
+    buy_again_lapse_intervals: float = number(
+        2.0, low=0, high=100, help="buy again: lapsed after this many usual intervals (0: never)"
+    )
+    buy_again_cutoff: str = field(
+        default="",
+        metadata={"help": "buy again: cut-off of the check (empty: the last window of data)"},
+    )
 
     def __post_init__(self) -> None:
         """Check the values that depend on each other or on the data set's kind."""
@@ -161,6 +183,18 @@ class EvaluationParams(PreparationParams):
                     f"{WHERE}: parameter `cutoff` must be a date such as '2011-11-09' or empty; "
                     f"got {self.cutoff!r}"
                 )
+        if self.buy_again and self.kind != "transactions":
+            raise ParameterError(
+                f"{WHERE}: parameter `buy_again` needs purchase dates of transactions; "
+                f"{self.dataset!r} holds {self.kind} (set it false)"
+            )
+        if self.buy_again_cutoff and pd.isna(
+            pd.to_datetime(self.buy_again_cutoff, errors="coerce")
+        ):
+            raise ParameterError(
+                f"{WHERE}: parameter `buy_again_cutoff` must be a date (YYYY-MM-DD) or empty; "
+                f"got {self.buy_again_cutoff!r}"
+            )
         if self.groups == "segment" and self.kind != "transactions":
             raise ParameterError(
                 f"{WHERE}: parameter `groups` is 'segment', but {self.dataset!r} holds "
