@@ -257,14 +257,14 @@ def test_protocol_findings():
         },
         index=pd.Index(["popularity", "ease", "itemknn"], name=C.MODEL),
     )
-    labels = {"chronological": "chronological", "random": "optimistic"}
+    labels = {"chronological": "forward", "random": "optimistic"}
     text = narrate.protocol_findings(
         table, chosen="chronological", labels=labels, k=10, n_unknown=25, n_test=100
     ).data
     assert text == (
-        "Under the chronological protocol, ease leads ndcg@10 (0.100); the export uses it. "
-        "25 of its 100 test customers (25 %) had no purchase before the cut-off and were ranked "
-        "by each model's popular fallback. Under the optimistic protocol the same models score "
+        "Under the chronological protocol (forward), ease leads ndcg@10 (0.100). 25 of its 100 "
+        "test customers (25 %) had no purchase before the cut-off and were ranked by each "
+        "model's popular fallback. Under the random protocol (optimistic) the same models score "
         "ease 0.270 against 0.100, itemknn 0.300 against 0.080; it would pick itemknn instead "
         "of ease."
     )

@@ -134,8 +134,8 @@ def protocol_findings(
     values = table[column].dropna()
     best = values.idxmax()
     sentences = [
-        f"Under the {labels.get(chosen, chosen)} protocol, {best} leads {metric}@{k} "
-        f"({num(values[best])}); the export uses it."
+        f"Under the {chosen} protocol ({labels.get(chosen, chosen)}), {best} leads "
+        f"{metric}@{k} ({num(values[best])})."
     ]
     if n_unknown is not None and n_test:
         sentences.append(
@@ -154,7 +154,8 @@ def protocol_findings(
             for model, row in paired.iterrows()
         )
         sentences.append(
-            f"Under the {labels.get(other, other)} protocol the same models score {listed}; "
+            f"Under the {other} protocol ({labels.get(other, other)}) the same models score "
+            f"{listed}; "
             f"it would pick {lead}" + (" too." if lead == best else f" instead of {best}.")
         )
     return paragraph(*sentences)
