@@ -27,6 +27,7 @@ from aftersales.random import Seed
 from aftersales.topk import top_k
 from aftersales.topn._common import RanksOnly
 from aftersales.usercf import UserCosineCF
+from aftersales.validate import require_columns
 
 BASKET_MODEL = "fbt"
 """Name of frequently bought together among the models."""
@@ -284,6 +285,38 @@ def build_model(name: str, params: Mapping[str, Any] | None = None, *, seed: See
     return {**rating, **ranking}[name]
 
 
+def rank_with_fallback(model: Any, users: Sequence[Any], k: int) -> pd.DataFrame:
+    """Top-``k`` lists of any fitted model; users it was not fitted on get popular items.
+
+    The declared fallback of every model kind: top-N models, frequently bought together
+    and user-based CF rank an unknown user by item popularity on their own; a Surprise
+    algorithm is asked to (``unknown_users="popular"``: items by their number of training
+    ratings).
+
+    Parameters
+    ----------
+    model : object
+        A fitted model of any kind ``aftersales.topn.recommend`` accepts.
+    users : sequence
+        User ids, no duplicates.
+    k : int
+        Items per user.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``C.USER``, ``C.ITEM``, ``C.SCORE``, ``C.RANK``.
+
+    Raises
+    ------
+    ParameterError, UnknownNameError
+        As ``aftersales.topn.recommend``.
+    """
+    if isinstance(model, surprise.AlgoBase):
+        return topn.recommend(model, users, k, unknown_users="popular")
+    return topn.recommend(model, users, k)
+
+
 def compare_models(
     names: Sequence[str],
     protocol: object,
@@ -294,6 +327,7 @@ def compare_models(
     n_resamples: int = 1000,
     seed: Seed = 0,
     progress: bool = False,
+    rank_unknown: bool = False,
 ) -> evaluate.Experiment:
     """Evaluate rating and ranking-only models under one protocol, as one experiment.
 
@@ -319,6 +353,10 @@ def compare_models(
         Seed of the models and of the bootstrap.
     progress : bool, default False
         Show progress bars.
+    rank_unknown : bool, default False
+        Also rank the test customers absent from training, by each model's declared
+        fallback (:func:`rank_with_fallback`: popular items); by default they are left out
+        of the list metrics.
 
     Returns
     -------
@@ -332,7 +370,8 @@ def compare_models(
     """
     rating, ranking = make_models(names, params, seed=seed)
     options = {
-        "rank_fn": topn.recommend,
+        "rank_fn": rank_with_fallback if rank_unknown else topn.recommend,
+        "rank_unknown": rank_unknown,
         "ks": ks,
         "threshold": threshold,
         "n_resamples": n_resamples,
@@ -502,6 +541,61 @@ def _texts(explanations: pd.DataFrame, *, items_as_neighbours: bool, verb: str) 
     return text.astype(object).where(~popular, "popular with customers")
 
 
+def _pairs(frame: pd.DataFrame, name: str) -> pd.MultiIndex:
+    require_columns(frame, [C.USER, C.ITEM], source=f"`{name}`")
+    return pd.MultiIndex.from_frame(frame[[C.USER, C.ITEM]])
+
+
+def _catalogue_size(model: Any) -> int:
+    items = getattr(model, "items_", None)
+    return len(items) if items is not None else int(model.trainset.n_items)
+
+
+def _unbought(model: Any, users: Sequence[Any], k: int, bought: pd.MultiIndex) -> pd.DataFrame:
+    """Each user's top-``k`` items outside ``bought``, ranking deeper while some are bought."""
+    size = _catalogue_size(model)
+    wanted = pd.Index(list(users))
+    pending, depth, parts = wanted, int(k), []
+    while len(pending):  # the depth doubles: a few rounds
+        asked = min(depth, size)
+        recs = topn.recommend(model, pending, asked)
+        kept = recs[~pd.MultiIndex.from_frame(recs[[C.USER, C.ITEM]]).isin(bought)]
+        n_kept = kept.groupby(C.USER, sort=False).size().reindex(pending, fill_value=0)
+        n_all = recs.groupby(C.USER, sort=False).size().reindex(pending, fill_value=0)
+        done = (n_kept.to_numpy() >= k) | (n_all.to_numpy() < asked) | (asked == size)
+        parts.append(kept[kept[C.USER].isin(pending[done])])
+        pending, depth = pending[~done], depth * 2
+    out = pd.concat(parts, ignore_index=True)
+    out = out.iloc[np.lexsort((out[C.RANK].to_numpy(), wanted.get_indexer(out[C.USER])))]
+    out = out.groupby(C.USER, sort=False).head(k).reset_index(drop=True)
+    return out.assign(**{C.RANK: out.groupby(C.USER, sort=False).cumcount().add(1)})
+
+
+def bought_share(table: pd.DataFrame, history: pd.DataFrame) -> float:
+    """Share of recommendation rows whose (customer, item) is in the purchase history.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Recommendations with ``C.USER`` and ``C.ITEM`` (e.g. :func:`recommendation_table`).
+    history : pandas.DataFrame
+        ``C.USER``, ``C.ITEM`` pairs bought, with ids in the same form as ``table``'s
+        (pseudonymise them with the same key when the table is pseudonymised).
+
+    Returns
+    -------
+    float
+        Between 0 and 1; NaN for an empty table.
+
+    Raises
+    ------
+    DataValidationError
+        If a frame lacks ``C.USER`` or ``C.ITEM``.
+    """
+    rows = _pairs(table, "table")
+    return float(rows.isin(_pairs(history, "history")).mean()) if len(rows) else float("nan")
+
+
 def recommendation_table(
     model: Any,
     users: Sequence[Any],
@@ -513,8 +607,14 @@ def recommendation_table(
     top: int = 3,
     verb: str = "bought",
     label: str = "",
+    history: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Return the top-``k`` recommendations of each user with an explanation, ready to share.
+
+    For an export, fit the model on the whole history up to the reference date and pass
+    that history: no row then holds an item the customer has bought (the lists go deeper
+    where the model's own exclusion of fitted items misses one), and the reasons name only
+    items of the customer's history.
 
     Parameters
     ----------
@@ -536,11 +636,16 @@ def recommendation_table(
         What the customer did with the items named as reasons.
     label : str, default ""
         Model name used in the text of items without reasons (default the class name).
+    history : pandas.DataFrame, optional
+        ``C.USER``, ``C.ITEM`` pairs the customers have bought (or rated): never
+        recommended, and the only items named as reasons. None: only the model's own
+        exclusion of its fitted items.
 
     Returns
     -------
     pandas.DataFrame
-        :data:`EXPORT_COLUMNS`, users in the given order, then rank.
+        :data:`EXPORT_COLUMNS`, users in the given order, then rank (a user whose
+        unbought candidates run out gets fewer than ``k`` rows).
 
     Raises
     ------
@@ -549,7 +654,8 @@ def recommendation_table(
     """
     if isinstance(top, bool) or not isinstance(top, int) or top < 1:
         raise ParameterError(f"`top` must be a positive integer; got {top!r}")
-    recs = topn.recommend(model, users, k)
+    bought = None if history is None else _pairs(history, "history")
+    recs = topn.recommend(model, users, k) if bought is None else _unbought(model, users, k, bought)
     text = f"ranked by {label or type(model).__name__}'s score"
     as_items = _neighbours_are_items(model)
     parts = [pd.DataFrame(columns=list(EXPLANATION_COLUMNS))]
@@ -557,6 +663,12 @@ def recommendation_table(
         rows = explain_items(model, user, part[C.ITEM].tolist(), top=top, names=names)
         parts.append(rows[list(EXPLANATION_COLUMNS)])
     explanations = pd.concat([part for part in parts if len(part)] or parts, ignore_index=True)
+    if bought is not None and as_items:  # reasons name only items of the history
+        named = explanations[C.NEIGHBOR].notna()
+        owned = pd.MultiIndex.from_arrays([explanations[C.USER], explanations[C.NEIGHBOR]]).isin(
+            bought
+        )
+        explanations = explanations[~named | owned]
     found = _texts(explanations, items_as_neighbours=as_items, verb=verb)
     where = pd.MultiIndex.from_frame(recs[[C.USER, C.ITEM]])
     texts = pd.Series(found.reindex(where).to_numpy(), index=recs.index).fillna(text)
@@ -576,11 +688,13 @@ __all__ = [
     "EXPORT_COLUMNS",
     "RANKING_ONLY_MODELS",
     "BasketRecommender",
+    "bought_share",
     "build_model",
     "compare_models",
     "explain_items",
     "explanation_text",
     "fit_model",
     "make_models",
+    "rank_with_fallback",
     "recommendation_table",
 ]

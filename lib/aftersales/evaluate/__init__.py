@@ -5,11 +5,20 @@ ranking times and every metric per user; :func:`significance` compares every mod
 the best one using paired tests and Holm's correction; :func:`sweep` refits one model
 for each value of one parameter (neighbourhood size, factors, epochs); :func:`combine`
 merges the runs of rating and ranking-only models; :func:`group_summary` and
-:func:`best_per_group` break the per-user metrics down by customer group.
+:func:`best_per_group` break the per-user metrics down by customer group;
+:func:`make_protocol` builds notebook 04.00's protocol (chronological on transactions).
 """
 
 from __future__ import annotations
 
+from aftersales.evaluate._choice import (
+    LABELS,
+    PROTOCOLS,
+    Protocol,
+    leading_models,
+    make_protocol,
+    protocol_table,
+)
 from aftersales.evaluate._comparison import (
     MARKERS,
     best_model,
@@ -40,14 +49,17 @@ from aftersales.evaluate._sweep import SWEEP_COLUMNS, sweep
 __all__ = [
     "BEST_PER_GROUP_COLUMNS",
     "GROUP_SUMMARY_COLUMNS",
+    "LABELS",
     "MARKERS",
     "PER_FOLD_COLUMNS",
     "PER_USER_COLUMNS",
+    "PROTOCOLS",
     "SIGNIFICANCE_COLUMNS",
     "SUMMARY_COLUMNS",
     "SWEEP_COLUMNS",
     "TIMING_COLUMNS",
     "Experiment",
+    "Protocol",
     "RankFn",
     "activity_buckets",
     "as_folds",
@@ -59,7 +71,10 @@ __all__ = [
     "describe_best",
     "group_summary",
     "headline_first",
+    "leading_models",
+    "make_protocol",
     "mark_significance",
+    "protocol_table",
     "run_experiment",
     "significance",
     "sweep",

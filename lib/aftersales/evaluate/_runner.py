@@ -190,6 +190,7 @@ def run_experiment(
     level: float = 0.95,
     seed: Seed = 0,
     progress: bool = True,
+    rank_unknown: bool = False,
 ) -> Experiment:
     """Fit, predict and rank with every model on every fold and collect the metrics.
 
@@ -202,8 +203,9 @@ def run_experiment(
     predicts the test rows (rating metrics: ``aftersales.models.predict_pairs`` for
     Surprise's families, the vectorised equal of ``algo.test``; ``algo.test`` for any
     other algorithm) and, when ``rank_fn`` is
-    given, ranks ``max(ks)`` items for the test users that appear in training (ranking
-    metrics against the test rows, and beyond-accuracy metrics).
+    given, ranks ``max(ks)`` items for the test users that appear in training (every test
+    user with ``rank_unknown``), scoring the lists against the test rows (ranking metrics)
+    and on their own (beyond-accuracy metrics).
 
     Parameters
     ----------
@@ -239,6 +241,9 @@ def run_experiment(
         Seed of the bootstrap (models are seeded through their own ``random_state``).
     progress : bool, default True
         Show a tqdm progress bar over models x folds.
+    rank_unknown : bool, default False
+        Also rank the test users absent from a fold's training rows (``rank_fn`` must then
+        give them a fallback list, e.g. popular items); by default they are left out.
 
     Returns
     -------
@@ -273,7 +278,9 @@ def run_experiment(
         digest = fold_key(train, scale)
         trainset, testset = to_surprise(train, test, scale, TRAINSETS.get(digest))
         TRAINSETS.put(digest, trainset)
-        users = pd.Index(test[C.USER].unique()).intersection(pd.Index(train[C.USER].unique()))
+        users = pd.Index(test[C.USER].unique())
+        if not rank_unknown:
+            users = users.intersection(pd.Index(train[C.USER].unique()))
         share = FitShare(list(keys.values()))
         features = item_features
         if "diversity" in listed and features is None:

@@ -18,7 +18,7 @@ from aftersales.narrate._cf import (
     similarity_findings,
     usercf_findings,
 )
-from aftersales.narrate._evaluation import comparison_findings
+from aftersales.narrate._evaluation import comparison_findings, protocol_findings
 from aftersales.narrate._mf import mf_findings, search_findings, sweep_findings
 from aftersales.narrate._replenish import buy_again_findings
 from aftersales.narrate._segment import (
@@ -42,6 +42,7 @@ __all__ = [
     "k_sweep_findings",
     "largest_spenders",
     "mf_findings",
+    "protocol_findings",
     "revenue_concentration",
     "search_findings",
     "segment_rules_findings",

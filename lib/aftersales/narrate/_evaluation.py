@@ -6,7 +6,7 @@ import pandas as pd
 from IPython.display import Markdown
 
 from aftersales import columns as C
-from aftersales.narrate._format import num, paragraph, require, words
+from aftersales.narrate._format import num, paragraph, require, share, words
 
 RANKING_METRICS = ("precision", "recall", "ndcg", "map", "hit_rate", "mrr")
 """Ranking metrics compared (higher is better), those present in the summary."""
@@ -84,5 +84,78 @@ def comparison_findings(summary: pd.DataFrame, *, k: int, metric: str = "ndcg") 
         sentences.append(
             f"The most novel lists (the rarest items) come from {novel} "
             f"({num(at_k.loc[novel, 'novelty'], 2)} bits)."
+        )
+    return paragraph(*sentences)
+
+
+def protocol_findings(
+    table: pd.DataFrame,
+    *,
+    chosen: str,
+    labels: dict[str, str],
+    k: int,
+    metric: str = "ndcg",
+    n_unknown: int | None = None,
+    n_test: int | None = None,
+) -> Markdown:
+    """Which model leads under the chosen protocol and how far the other protocol flatters.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``aftersales.evaluate.protocol_table``: indexed by model, columns
+        ``"<metric>@<k> <protocol>"``.
+    chosen : str
+        The protocol the comparison and the export rest on.
+    labels : dict of str to str
+        Protocol name -> how the report names it.
+    k : int
+        The list length.
+    metric : str, default "ndcg"
+        The deciding metric.
+    n_unknown, n_test : int, optional
+        Test customers unknown to training, and all test customers, under ``chosen``.
+
+    Returns
+    -------
+    IPython.display.Markdown
+        One paragraph; values to 3 decimals, ratios to 1.
+
+    Raises
+    ------
+    aftersales.errors.DataValidationError
+        When the table has no column of ``metric`` at ``k`` under ``chosen``.
+    """
+    column = f"{metric}@{k} {chosen}"
+    if column not in table.columns or table[column].dropna().empty:
+        from aftersales.errors import DataValidationError
+
+        raise DataValidationError(f"protocol table: no {column!r} values")
+    values = table[column].dropna()
+    best = values.idxmax()
+    sentences = [
+        f"Under the {chosen} protocol ({labels.get(chosen, chosen)}), {best} leads "
+        f"{metric}@{k} ({num(values[best])})."
+    ]
+    if n_unknown is not None and n_test:
+        sentences.append(
+            f"{n_unknown:,} of its {n_test:,} test customers ({share(n_unknown / n_test)}) had "
+            "no purchase before the cut-off and were ranked by each model's popular fallback."
+        )
+    prefix = f"{metric}@{k} "
+    others = [c[len(prefix) :] for c in table.columns if c.startswith(prefix) and c != column]
+    for other in others:  # one other protocol
+        paired = table[[column, prefix + other]].dropna()
+        if paired.empty:
+            continue
+        lead = paired[prefix + other].idxmax()
+        listed = ", ".join(
+            f"{model} {num(row[prefix + other])} against {num(row[column])}"
+            for model, row in paired.iterrows()
+        )
+        sentences.append(
+            f"Under the {other} protocol ({labels.get(other, other)}) the same models score "
+            f"{listed}; "
+            f"it would pick {lead}" + (" too." if lead == best else f" instead of {best}.")
         )
     return paragraph(*sentences)

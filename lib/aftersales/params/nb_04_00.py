@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from aftersales import datasets, recommendations
+from aftersales import datasets, evaluate, recommendations
 from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.metrics import RANKING_METRICS
 from aftersales.params._core import choice, items, number, register
@@ -16,6 +16,8 @@ from aftersales.params._preparation import PreparationParams
 __all__ = ["EvaluationParams"]
 
 WHERE = "notebook 04.00"
+PROTOCOL_CHOICES: tuple[str, ...] = ("auto", *evaluate.PROTOCOLS)
+"""Protocols: auto is chronological on transactions, the prepared random split on ratings."""
 GROUPINGS: tuple[str, ...] = ("auto", "segment", "activity")
 """Customer groups of the breakdown: auto picks segment for transactions, else activity."""
 
@@ -29,7 +31,9 @@ def _default_model_params() -> dict[str, dict[str, Any]]:
 class EvaluationParams(PreparationParams):
     """Parameters of ``04.00-evaluation``.
 
-    The preparation options (the split evaluated), the models compared and their
+    The protocol (chronological on transactions by default: the cut-off and the test
+    window; or the prepared random split), the models also run under the other protocol,
+    the preparation options, the models compared and their
     parameters, the list lengths, the bootstrap, the customer groups of the breakdown, the
     model whose recommendations are exported, how customer ids are exported, and the "buy
     again" list (``aftersales.replenish``) with its check.
@@ -40,10 +44,26 @@ class EvaluationParams(PreparationParams):
         If a model name is unknown or repeated, fewer than two models are given, a model's
         parameters are invalid or name a model not compared, ``k`` is not one of ``ks``, a
         list length is below 2, ``export_model`` is neither ``"best"`` nor a compared model,
-        RFM segments or ``buy_again`` are asked for on a ratings data set, or
-        ``buy_again_cutoff`` is not a date.
+        RFM segments, the chronological protocol or ``buy_again`` are asked for on a ratings
+        data set, or ``cutoff`` or ``buy_again_cutoff`` is not a date.
     """
 
+    protocol: str = choice(
+        *PROTOCOL_CHOICES, default="auto", help="auto, chronological (transactions) or random"
+    )
+    cutoff: str = field(
+        default="",
+        metadata={"help": "chronological: first test day (YYYY-MM-DD); empty: test_months early"},
+    )
+    test_months: int = number(1, low=1, high=12, help="chronological: months in the test window")
+    # <= 20: the other protocol's run is a contrast, not a second comparison
+    contrast_models: int = number(
+        3, low=0, high=20, help="best models also run under the other protocol (0: none)"
+    )
+    # <= 20,000, as n_resamples
+    contrast_resamples: int = number(
+        100, low=10, high=20_000, help="bootstrap replicates of the other protocol's run"
+    )
     models: tuple[str, ...] = items(
         ("BaselineOnly", "SVD", "KNNBaseline", "popularity", "ease"),
         choices=recommendations.ALL_MODELS,
@@ -148,6 +168,21 @@ class EvaluationParams(PreparationParams):
                 f"{WHERE}: parameter `export_model` is {self.export_model!r}; use 'best' or "
                 f"one of `models` {list(self.models)}"
             )
+        if self.protocol == "chronological" and self.kind != "transactions":
+            raise ParameterError(
+                f"{WHERE}: parameter `protocol` is 'chronological', but {self.dataset!r} holds "
+                f"{self.kind}; a chronological split needs dated purchases (use 'random')"
+            )
+        if self.cutoff:
+            try:
+                stamp = pd.Timestamp(self.cutoff)
+            except (TypeError, ValueError):
+                stamp = pd.NaT
+            if pd.isna(stamp):
+                raise ParameterError(
+                    f"{WHERE}: parameter `cutoff` must be a date such as '2011-11-09' or empty; "
+                    f"got {self.cutoff!r}"
+                )
         if self.buy_again and self.kind != "transactions":
             raise ParameterError(
                 f"{WHERE}: parameter `buy_again` needs purchase dates of transactions; "
@@ -182,6 +217,20 @@ class EvaluationParams(PreparationParams):
     def group_label(self) -> str:
         """What the groups of the breakdown are, for labels."""
         return "RFM segment" if self.grouping == "segment" else "activity bucket (training rows)"
+
+    @property
+    def chosen_protocol(self) -> str:
+        """The protocol evaluated (``protocol="auto"`` resolved by the data set's kind)."""
+        if self.protocol != "auto":
+            return self.protocol
+        return "chronological" if self.kind == "transactions" else "random"
+
+    @property
+    def contrast_protocol(self) -> str | None:
+        """The other protocol run for the side-by-side table, or None (ratings, or off)."""
+        if self.kind != "transactions" or self.contrast_models == 0:
+            return None
+        return "random" if self.chosen_protocol == "chronological" else "chronological"
 
     @property
     def verb(self) -> str:
