@@ -277,3 +277,15 @@ def test_reweighted_shares_the_fit(features):
     np.testing.assert_allclose(other.score_all(["u"]).values, refit.score_all(["u"]).values)
     with pytest.raises(ParameterError, match=r"\[0, 1\]"):
         model.reweighted(2.0)
+
+
+def test_hybrid_from_fitted_parts_equals_its_own_fit(features):
+    train = pd.DataFrame({C.USER: ["u", "u", "v"], C.ITEM: ["i0", "i1", "i1"]})
+    options = {"features": features, "collaborative": "popularity", "weight": 0.4}
+    whole = topn.make_topn("hybrid", options, seed=0).fit(train)
+    only = topn.make_topn("content", {"features": features}, seed=0).fit(train)
+    popular = topn.make_topn("popularity", seed=0).fit(train)
+    built = topn.make_topn("hybrid", options, seed=0).with_parts(only, popular)
+    np.testing.assert_allclose(built.score_all().values, whole.score_all().values)
+    with pytest.raises(ParameterError, match="with_parts"):
+        topn.make_topn("hybrid", options, seed=0).with_parts(only, only)

@@ -95,6 +95,24 @@ class ColdStart:
         return pd.DataFrame(rows).T.rename_axis(C.SCENARIO)
 
 
+def member(values: pd.Series, allowed: object) -> np.ndarray:
+    """Return whether each value is in ``allowed``, by hashing (fast for text ids too).
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Ids to look up.
+    allowed : array-like
+        The allowed ids.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean, one per value.
+    """
+    return pd.Index(pd.unique(pd.Series(allowed))).get_indexer(values) >= 0
+
+
 def _short_history(train: pd.DataFrame, max_history: int) -> pd.Index:
     counts = train.groupby(C.USER)[C.ITEM].nunique()
     return pd.Index(counts.index[counts <= max_history]).sort_values()
@@ -138,18 +156,18 @@ def cold_start_setting(
     if setting.kind == "transactions":
         cold_items = pd.Index(test[C.ITEM].unique()).difference(pd.Index(train[C.ITEM].unique()))
         cold_train = train
-        cold_item_test = test[test[C.ITEM].isin(cold_items)]
+        cold_item_test = test[member(test[C.ITEM], cold_items)]
     else:
         generator = rng(seed)
         films = pd.Index(pd.concat([train[C.ITEM], test[C.ITEM]]).unique()).sort_values()
         n = max(1, round(cold_share * len(films)))
         cold_items = films[np.sort(generator.choice(len(films), size=n, replace=False))]
-        held = [part[part[C.ITEM].isin(cold_items)] for part in (test, train)]
+        held = [part[member(part[C.ITEM], cold_items)] for part in (test, train)]
         cold_item_test = pd.concat(
             [part[[C.USER, C.ITEM, *([C.RATING] if C.RATING in part else [])]] for part in held],
             ignore_index=True,
         )
-        cold_train = train[~train[C.ITEM].isin(cold_items)]
+        cold_train = train[~member(train[C.ITEM], cold_items)]
         users = pd.Index(cold_train[C.USER].unique()).sort_values()
         chosen = users[
             np.sort(
@@ -169,7 +187,7 @@ def cold_start_setting(
         )
     customers = _short_history(cold_train, max_history)
     known_items = pd.Index(cold_train[C.ITEM].unique())
-    cold_customer_test = test[test[C.USER].isin(customers) & test[C.ITEM].isin(known_items)]
+    cold_customer_test = test[member(test[C.USER], customers) & member(test[C.ITEM], known_items)]
     if cold_customer_test.empty:
         raise DataValidationError(
             f"cold_start_setting: no test customer has 1 to {max_history} training items"
@@ -228,7 +246,7 @@ def validation_split(
     films = pd.Index(train[C.ITEM].unique()).sort_values()
     size = max(1, round(cold_share * len(films)))
     cold = films[np.sort(generator.choice(len(films), size=size, replace=False))]
-    moved = parts.train[C.ITEM].isin(cold)
+    moved = member(parts.train[C.ITEM], cold)
     return splitters.Split(
         parts.train[~moved].reset_index(drop=True),
         pd.concat([parts.test, parts.train[moved]], ignore_index=True),

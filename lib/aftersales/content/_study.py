@@ -20,7 +20,7 @@ import pandas as pd
 from aftersales import columns as C
 from aftersales import evaluate
 from aftersales import split as splitters
-from aftersales.content._coldstart import SCENARIOS, ColdStart, validation_split
+from aftersales.content._coldstart import SCENARIOS, ColdStart, member, validation_split
 from aftersales.errors import ParameterError
 from aftersales.metrics import ranking_metrics
 from aftersales.random import rng
@@ -42,8 +42,9 @@ class ColdStartStudy:
     summary : pandas.DataFrame
         ``C.SCENARIO, C.MODEL, C.METRIC, C.K, C.MEAN, C.CI_LOW, C.CI_HIGH``.
     significance : pandas.DataFrame
-        ``C.SCENARIO`` and ``aftersales.evaluate.significance``'s columns: every model
-        against the scenario's best, Holm-corrected within scenario, metric, k and test.
+        ``C.SCENARIO`` and ``aftersales.evaluate.significance``'s columns at list length
+        ``k``: every model against the scenario's best, Holm-corrected within scenario,
+        metric and test.
     blend : pandas.DataFrame
         The validation curve of the blend weight: ``"weight", C.METRIC, C.K, C.VALUE,
         C.BEST``.
@@ -51,7 +52,7 @@ class ColdStartStudy:
         The chosen blend weight.
     timings : pandas.DataFrame
         ``C.SCENARIO, C.MODEL, C.FIT_TIME`` (seconds; a fit shared by two scenarios is
-        listed under the first).
+        listed under the first; the hybrid's is the blend of the fitted parts only).
     """
 
     summary: pd.DataFrame
@@ -201,7 +202,7 @@ def _frames(train: pd.DataFrame, test: pd.DataFrame) -> tuple[pd.DataFrame, pd.D
     column = value_column(train)
     strengths = train[column].to_numpy(dtype="float64") if column else np.ones(len(train))
     topn_train = train[[C.USER, C.ITEM]].assign(**{C.RATING: strengths})
-    known = test[test[C.USER].isin(train[C.USER])]
+    known = test[member(test[C.USER], train[C.USER])]
     relevance = (
         known[C.RATING].to_numpy(dtype="float64") if C.RATING in known else np.ones(len(known))
     )
@@ -312,7 +313,12 @@ def cold_start_study(
         for label, (name, params) in specs.items():  # four models
             if (id(train), label) not in fitted:
                 start = time.perf_counter()
-                fitted[id(train), label] = make_topn(name, params, seed=seed).fit(topn_train)
+                model = make_topn(name, params, seed=seed)
+                if name == "hybrid":  # both parts are fitted above: blend them, no refit
+                    parts = (fitted[id(train), "content"], fitted[id(train), collaborative])
+                    fitted[id(train), label] = model.with_parts(*parts)
+                else:
+                    fitted[id(train), label] = model.fit(topn_train)
                 times.append((scenario, label, time.perf_counter() - start))
         models = {label: _Fitted(fitted[id(train), label]) for label in specs}
         rank_fn = (
@@ -334,7 +340,8 @@ def cold_start_study(
             progress=False,
         )
         summaries.append(run.summary.assign(**{C.SCENARIO: scenario}))
-        found = evaluate.significance(run.per_user, summary=run.summary, alpha=alpha)
+        at_k = run.per_user[run.per_user[C.K] == k]  # the table's list length only
+        found = evaluate.significance(at_k, summary=run.summary, alpha=alpha)
         tests.append(found.assign(**{C.SCENARIO: scenario}))
 
     def first(frame: pd.DataFrame) -> pd.DataFrame:

@@ -352,10 +352,44 @@ class Hybrid(TopNModel):
         """
         from aftersales.topn._registry import make_topn
 
-        self.content_ = ContentBased(features=self.features, binary=self.binary).fit(data)
-        self.collaborative_ = make_topn(
-            self.collaborative, self.collaborative_params, seed=self.seed
-        ).fit(data)
+        content = ContentBased(features=self.features, binary=self.binary).fit(data)
+        collaborative = make_topn(self.collaborative, self.collaborative_params, seed=self.seed)
+        return self._assemble(content, collaborative.fit(data))
+
+    def with_parts(self, content: ContentBased, collaborative: TopNModel) -> Hybrid:
+        """Return a copy fitted from parts already fitted on the same interactions.
+
+        Saves refitting a collaborative model that is evaluated on its own too.
+
+        Parameters
+        ----------
+        content : ContentBased
+            The fitted content part (its features are used, not ``self.features``).
+        collaborative : TopNModel
+            The fitted collaborative part, of this model's ``collaborative`` kind.
+
+        Returns
+        -------
+        Hybrid
+            A fitted copy with this model's weight.
+
+        Raises
+        ------
+        ParameterError
+            If a part is not fitted, is of the wrong kind, or the two parts were fitted on
+            different customers.
+        """
+        if not isinstance(content, ContentBased) or type(collaborative).name != self.collaborative:
+            raise ParameterError(
+                f"`with_parts` takes a ContentBased and a fitted {self.collaborative!r} model; "
+                f"got {type(content).__name__} and {type(collaborative).__name__}"
+            )
+        if not content.users_.equals(collaborative.users_):
+            raise ParameterError("`with_parts`: the parts were fitted on different customers")
+        return copy.copy(self)._assemble(content, collaborative)
+
+    def _assemble(self, content: ContentBased, collaborative: TopNModel) -> Hybrid:
+        self.content_, self.collaborative_ = content, collaborative
         self._data = self.content_._data
         self._matrix, self._seen = self.content_._matrix, self.content_._seen
         self._cf_cols = self._data.items.get_indexer(self.collaborative_.items_)
