@@ -11,6 +11,7 @@ anything runs, naming what is missing.
 | 01.00 | anything a loader accepts |
 | 02.00, 02.01, 04.00 | ratings: user, item, rating; transactions: customer, item |
 | 02.02 | as 02.00; transactions also a timestamp (the test period is the last months) |
+| 02.03 | as 02.02, plus item content: a title, genres, description or category |
 | 03.00 | transactions: customer, timestamp (money for monetary parts, else a note) |
 | 03.01 | transactions: item and an invoice (or customer and timestamp to derive one) |
 """
@@ -27,11 +28,20 @@ from aftersales import columns as C
 from aftersales import datasets
 from aftersales.errors import ParameterError
 
-NOTEBOOKS: tuple[str, ...] = ("01.00", "02.00", "02.01", "02.02", "03.00", "03.01", "04.00")
+NOTEBOOKS: tuple[str, ...] = (
+    "01.00",
+    "02.00",
+    "02.01",
+    "02.02",
+    "02.03",
+    "03.00",
+    "03.01",
+    "04.00",
+)
 """The canonical notebooks whose needs are known."""
 
 REGISTERED_COLUMNS: dict[str, frozenset[str]] = {
-    "movielens-100k": frozenset({C.USER, C.ITEM, C.RATING, C.TIMESTAMP}),
+    "movielens-100k": frozenset({C.USER, C.ITEM, C.RATING, C.TIMESTAMP, C.TITLE, C.GENRES}),
     "online-retail": frozenset(
         {
             C.INVOICE,
@@ -56,6 +66,7 @@ NEEDS: dict[str, dict[str, tuple[Need, ...]]] = {
         "02.00": (((C.USER,),), ((C.ITEM,),), ((C.RATING,),)),
         "02.01": (((C.USER,),), ((C.ITEM,),), ((C.RATING,),)),
         "02.02": (((C.USER,),), ((C.ITEM,),), ((C.RATING,),)),
+        "02.03": (((C.USER,),), ((C.ITEM,),), ((C.RATING,),), ((C.TITLE,), (C.GENRES,))),
         "04.00": (((C.USER,),), ((C.ITEM,),), ((C.RATING,),)),
     },
     "transactions": {
@@ -63,6 +74,12 @@ NEEDS: dict[str, dict[str, tuple[Need, ...]]] = {
         "02.00": (((C.CUSTOMER,),), ((C.ITEM,),)),
         "02.01": (((C.CUSTOMER,),), ((C.ITEM,),)),
         "02.02": (((C.CUSTOMER,),), ((C.ITEM,),), ((C.TIMESTAMP,),)),
+        "02.03": (
+            ((C.CUSTOMER,),),
+            ((C.ITEM,),),
+            ((C.TIMESTAMP,),),
+            ((C.DESCRIPTION,), (C.CATEGORY,)),
+        ),
         "03.00": (((C.CUSTOMER,),), ((C.TIMESTAMP,),)),
         "03.01": (((C.ITEM,),), ((C.INVOICE,), (C.CUSTOMER, C.TIMESTAMP))),
         "04.00": (((C.CUSTOMER,),), ((C.ITEM,),)),

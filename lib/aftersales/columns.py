@@ -13,6 +13,7 @@ RATING = "rating"
 TIMESTAMP = "timestamp"
 TITLE = "title"
 GENRES = "genres"
+CATEGORY = "category"  # optional item category of own data (content features)
 
 # Retail transactions (Online Retail and own transaction files).
 INVOICE = "invoice_id"
@@ -153,6 +154,7 @@ N_ROWS = "n_rows"
 # Experiment timings, summaries and paired significance tests (aftersales.evaluate).
 RANK_TIME = "rank_time"
 N_USERS = "n_users"
+N_ITEMS = "n_items"
 N_EXCLUDED = "n_excluded"
 BEST = "best"
 TEST = "test"
@@ -208,3 +210,11 @@ SIMILARITY_MEASURE = "similarity_measure"
 # One customer's rows in each part of a split (aftersales.cf.customer_summary).
 TRAIN_ROWS = "train_rows"
 TEST_ROWS = "test_rows"
+
+# Item content and cold start (02.03).
+TEXT = "text"
+CATEGORIES = "categories"
+FEATURE = "feature"
+TERMS = "shared_terms"
+NEIGHBOR_DATE = "neighbor_date"
+SCENARIO = "scenario"

@@ -17,9 +17,10 @@ import pandas as pd
 
 from aftersales import clean, datasets, interactions, locks, paths, split
 from aftersales import columns as C
+from aftersales.content._table import CONTENT_COLUMNS, has_content, item_content
 from aftersales.errors import DataValidationError
 
-VERSION = 1
+VERSION = 2
 """Bumped whenever preparation changes, so older caches are not reused."""
 
 LOCK_WAIT_S = 1800.0
@@ -113,6 +114,9 @@ class Prepared:
         Train/test split of ``interactions``.
     names : pandas.Series
         Item id -> display name (film title, or the most frequent product description).
+    content : pandas.DataFrame
+        Item content for content-based models (``aftersales.content.item_content``):
+        words, categories and price per item; empty without item ids or content columns.
     """
 
     options: Preparation
@@ -122,6 +126,7 @@ class Prepared:
     interactions: pd.DataFrame
     split: split.Split
     names: pd.Series = field(repr=False)
+    content: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     @property
     def scale(self) -> tuple[float, float]:
@@ -220,6 +225,13 @@ def _without_items() -> tuple[pd.DataFrame, pd.DataFrame]:
     return table, note
 
 
+def _content(cleaned: pd.DataFrame) -> pd.DataFrame:
+    """Return the item content table, or an empty one when the rows have none."""
+    if not has_content(cleaned):
+        return pd.DataFrame({name: pd.Series(dtype="object") for name in CONTENT_COLUMNS})
+    return item_content(cleaned)
+
+
 def _build(options: Preparation) -> Prepared:
     cleaned, audit, names = clean_source(options)
     if C.INVOICE in cleaned and C.ITEM not in cleaned:
@@ -231,7 +243,7 @@ def _build(options: Preparation) -> Prepared:
             cold_items=pd.Index([]),
             method=options.split_method,
         )
-        return Prepared(options, cleaned, audit, note, table, parts, names)
+        return Prepared(options, cleaned, audit, note, table, parts, names, _content(cleaned))
     if C.INVOICE in cleaned:
         pairs = interactions.aggregate(cleaned)
         rated = interactions.to_ratings(pairs, options.rating_scheme)
@@ -246,10 +258,12 @@ def _build(options: Preparation) -> Prepared:
     )
     kept = kept.reset_index(drop=True)
     parts = split.split(kept, options.split_method, test_size=options.test_size, seed=options.seed)
-    return Prepared(options, cleaned, audit, clean.reconcile(kcore_audit), kept, parts, names)
+    return Prepared(
+        options, cleaned, audit, clean.reconcile(kcore_audit), kept, parts, names, _content(cleaned)
+    )
 
 
-FRAMES = ("cleaned", "audit", "kcore_audit", "interactions", "train", "test", "names")
+FRAMES = ("cleaned", "audit", "kcore_audit", "interactions", "train", "test", "names", "content")
 
 
 def _write(prepared: Prepared, folder: Path) -> None:
@@ -273,6 +287,7 @@ def _write_files(prepared: Prepared, scratch: Path) -> None:
         "train": prepared.split.train,
         "test": prepared.split.test,
         "names": prepared.names.to_frame(),
+        "content": prepared.content,
     }
     for name, frame in frames.items():
         frame.to_parquet(scratch / f"{name}.parquet")
@@ -314,6 +329,7 @@ def _read(options: Preparation, folder: Path) -> Prepared | None:
         frames["interactions"],
         parts,
         frames["names"][C.TITLE],
+        frames["content"],
     )
 
 

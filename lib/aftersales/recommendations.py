@@ -461,6 +461,10 @@ def explain_items(
         return explain_knn(model, user, items, top=top, names=names)
     if isinstance(model, UserCosineCF):
         return explain_usercf(model, user, items, top=top, names=names)
+    if isinstance(model, topn.ContentBased | topn.Hybrid) and user in model.users_:
+        rows = model.explain(user, items, top=top, names=names)  # shared words, in the name
+        named = rows[C.NEIGHBOR_NAME].astype(object).fillna(rows[C.NEIGHBOR].astype("str"))
+        return rows.assign(**{C.NEIGHBOR_NAME: named + ", sharing " + rows[C.TERMS]})
     if isinstance(model, topn.TopNModel) and user in model.users_:
         return topn.explain(model, user, items, top=top, names=names)
     if isinstance(model, BasketRecommender):

@@ -37,6 +37,15 @@ def test_cache_round_trip(retail, tmp_path, monkeypatch):
     pd.testing.assert_frame_equal(again.split.test, retail.split.test)
     assert again.split.method == retail.split.method
     assert list(again.split.cold_users) == list(retail.split.cold_users)
+    pd.testing.assert_frame_equal(again.content, retail.content)  # item content is cached too
+
+
+def test_retail_item_content(retail):
+    content = retail.content.set_index(C.ITEM)
+    assert content.index.is_unique and len(content) == retail.cleaned[C.ITEM].nunique()
+    assert content.loc["85123A", C.TEXT] == "WHITE HANGING HEART T-LIGHT HOLDER"
+    median = retail.cleaned.loc[retail.cleaned[C.ITEM] == "85123A", C.UNIT_PRICE].median()
+    assert content.loc["85123A", C.UNIT_PRICE] == median
 
 
 def test_export_has_no_raw_customer_ids(retail, tmp_path):

@@ -34,13 +34,20 @@ def test_registered_sets_match_the_shipped_params():
         "ratings", capabilities.REGISTERED_COLUMNS["movielens-100k"]
     )
     assert [n for n, gap in movielens.items() if not gap] == [
-        "01.00", "02.00", "02.01", "02.02", "04.00"
+        "01.00", "02.00", "02.01", "02.02", "02.03", "04.00"
     ]  # fmt: skip
     assert movielens["03.00"] == ("kind: transactions",)
     retail = capabilities.capabilities(
         "transactions", capabilities.REGISTERED_COLUMNS["online-retail"]
     )
     assert all(not gap for gap in retail.values())
+
+
+def test_content_notebook_needs_a_content_column():
+    # an own export without descriptions or categories cannot run 02.03
+    present = {C.CUSTOMER, C.ITEM, C.TIMESTAMP, C.INVOICE}
+    assert capabilities.capabilities("transactions", present)["02.03"]
+    assert not capabilities.capabilities("transactions", present | {C.DESCRIPTION})["02.03"]
 
 
 def test_money_absent_turns_monetary_parts_off_with_a_note():

@@ -84,7 +84,7 @@ def test_plan_of_the_shipped_params_with_a_notebook_subset():
 
 def test_plan_without_notebooks_runs_what_the_data_supports():
     planned = report.plan({"dataset": "movielens-100k"}, source="ml.yaml")
-    assert list(planned) == ["01.00", "02.00", "02.01", "02.02", "04.00"]
+    assert list(planned) == ["01.00", "02.00", "02.01", "02.02", "02.03", "04.00"]
     with pytest.raises(
         ParameterError,
         match=r"ml\.yaml: data set 'movielens-100k' cannot run "

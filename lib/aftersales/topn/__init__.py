@@ -8,7 +8,9 @@ rank. ``make_topn(name, params, seed=...)`` builds one of :data:`TOPN_MODELS`:
 - ``"itemknn"``: :class:`ItemKNN`, cosine with shrinkage over the customer x item matrix;
 - ``"ease"``: :class:`EASE`, the closed-form shallow autoencoder;
 - ``"als"``: :class:`ALS`, confidence-weighted factorisation (``implicit`` library);
-- ``"bpr"``: :class:`BPR`, Bayesian personalised ranking (``implicit`` library).
+- ``"bpr"``: :class:`BPR`, Bayesian personalised ranking (``implicit`` library);
+- ``"content"``: :class:`ContentBased`, cosine of item content to the customer's profile;
+- ``"hybrid"``: :class:`Hybrid`, a collaborative model blended with ``content``.
 
 Every model has ``fit(frame)`` (``C.USER``, ``C.ITEM`` [, ``C.WEIGHT`` or ``C.RATING``],
 or a Surprise trainset), ``score_all(users)`` (dense scores and the item index, as
@@ -43,6 +45,7 @@ from aftersales.topn._compare import (
     examples,
     reference_table,
 )
+from aftersales.topn._content import ContentBased, Hybrid
 from aftersales.topn._data import Interactions, implicit_from_ratings, interaction_matrix
 from aftersales.topn._explain import TOPN_EXPLANATION_COLUMNS, explain
 from aftersales.topn._factor import ALS, BPR
@@ -73,7 +76,9 @@ __all__ = [
     "TOPN_MODELS",
     "UNKNOWN_USER_POLICIES",
     "Comparison",
+    "ContentBased",
     "ExampleLists",
+    "Hybrid",
     "Interactions",
     "ItemKNN",
     "Popularity",

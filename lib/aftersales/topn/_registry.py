@@ -13,6 +13,7 @@ from surprise import AlgoBase
 from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.random import Seed
 from aftersales.topn._base import TopNModel
+from aftersales.topn._content import ContentBased, Hybrid
 from aftersales.topn._factor import ALS, BPR
 from aftersales.topn._models import EASE, ItemKNN, Popularity
 
@@ -23,6 +24,8 @@ TOPN_MODELS: Mapping[str, type[TopNModel]] = MappingProxyType(
         "ease": EASE,
         "als": ALS,
         "bpr": BPR,
+        "content": ContentBased,
+        "hybrid": Hybrid,
     }
 )
 """Every top-N model :func:`make_topn` builds, by name."""
