@@ -144,18 +144,21 @@ def audit_rows(
     lines: pd.DataFrame,
     ret_rows: np.ndarray,
     matched: np.ndarray,
-    returns: pd.DataFrame,
+    matched_value: np.ndarray,
     fully_returned: int,
     reduced: int,
     marking: str,
 ) -> pd.DataFrame:
     """Audit rows that chain: fully, partly and un-matched return lines, then spent purchases.
 
-    Each row's rule states the units (and values) matched and unmatched; ``marking`` is how
-    return lines were recognised, in words.
+    Each return row's rule states the units and value matched (at the purchases' prices) and
+    unmatched (at the return lines' prices); ``matched_value`` has one entry per line of
+    ``lines``; ``marking`` is how return lines were recognised, in words.
     """
     asked = np.abs(lines[C.QUANTITY].to_numpy(dtype="float64"))[ret_rows]
+    price = np.abs(lines[C.UNIT_PRICE].to_numpy(dtype="float64"))[ret_rows]
     got = matched[ret_rows]
+    worth = matched_value[ret_rows]
     kinds = (
         ("returns_matched", got >= asked, "fully matched to earlier purchases"),
         ("returns_partly_matched", (got > 0) & (got < asked), "partly matched"),
@@ -163,19 +166,13 @@ def audit_rows(
     )
     rows: list[AuditRow] = []
     n = len(lines)
-    value_matched = returns.loc[returns[C.MATCH] == MATCHED]
-    value_open = returns.loc[returns[C.MATCH] == UNMATCHED]
     for step, mask, words in kinds:
-        units = float(got[mask].sum())
-        open_units = float((asked - got)[mask].sum())
+        short = (asked - got)[mask]
         rule = (
             f"{marking}: return lines {words} (same customer and item, oldest first); "
-            f"{units:,.0f} units matched, {open_units:,.0f} units unmatched"
+            f"{got[mask].sum():,.0f} units matched (value {worth[mask].sum():,.2f}), "
+            f"{short.sum():,.0f} units unmatched (value {(short * price[mask]).sum():,.2f})"
         )
-        if step == "returns_matched":
-            rule += f"; matched value {value_matched[C.VALUE].sum():,.2f}"
-        if step == "returns_unmatched":
-            rule += f"; unmatched value {value_open[C.VALUE].sum():,.2f} (all return lines)"
         dropped = int(mask.sum())
         rows.append(
             AuditRow(

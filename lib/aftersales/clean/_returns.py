@@ -239,5 +239,9 @@ def net_returns(
     gone = is_buy & (net <= 0)
     reduced = int((is_buy & (taken > 0) & ~gone).sum())
     kept = lines.assign(**{C.QUANTITY: net.astype(lines[C.QUANTITY].dtype)})[~(is_ret | gone)]
-    audit = audit_rows(lines, ret_rows, matched, table, int(gone.sum()), reduced, marker.rule)
+    price = lines[C.UNIT_PRICE].to_numpy(dtype="float64")
+    worth = np.bincount(
+        rows[piece_ret], weights=piece_qty * price[rows[piece_buy]], minlength=len(lines)
+    )
+    audit = audit_rows(lines, ret_rows, matched, worth, int(gone.sum()), reduced, marker.rule)
     return Netted(kept, table, audit)
