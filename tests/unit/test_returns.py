@@ -164,6 +164,15 @@ def test_audit_counts_matched_partly_and_unmatched_lines_and_reconciles():
     assert _net(out.lines) == {"3": 3}
 
 
+def test_a_return_line_of_zero_units_is_unmatched_and_adds_no_row():
+    tx = _lines(("1", "c1", "A", 5, 2.0, 0), ("C1", "c1", "A", 0, 2.0, 1))
+    out = clean.net_returns(tx)
+    assert _net(out.lines) == {"1": 5}
+    assert out.returns.empty
+    audit = clean.reconcile(out.audit).set_index(C.STEP)[C.DROPPED]
+    assert audit.tolist() == [0, 0, 1, 0]
+
+
 def test_ignore_drops_return_lines_and_keeps_purchases():
     tx = _lines(("1", "c1", "A", 5, 2.0, 0), ("C1", "c1", "A", -5, 2.0, 2))
     out = clean.net_returns(tx, returns="ignore")

@@ -159,10 +159,12 @@ def audit_rows(
     price = np.abs(lines[C.UNIT_PRICE].to_numpy(dtype="float64"))[ret_rows]
     got = matched[ret_rows]
     worth = matched_value[ret_rows]
-    kinds = (
-        ("returns_matched", got >= asked, "fully matched to earlier purchases"),
-        ("returns_partly_matched", (got > 0) & (got < asked), "partly matched"),
-        ("returns_unmatched", got <= 0, "matched to no earlier purchase"),
+    full = (got >= asked) & (asked > 0)
+    partly = (got > 0) & (got < asked)
+    kinds = (  # exclusive: a return line of 0 units counts as unmatched
+        ("returns_matched", full, "fully matched to earlier purchases"),
+        ("returns_partly_matched", partly, "partly matched"),
+        ("returns_unmatched", ~(full | partly), "matched to no earlier purchase"),
     )
     rows: list[AuditRow] = []
     n = len(lines)
