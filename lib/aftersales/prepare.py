@@ -18,9 +18,9 @@ import pandas as pd
 from aftersales import clean, datasets, interactions, locks, paths, split
 from aftersales import columns as C
 from aftersales.content._table import CONTENT_COLUMNS, has_content, item_content
-from aftersales.errors import DataValidationError
+from aftersales.errors import DataValidationError, ParameterError
 
-VERSION = 2
+VERSION = 3
 """Bumped whenever preparation changes, so older caches are not reused."""
 
 LOCK_WAIT_S = 1800.0
@@ -53,6 +53,9 @@ class Preparation:
         Test fraction in (0, 1).
     seed : int
         Seed of the split.
+    returns : str
+        Transactions only: ``"net"`` (default) matches cancellations to the purchases they
+        reverse and nets them; ``"ignore"`` drops cancellations and keeps those purchases.
     """
 
     dataset: str = "movielens-100k"
@@ -66,6 +69,7 @@ class Preparation:
     split_method: str = "user_stratified"
     test_size: float = 0.2
     seed: int = 42
+    returns: str = "net"
 
     @property
     def key(self) -> str:
@@ -117,6 +121,10 @@ class Prepared:
     content : pandas.DataFrame
         Item content for content-based models (``aftersales.content.item_content``):
         words, categories and price per item; empty without item ids or content columns.
+    returns : pandas.DataFrame
+        The returns table of :func:`aftersales.clean.net_returns`
+        (:data:`aftersales.columns.RETURNS_COLUMNS`); empty for ratings and for
+        ``returns="ignore"``.
     """
 
     options: Preparation
@@ -127,6 +135,7 @@ class Prepared:
     split: split.Split
     names: pd.Series = field(repr=False)
     content: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    returns: pd.DataFrame = field(default_factory=clean.empty_returns, repr=False)
 
     @property
     def scale(self) -> tuple[float, float]:
@@ -174,7 +183,9 @@ def item_names(frame: pd.DataFrame) -> pd.Series:
     return counts.drop_duplicates(C.ITEM).set_index(C.ITEM)[column].rename(C.TITLE)
 
 
-def clean_source(options: Preparation) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+def clean_source(
+    options: Preparation,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series, pd.DataFrame]:
     """Load and clean the options' data set.
 
     Parameters
@@ -184,12 +195,24 @@ def clean_source(options: Preparation) -> tuple[pd.DataFrame, pd.DataFrame, pd.S
 
     Returns
     -------
-    tuple of (pandas.DataFrame, pandas.DataFrame, pandas.Series)
-        Cleaned rows, the reconciled audit, and item display names.
+    tuple of (pandas.DataFrame, pandas.DataFrame, pandas.Series, pandas.DataFrame)
+        Cleaned rows, the reconciled audit, item display names and the returns table
+        (empty for ratings and ``returns="ignore"``).
+
+    Raises
+    ------
+    ParameterError
+        If ``options.returns`` is not one of :data:`aftersales.clean.RETURNS_MODES`.
     """
+    if options.returns not in clean.RETURNS_MODES:
+        raise ParameterError(
+            f"prepare: `returns` must be one of {clean.RETURNS_MODES}; got {options.returns!r}"
+        )
     raw = datasets.load(options.dataset)
     names = item_names(raw)
-    if datasets.spec(options.dataset).kind == "transactions":
+    returns = clean.empty_returns()
+    spec = datasets.spec(options.dataset)
+    if spec.kind == "transactions":
         rule = (
             None
             if options.extreme_quantity_rule == "none"
@@ -197,12 +220,17 @@ def clean_source(options: Preparation) -> tuple[pd.DataFrame, pd.DataFrame, pd.S
                 options.extreme_quantity_rule, options.extreme_quantity_threshold
             )
         )
-        cleaned, audit = clean.clean_transactions(raw, drop_extreme_quantity=rule)
+        if options.returns == "net":
+            cleaned, audit, returns = clean.clean_transactions_net(
+                raw, drop_extreme_quantity=rule, marker=spec.returns
+            )
+        else:
+            cleaned, audit = clean.clean_transactions(raw, drop_extreme_quantity=rule)
     else:
         cleaned, audit = clean.clean_ratings(
             raw, scale=interactions.RATING_SCALE, duplicates=options.duplicates
         )
-    return cleaned, clean.reconcile(audit), names
+    return cleaned, clean.reconcile(audit), names, returns
 
 
 def _without_items() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -233,7 +261,7 @@ def _content(cleaned: pd.DataFrame) -> pd.DataFrame:
 
 
 def _build(options: Preparation) -> Prepared:
-    cleaned, audit, names = clean_source(options)
+    cleaned, audit, names, returns = clean_source(options)
     if C.INVOICE in cleaned and C.ITEM not in cleaned:
         table, note = _without_items()
         parts = split.Split(
@@ -243,7 +271,9 @@ def _build(options: Preparation) -> Prepared:
             cold_items=pd.Index([]),
             method=options.split_method,
         )
-        return Prepared(options, cleaned, audit, note, table, parts, names, _content(cleaned))
+        return Prepared(
+            options, cleaned, audit, note, table, parts, names, _content(cleaned), returns
+        )
     if C.INVOICE in cleaned:
         pairs = interactions.aggregate(cleaned)
         rated = interactions.to_ratings(pairs, options.rating_scheme)
@@ -259,11 +289,29 @@ def _build(options: Preparation) -> Prepared:
     kept = kept.reset_index(drop=True)
     parts = split.split(kept, options.split_method, test_size=options.test_size, seed=options.seed)
     return Prepared(
-        options, cleaned, audit, clean.reconcile(kcore_audit), kept, parts, names, _content(cleaned)
+        options,
+        cleaned,
+        audit,
+        clean.reconcile(kcore_audit),
+        kept,
+        parts,
+        names,
+        _content(cleaned),
+        returns,
     )
 
 
-FRAMES = ("cleaned", "audit", "kcore_audit", "interactions", "train", "test", "names", "content")
+FRAMES = (
+    "cleaned",
+    "audit",
+    "kcore_audit",
+    "interactions",
+    "train",
+    "test",
+    "names",
+    "content",
+    "returns",
+)
 
 
 def _write(prepared: Prepared, folder: Path) -> None:
@@ -288,6 +336,7 @@ def _write_files(prepared: Prepared, scratch: Path) -> None:
         "test": prepared.split.test,
         "names": prepared.names.to_frame(),
         "content": prepared.content,
+        "returns": prepared.returns,
     }
     for name, frame in frames.items():
         frame.to_parquet(scratch / f"{name}.parquet")
@@ -330,6 +379,7 @@ def _read(options: Preparation, folder: Path) -> Prepared | None:
         parts,
         frames["names"][C.TITLE],
         frames["content"],
+        frames["returns"],
     )
 
 
