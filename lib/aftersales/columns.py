@@ -89,6 +89,27 @@ TRANSACTIONS_COLUMNS: tuple[str, ...] = (
 AUDIT_COLUMNS: tuple[str, ...] = (STEP, RULE, ROWS_IN, ROWS_OUT, DROPPED, REASON)
 """Columns of a cleaning audit table."""
 
+# Returns: cancellation lines matched to the purchases they reverse (aftersales.clean.net_returns).
+RETURN_INVOICE = "return_invoice_id"
+RETURN_TIMESTAMP = "return_timestamp"
+DAYS_TO_RETURN = "days_to_return"
+MATCH = "match"
+IS_RETURN = "is_return"  # an own export's return flag column, when it marks returns by a flag
+
+RETURNS_COLUMNS: tuple[str, ...] = (
+    RETURN_INVOICE,
+    INVOICE,
+    CUSTOMER,
+    ITEM,
+    RETURN_TIMESTAMP,
+    TIMESTAMP,
+    QUANTITY,
+    VALUE,
+    DAYS_TO_RETURN,
+    MATCH,
+)
+"""Columns of a returns table, in this order (``VALUE`` is defined with the evaluation names)."""
+
 # Market-basket analysis: frequent itemsets and association rules (mlxtend's names).
 ITEMSETS = "itemsets"
 SUPPORT = "support"

@@ -17,9 +17,9 @@ import pandas as pd
 
 from aftersales import clean, datasets, interactions, locks, paths, split
 from aftersales import columns as C
-from aftersales.errors import DataValidationError
+from aftersales.errors import DataValidationError, ParameterError
 
-VERSION = 1
+VERSION = 2
 """Bumped whenever preparation changes, so older caches are not reused."""
 
 LOCK_WAIT_S = 1800.0
@@ -52,6 +52,9 @@ class Preparation:
         Test fraction in (0, 1).
     seed : int
         Seed of the split.
+    returns : str
+        Transactions only: ``"net"`` (default) matches cancellations to the purchases they
+        reverse and nets them; ``"ignore"`` drops cancellations and keeps those purchases.
     """
 
     dataset: str = "movielens-100k"
@@ -65,6 +68,7 @@ class Preparation:
     split_method: str = "user_stratified"
     test_size: float = 0.2
     seed: int = 42
+    returns: str = "net"
 
     @property
     def key(self) -> str:
@@ -113,6 +117,10 @@ class Prepared:
         Train/test split of ``interactions``.
     names : pandas.Series
         Item id -> display name (film title, or the most frequent product description).
+    returns : pandas.DataFrame
+        The returns table of :func:`aftersales.clean.net_returns`
+        (:data:`aftersales.columns.RETURNS_COLUMNS`); empty for ratings and for
+        ``returns="ignore"``.
     """
 
     options: Preparation
@@ -122,6 +130,7 @@ class Prepared:
     interactions: pd.DataFrame
     split: split.Split
     names: pd.Series = field(repr=False)
+    returns: pd.DataFrame = field(default_factory=clean.empty_returns, repr=False)
 
     @property
     def scale(self) -> tuple[float, float]:
@@ -169,7 +178,9 @@ def item_names(frame: pd.DataFrame) -> pd.Series:
     return counts.drop_duplicates(C.ITEM).set_index(C.ITEM)[column].rename(C.TITLE)
 
 
-def clean_source(options: Preparation) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+def clean_source(
+    options: Preparation,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series, pd.DataFrame]:
     """Load and clean the options' data set.
 
     Parameters
@@ -179,12 +190,24 @@ def clean_source(options: Preparation) -> tuple[pd.DataFrame, pd.DataFrame, pd.S
 
     Returns
     -------
-    tuple of (pandas.DataFrame, pandas.DataFrame, pandas.Series)
-        Cleaned rows, the reconciled audit, and item display names.
+    tuple of (pandas.DataFrame, pandas.DataFrame, pandas.Series, pandas.DataFrame)
+        Cleaned rows, the reconciled audit, item display names and the returns table
+        (empty for ratings and ``returns="ignore"``).
+
+    Raises
+    ------
+    ParameterError
+        If ``options.returns`` is not one of :data:`aftersales.clean.RETURNS_MODES`.
     """
+    if options.returns not in clean.RETURNS_MODES:
+        raise ParameterError(
+            f"prepare: `returns` must be one of {clean.RETURNS_MODES}; got {options.returns!r}"
+        )
     raw = datasets.load(options.dataset)
     names = item_names(raw)
-    if datasets.spec(options.dataset).kind == "transactions":
+    returns = clean.empty_returns()
+    spec = datasets.spec(options.dataset)
+    if spec.kind == "transactions":
         rule = (
             None
             if options.extreme_quantity_rule == "none"
@@ -192,12 +215,17 @@ def clean_source(options: Preparation) -> tuple[pd.DataFrame, pd.DataFrame, pd.S
                 options.extreme_quantity_rule, options.extreme_quantity_threshold
             )
         )
-        cleaned, audit = clean.clean_transactions(raw, drop_extreme_quantity=rule)
+        if options.returns == "net":
+            cleaned, audit, returns = clean.clean_transactions_net(
+                raw, drop_extreme_quantity=rule, marker=spec.returns
+            )
+        else:
+            cleaned, audit = clean.clean_transactions(raw, drop_extreme_quantity=rule)
     else:
         cleaned, audit = clean.clean_ratings(
             raw, scale=interactions.RATING_SCALE, duplicates=options.duplicates
         )
-    return cleaned, clean.reconcile(audit), names
+    return cleaned, clean.reconcile(audit), names, returns
 
 
 def _without_items() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -221,7 +249,7 @@ def _without_items() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _build(options: Preparation) -> Prepared:
-    cleaned, audit, names = clean_source(options)
+    cleaned, audit, names, returns = clean_source(options)
     if C.INVOICE in cleaned and C.ITEM not in cleaned:
         table, note = _without_items()
         parts = split.Split(
@@ -231,7 +259,7 @@ def _build(options: Preparation) -> Prepared:
             cold_items=pd.Index([]),
             method=options.split_method,
         )
-        return Prepared(options, cleaned, audit, note, table, parts, names)
+        return Prepared(options, cleaned, audit, note, table, parts, names, returns)
     if C.INVOICE in cleaned:
         pairs = interactions.aggregate(cleaned)
         rated = interactions.to_ratings(pairs, options.rating_scheme)
@@ -246,10 +274,11 @@ def _build(options: Preparation) -> Prepared:
     )
     kept = kept.reset_index(drop=True)
     parts = split.split(kept, options.split_method, test_size=options.test_size, seed=options.seed)
-    return Prepared(options, cleaned, audit, clean.reconcile(kcore_audit), kept, parts, names)
+    kcore_audit = clean.reconcile(kcore_audit)
+    return Prepared(options, cleaned, audit, kcore_audit, kept, parts, names, returns)
 
 
-FRAMES = ("cleaned", "audit", "kcore_audit", "interactions", "train", "test", "names")
+FRAMES = ("cleaned", "audit", "kcore_audit", "interactions", "train", "test", "names", "returns")
 
 
 def _write(prepared: Prepared, folder: Path) -> None:
@@ -273,6 +302,7 @@ def _write_files(prepared: Prepared, scratch: Path) -> None:
         "train": prepared.split.train,
         "test": prepared.split.test,
         "names": prepared.names.to_frame(),
+        "returns": prepared.returns,
     }
     for name, frame in frames.items():
         frame.to_parquet(scratch / f"{name}.parquet")
@@ -314,6 +344,7 @@ def _read(options: Preparation, folder: Path) -> Prepared | None:
         frames["interactions"],
         parts,
         frames["names"][C.TITLE],
+        frames["returns"],
     )
 
 

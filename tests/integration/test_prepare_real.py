@@ -18,11 +18,14 @@ def retail(real_source):
 
 
 def test_retail_counts(retail):
-    # cleaning keeps 391,150 lines; 266,221 pairs, 5-core keeps 264,510 (see test_audit_real)
-    assert len(retail.cleaned) == 391_150 and len(retail.interactions) == 264_510
+    # netted cleaning keeps 388,168 lines (391,150 gross, see test_audit_real, less 2,982
+    # purchases returned in full); 264,743 pairs, the 5-core keeps 263,030
+    assert len(retail.cleaned) == 388_168 and len(retail.interactions) == 263_030
     reconcile(retail.audit)
     reconcile(retail.kcore_audit)
-    assert len(retail.split.train) + len(retail.split.test) == 264_510
+    assert retail.kcore_audit[C.ROWS_IN].iloc[0] == 264_743
+    assert len(retail.split.train) + len(retail.split.test) == 263_030
+    assert len(retail.returns) == 9_020
     assert set(retail.interactions[C.RATING].unique()) <= {1.0, 2.0, 3.0, 4.0, 5.0}
     assert retail.names["85123A"] == "WHITE HANGING HEART T-LIGHT HOLDER"
 

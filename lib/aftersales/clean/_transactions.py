@@ -12,10 +12,13 @@ from aftersales import columns as C
 from aftersales import validate
 from aftersales.clean._audit import AuditRow, audit_table, keep_rows
 from aftersales.clean._extreme import ExtremeQuantity, drop_extreme_quantities
-
-DERIVED_INVOICE = r"@\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"
-"""Invoice ids the loaders derive (``<customer>@<UTC second>Z``): never cancellations, even
-for a customer whose id starts with ``C``."""
+from aftersales.clean._returns import (
+    DERIVED_INVOICE,
+    ONLINE_RETAIL_MARKER,
+    ReturnMarker,
+    empty_returns,
+    net_returns,
+)
 
 ORDER_COLUMNS = (C.INVOICE, C.TIMESTAMP, C.CUSTOMER)
 """Columns every transactions frame needs; a step whose column is absent is skipped."""
@@ -271,7 +274,9 @@ def clean_transactions(
     Steps: missing customer, cancellations, non-positive quantity, non-positive price,
     non-product codes, exact duplicate lines, then extreme quantities if a rule is given.
     A step whose column the data lacks (an order-level export has no ``item_id`` or
-    ``quantity``) keeps every row and says so in its audit row.
+    ``quantity``) keeps every row and says so in its audit row. Cancellations are dropped
+    and the purchases they reverse kept (gross figures); :func:`clean_transactions_net`
+    nets them instead.
 
     Parameters
     ----------
@@ -294,8 +299,85 @@ def clean_transactions(
         If a canonical column is missing.
     """
     validate.require_columns(tx, ORDER_COLUMNS, source="clean_transactions: `tx`")
-    rows: list[AuditRow] = []
+    return _pipeline(tx, drop_extreme_quantity, codes, netting=None)[:2]
+
+
+def clean_transactions_net(
+    tx: pd.DataFrame,
+    *,
+    drop_extreme_quantity: ExtremeQuantity | None = None,
+    codes: Iterable[str] = NON_PRODUCT_CODES,
+    marker: ReturnMarker = ONLINE_RETAIL_MARKER,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Clean transactions with returns netted against the purchases they reverse.
+
+    Steps: missing customer, exact duplicate lines (first, so a double-entered line is
+    not netted twice), non-positive price and non-product codes (so returns of postage,
+    discounts and manual adjustments are not netted, and only purchases that stay are
+    matched), the netting of :func:`net_returns` (its audit rows), non-positive quantity
+    (stock adjustments that are not returns), then extreme quantities (on net quantities)
+    if a rule is given. The row rules commute, and exact duplicates pass or fail each of
+    them together, so the purchase lines kept are those of :func:`clean_transactions`
+    less what the returns matched: net revenue is gross revenue minus the matched value
+    (without an extreme-quantity rule). Without an item, quantity or price column (an
+    order-level export) nothing can be matched, and cancellations are dropped as
+    :func:`clean_transactions` does.
+
+    Parameters
+    ----------
+    tx : pandas.DataFrame
+        Canonical transactions; not modified.
+    drop_extreme_quantity : ExtremeQuantity, optional
+        Rule for extreme quantities; ``None`` (default) keeps every quantity.
+    codes : iterable of str, default NON_PRODUCT_CODES
+        Non-product stock codes to drop.
+    marker : ReturnMarker, default invoice ids starting with ``C``
+        How return lines are marked.
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, pandas.DataFrame, pandas.DataFrame)
+        Net lines (original index and order), the audit table (reconciles) and the
+        returns table (:data:`aftersales.columns.RETURNS_COLUMNS`).
+
+    Raises
+    ------
+    DataValidationError
+        If a canonical column, or the column the marker reads, is missing.
+    """
+    validate.require_columns(tx, ORDER_COLUMNS, source="clean_transactions_net: `tx`")
+    return _pipeline(tx, drop_extreme_quantity, codes, netting=marker)
+
+
+def _pipeline(
+    tx: pd.DataFrame,
+    drop_extreme_quantity: ExtremeQuantity | None,
+    codes: Iterable[str],
+    *,
+    netting: ReturnMarker | None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    rows: list[AuditRow | pd.DataFrame] = []
     frame = tx
+    returns = empty_returns()
+    if netting is not None and all(c in tx for c in (C.ITEM, C.QUANTITY, C.UNIT_PRICE)):
+        frame, row = drop_missing_customer(frame)
+        rows.append(row)
+        for step in (
+            drop_duplicate_lines,
+            drop_nonpositive_price,
+            lambda f: drop_non_products(f, codes=codes),
+        ):
+            frame, row = step(frame)
+            rows.append(row)
+        netted = net_returns(frame, marker=netting)
+        frame, returns = netted.lines, netted.returns
+        rows.append(netted.audit)
+        frame, row = drop_nonpositive_quantity(frame)
+        rows.append(row)
+        if drop_extreme_quantity is not None:
+            frame, row = drop_extreme_quantities(frame, drop_extreme_quantity)
+            rows.append(row)
+        return frame, audit_table(rows), returns
     steps: tuple[tuple[str, str, Callable[[pd.DataFrame], tuple[pd.DataFrame, AuditRow]]], ...] = (
         ("missing_customer", C.CUSTOMER, drop_missing_customer),
         ("cancellations", C.INVOICE, drop_cancellations),
@@ -310,7 +392,7 @@ def clean_transactions(
     for name, column, step in steps:
         frame, row = step(frame) if not column or column in frame else skipped(frame, name, column)
         rows.append(row)
-    return frame, audit_table(rows)
+    return frame, audit_table(rows), returns
 
 
 def skipped(frame: pd.DataFrame, step: str, column: str) -> tuple[pd.DataFrame, AuditRow]:

@@ -352,7 +352,8 @@ def load_transactions(
         - ``timestamp`` (``datetime64[ns, UTC]``);
         - ``customer_id`` (str; missing for guests or when unmapped), ``country`` (str);
         - ``revenue`` (float64): present only when mapped; kept as given (not checked
-          against ``quantity * unit_price``).
+          against ``quantity * unit_price``);
+        - ``is_return`` (bool): present only when mapped (a return flag column).
 
         A frame with neither ``unit_price`` nor ``revenue`` holds no money: monetary
         analyses cannot use it. With ``with_audit``, also an audit table
@@ -389,7 +390,7 @@ def load_transactions(
         columns,
         required=(C.TIMESTAMP,) + (() if orders else lines),
         by_name=(C.INVOICE, C.UNIT_PRICE) + (lines if orders else ()),
-        optional=(C.DESCRIPTION, C.CUSTOMER, C.COUNTRY, C.REVENUE),
+        optional=(C.DESCRIPTION, C.CUSTOMER, C.COUNTRY, C.REVENUE, C.IS_RETURN),
         nullable=(C.DESCRIPTION, C.CUSTOMER, C.COUNTRY),
         markers=missing_markers,
         options=options,
@@ -426,9 +427,28 @@ def load_transactions(
         C.CUSTOMER: customers,
         C.COUNTRY: _text(raw[C.COUNTRY]) if C.COUNTRY in raw else missing_text,
         C.REVENUE: money(C.REVENUE) if C.REVENUE in raw else None,
+        C.IS_RETURN: _flag(raw[C.IS_RETURN], source) if C.IS_RETURN in raw else None,
     }
     frame = pd.DataFrame({name: part for name, part in parts.items() if part is not None})
     return (frame, audit) if with_audit else frame
+
+
+FLAG_TEXTS = {"true": True, "false": False, "yes": True, "no": False, "y": True, "n": False}
+"""Texts a return flag column may hold (case-insensitive), besides booleans and 1/0."""
+
+
+def _flag(values: pd.Series, source: str) -> pd.Series:
+    """Read a return flag column as booleans; any other value is an error naming it."""
+    text = values.astype("str").str.strip().str.lower()
+    read = text.map({**FLAG_TEXTS, "1": True, "0": False, "1.0": True, "0.0": False})
+    bad = read.isna()
+    if bad.any():
+        shown = sorted(set(values[bad].astype("str")))[:5]
+        raise DataValidationError(
+            f"{source}: return flag column `{C.IS_RETURN}` must hold true/false, yes/no, y/n "
+            f"or 1/0; {int(bad.sum())} rows hold {shown}"
+        )
+    return read.astype(bool).rename(C.IS_RETURN)
 
 
 def _derived_invoices(customers: pd.Series, stamps: pd.Series) -> tuple[pd.Series, pd.DataFrame]:

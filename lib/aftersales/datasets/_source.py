@@ -26,6 +26,7 @@ import pandas as pd
 import yaml
 
 from aftersales import columns as C
+from aftersales.clean._returns import MARKERS, ReturnMarker
 from aftersales.datasets._own import load_ratings, load_transactions
 from aftersales.datasets._read import MISSING_MARKERS
 from aftersales.datasets._spec import DatasetSpec
@@ -46,6 +47,7 @@ KEYS = (
     "missing_markers",
     "name",
     "description",
+    "returns",
 )
 """Keys a source file may hold (``kind`` and ``path`` are required)."""
 
@@ -98,6 +100,8 @@ class Source:
         Cell texts read as missing.
     description : str
         Free text shown in reports.
+    returns : ReturnMarker
+        Transactions only: how return lines are marked (default: a negative quantity).
     """
 
     file: Path
@@ -112,6 +116,7 @@ class Source:
     sheet: str | int | None = None
     missing_markers: tuple[str, ...] = MISSING_MARKERS
     description: str = ""
+    returns: ReturnMarker = ReturnMarker("negative_quantity")
 
     @property
     def mapped(self) -> frozenset[str]:
@@ -286,6 +291,61 @@ def _markers(where: str, value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+# --- returns: how an export marks return lines (issue #19) ---------------------------------
+
+RETURN_KEYS = {"negative_quantity": ("by",), "prefix": ("by", "prefix"), "flag": ("by", "column")}
+"""Keys of the ``returns`` mapping for each ``by``."""
+
+
+def _returns(where: str, kind: str, value: Any) -> ReturnMarker:
+    """Read ``returns: {by: negative_quantity | prefix | flag, prefix: C, column: IsReturn}``.
+
+    A flag column is read under the canonical name :data:`aftersales.columns.IS_RETURN`.
+    """
+    if value is None:
+        return ReturnMarker("negative_quantity")
+    if kind != "transactions":
+        raise ParameterError(f"{where}: `returns` applies to kind: transactions only")
+    if not isinstance(value, Mapping) or "by" not in value:
+        raise ParameterError(
+            f"{where}: `returns` must be a mapping with `by`, e.g. {{by: prefix, prefix: C}}, "
+            f"{{by: flag, column: IsReturn}} or {{by: negative_quantity}}; got {value!r}"
+        )
+    by = value["by"]
+    if by not in RETURN_KEYS:
+        raise ParameterError(
+            f"{where}: `returns.by` is {by!r}{_suggest(str(by), MARKERS)}; choose one of "
+            f"{list(MARKERS)}"
+        )
+    _unknown(f"{where}: `returns` (by: {by})", value, RETURN_KEYS[by])
+    for key in RETURN_KEYS[by][1:]:
+        text = value.get(key)
+        if not isinstance(text, str | int) or isinstance(text, bool) or not str(text).strip():
+            raise ParameterError(f"{where}: `returns.by: {by}` needs `{key}` (text); got {text!r}")
+    if by == "prefix":
+        return ReturnMarker("prefix", prefix=str(value["prefix"]))
+    if by == "flag":
+        return ReturnMarker("flag", column=str(value["column"]))
+    return ReturnMarker("negative_quantity")
+
+
+def _return_flag(source: Source) -> dict[str, str]:
+    """Return the column mapping that reads a source's return flag column, if any."""
+    if source.returns.by != "flag":
+        return {}
+    return {C.IS_RETURN: source.returns.column}
+
+
+def _marker(source: Source) -> ReturnMarker:
+    """Return the marker the cleaning applies (a flag column is read as ``is_return``)."""
+    if source.returns.by == "flag":
+        return ReturnMarker("flag", column=C.IS_RETURN)
+    return source.returns
+
+
+# --- end of the returns block ---------------------------------------------------------------
+
+
 def read_source(file: str | Path) -> Source:
     """Read and validate a source file.
 
@@ -361,6 +421,7 @@ def read_source(file: str | Path) -> Source:
         sheet=sheet,
         missing_markers=_markers(where, content.get("missing_markers")),
         description=_text(where, content.get("description"), "description") or "",
+        returns=_returns(where, kind, content.get("returns")),
     )
 
 
@@ -394,7 +455,8 @@ def load_source(source: Source) -> pd.DataFrame:
         "sheet": source.sheet,
     }
     options = {name: value for name, value in declared.items() if value is not None}
-    options |= {"columns": dict(source.columns), "missing_markers": source.missing_markers}
+    columns = dict(source.columns) | _return_flag(source)
+    options |= {"columns": columns, "missing_markers": source.missing_markers}
     if source.kind == "ratings":
         return load_ratings(source.path, scale=source.rating_scale, **options)
     return load_transactions(source.path, **options)
@@ -431,4 +493,5 @@ def source_spec(source: Source) -> DatasetSpec:
         citation=source.description or f"own data: {source.path.name} (source {source.file.name})",
         licence="own data: stays on this machine",
         redistributable=False,
+        returns=_marker(source),
     )

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from aftersales.clean._returns import ONLINE_RETAIL_MARKER, ReturnMarker
+
 Parser = Callable[[Path], pd.DataFrame]
 """Reads one source file (mirror file or upstream archive) into a canonical frame."""
 
@@ -41,6 +43,11 @@ class DatasetSpec:
         of a data set that does not get a pointer to the local cache instead of the data.
     version : int
         Bumped when parsing changes, so caches made by an older parser are rebuilt.
+    distinct : Mapping[str, str]
+        Distinct-count checks by column.
+    returns : ReturnMarker
+        Transactions only: how return (cancellation) lines are marked; Online Retail's
+        invoice prefix ``C`` unless a source file declares otherwise.
     """
 
     name: str
@@ -57,3 +64,4 @@ class DatasetSpec:
     redistributable: bool
     version: int = 2
     distinct: Mapping[str, str] = field(default_factory=dict)
+    returns: ReturnMarker = ONLINE_RETAIL_MARKER

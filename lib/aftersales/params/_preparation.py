@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aftersales import datasets
-from aftersales.clean import DUPLICATE_POLICIES, EXTREME_METHODS
+from aftersales.clean import DUPLICATE_POLICIES, EXTREME_METHODS, RETURNS_MODES
 from aftersales.errors import AftersalesError, ParameterError
 from aftersales.interactions import RATING_SCHEMES, WEIGHTS
 from aftersales.params._core import NotebookParams, choice, number
@@ -93,6 +93,9 @@ class PreparationParams(NotebookParams):
     test_size: float = number(0.2, low=0, high=1, open_low=True, open_high=True, help="test share")
     # < 2**32: numpy's legacy RandomState (Surprise, k-means) takes 32-bit seeds
     seed: int = number(42, low=0, high=2**32 - 1, help="seed for every random step")
+    returns: str = choice(
+        *RETURNS_MODES, default="net", help="cancellations: net against purchases, or ignore"
+    )
 
     def __post_init__(self) -> None:
         """Check that ``dataset`` is a registered name or a valid source file."""
