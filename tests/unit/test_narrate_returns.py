@@ -13,7 +13,7 @@ from aftersales.errors import DataValidationError
 def test_returns_overview():
     summary = pd.DataFrame(
         {
-            returns.MATCH: ["matched", "unmatched"],
+            C.MATCH: ["matched", "unmatched"],
             C.N_ROWS: [300, 100],
             C.QUANTITY: [900.0, 100.0],
             C.VALUE: [7500.0, 2500.0],
@@ -71,7 +71,10 @@ def test_rate_range_findings():
             C.VALUE_CI_HIGH: [0.1, 0.02, 0.05],
         }
     )
-    text = narrate.rate_range_findings(rates, C.SEGMENT, what="segment").data
+    with_none = pd.concat(
+        [rates, rates.head(1).assign(**{C.SEGMENT: returns.NO_LABEL, C.VALUE_RATE: 1.0})]
+    )
+    text = narrate.rate_range_findings(with_none, C.SEGMENT, what="segment").data
     assert text == (
         "By segment, the share of the value returned runs from 1.0 % (Lost) to 8.0 % "
         "(Champions); their 95 % intervals do not overlap."
@@ -117,7 +120,8 @@ def test_netting_findings():
     # top 2 before: a (falls to 3) and b (every purchase returned); a and b change segment.
     text = narrate.netting_findings(ranks, n=2).data
     assert text == (
-        "Of the 2 largest customers before netting, 0 stay in the top 2. The largest fall: the "
-        "customer ranked 2 leaves the customer base (every purchase returned), segment "
-        "Champions before and No net purchase after. Over all customers, 2 change segment."
+        "Of the 2 largest customers before netting, 0 stay in the top 2 and 1 leaves the "
+        "customer base (every purchase returned). The largest fall: the customer ranked 1 "
+        "before netting ranks 3 after, segment Champions before and Lost after. Over all "
+        "customers, 2 change segment."
     )

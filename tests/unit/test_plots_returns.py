@@ -68,7 +68,7 @@ def test_returned_vs_sold_leaves_out_items_without_returns():
     assert np.asarray(points).tolist() == [[100.0, 20.0], [50.0, 5.0]]
     assert axes.get_xscale() == axes.get_yscale() == "log"
     labels = [t.get_text() for t in axes.texts if t.get_text() not in ("1%", "10%", "100%")]
-    assert labels == ["RED MUG", "A VERY LONG DESCRIPTION OF\u2026"]
+    assert labels == ["1. RED MUG", "2. A VERY LONG DESCRIPTION OF\u2026"]
     with pytest.raises(DataValidationError):
         plots.returned_vs_sold(items.assign(**{C.RETURNED_UNITS: 0.0}))
 

@@ -43,14 +43,14 @@ def lines() -> pd.DataFrame:
 def table() -> pd.DataFrame:
     return pd.DataFrame(
         {
-            returns.RETURN_INVOICE: ["C1", "C2", "C3"],
+            C.RETURN_INVOICE: ["C1", "C2", "C3"],
             C.INVOICE: pd.array(["1", "2", pd.NA], dtype="string"),
             C.CUSTOMER: ["A", "B", "C"],
             C.ITEM: ["X", "X", "Y"],
             C.QUANTITY: [4, 3, 2],
             C.VALUE: [8.0, 6.0, 2.0],
-            returns.DAYS_TO_RETURN: [2.0, 1.0, np.nan],
-            returns.MATCH: ["matched", "matched", "unmatched"],
+            C.DAYS_TO_RETURN: [2.0, 1.0, np.nan],
+            C.MATCH: ["matched", "matched", "unmatched"],
         }
     )
 
@@ -137,7 +137,7 @@ def test_time_to_return_quantiles_and_match_summary(table):
     quantiles = returns.time_to_return(table, quantiles=(0.1, 0.5, 0.9))
     # Matched days 2 and 1: linear interpolation gives 1.1, 1.5 and 1.9.
     assert quantiles[C.DAYS].tolist() == pytest.approx([1.1, 1.5, 1.9])
-    summary = returns.match_summary(table).set_index(returns.MATCH)
+    summary = returns.match_summary(table).set_index(C.MATCH)
     assert summary[C.N_ROWS].tolist() == [2, 1]
     assert summary[C.QUANTITY].tolist() == [7, 2]
     assert summary[C.SHARE].tolist() == pytest.approx([14 / 16, 2 / 16])
@@ -207,6 +207,7 @@ def test_netting_ranks(ranks):
     assert ranks[C.GROSS_RANK].tolist() == [1, 2, 3, 4]
     assert ranks[C.NET_RANK].tolist()[1:] == [1, 2, 3]  # B before C on the tie, by id
     assert ranks[C.NET_RANK].isna().tolist() == [True, False, False, False]
+    assert str(ranks[C.NET_RANK].dtype) == "Int64"
     assert ranks[C.NET_MONETARY].tolist() == [0, 17, 10, 10]
     assert ranks[C.NET_SEGMENT].tolist()[0] == returns.NO_LABEL
 
@@ -238,9 +239,9 @@ def test_segment_counts_before_and_after(ranks):
 @pytest.mark.parametrize(
     ("column", "value", "message"),
     [
-        (returns.MATCH, "partly", "must be 'matched' or 'unmatched'"),
+        (C.MATCH, "partly", "must be 'matched' or 'unmatched'"),
         (C.QUANTITY, 0, "must be > 0"),
-        (returns.DAYS_TO_RETURN, np.nan, "matched rows need"),
+        (C.DAYS_TO_RETURN, np.nan, "matched rows need"),
     ],
 )
 def test_bad_returns_tables_are_named(table, column, value, message):
@@ -248,6 +249,11 @@ def test_bad_returns_tables_are_named(table, column, value, message):
     broken.loc[0, column] = value
     with pytest.raises(DataValidationError, match=message):
         returns.check_returns(broken)
+
+
+def test_labelled_leaves_out_customers_without_label():
+    rates = pd.DataFrame({C.SEGMENT: ["Lost", returns.NO_LABEL, "Champions"]})
+    assert returns.labelled(rates, C.SEGMENT)[C.SEGMENT].tolist() == ["Lost", "Champions"]
 
 
 def test_largest_groups_by_customers_then_name():

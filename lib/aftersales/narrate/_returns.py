@@ -9,7 +9,7 @@ from IPython.display import Markdown
 from aftersales import columns as C
 from aftersales.errors import DataValidationError
 from aftersales.narrate._format import num, paragraph, require, share, words
-from aftersales.returns import MATCH, MATCHED, UNMATCHED, Returners
+from aftersales.returns import MATCHED, NO_LABEL, UNMATCHED, Returners
 
 
 def _percent(value: float) -> str:
@@ -37,9 +37,9 @@ def returns_overview(summary: pd.DataFrame, overall: pd.DataFrame) -> Markdown:
     aftersales.errors.DataValidationError
         When a column is missing or a table is empty.
     """
-    require(summary, (MATCH, C.N_ROWS, C.QUANTITY, C.VALUE, C.SHARE), what="match summary")
+    require(summary, (C.MATCH, C.N_ROWS, C.QUANTITY, C.VALUE, C.SHARE), what="match summary")
     require(overall, (C.UNIT_RATE, C.VALUE_RATE, C.VALUE_CI_LOW, C.VALUE_CI_HIGH), what="rate")
-    rows = summary.set_index(MATCH)
+    rows = summary.set_index(C.MATCH)
     if MATCHED not in rows.index or UNMATCHED not in rows.index:
         raise DataValidationError("match summary: needs a matched and an unmatched row")
     total = float(rows[C.VALUE].sum())
@@ -122,6 +122,9 @@ def timing_findings(quantiles: pd.DataFrame) -> Markdown:
 def rate_range_findings(rates: pd.DataFrame, by: str, *, what: str) -> Markdown:
     """Name the groups with the highest and the lowest value return rate.
 
+    The group of customers without a label (:data:`aftersales.returns.NO_LABEL`: every
+    purchase returned) is left out: its rate is 100 % by construction.
+
     Parameters
     ----------
     rates : pandas.DataFrame
@@ -139,11 +142,13 @@ def rate_range_findings(rates: pd.DataFrame, by: str, *, what: str) -> Markdown:
     Raises
     ------
     aftersales.errors.DataValidationError
-        When a column is missing or the table is empty.
+        When a column is missing or no labelled group is left.
     """
     needed = (by, C.VALUE_RATE, C.VALUE_CI_LOW, C.VALUE_CI_HIGH)
     require(rates, needed, what=f"{what} rates")
-    ordered = rates.sort_values([C.VALUE_RATE, by], ascending=[False, True], kind="stable")
+    labelled = rates[(rates[by] != NO_LABEL).to_numpy()]
+    require(labelled, needed, what=f"{what} rates")
+    ordered = labelled.sort_values([C.VALUE_RATE, by], ascending=[False, True], kind="stable")
     high, low = ordered.iloc[0], ordered.iloc[-1]
     apart = high[C.VALUE_CI_LOW] > low[C.VALUE_CI_HIGH]
     return paragraph(
@@ -192,7 +197,7 @@ def review_findings(returners: Returners, review: pd.DataFrame) -> Markdown:
 
 
 def netting_findings(ranks: pd.DataFrame, *, n: int = 10) -> Markdown:
-    """How the top customers by value change when returns are netted.
+    """Describe how the top customers by value change when returns are netted.
 
     Parameters
     ----------
@@ -204,7 +209,8 @@ def netting_findings(ranks: pd.DataFrame, *, n: int = 10) -> Markdown:
     Returns
     -------
     IPython.display.Markdown
-        One paragraph: how many stay in the top ``n`` and the largest fall.
+        One paragraph: how many stay in the top ``n``, how many leave the customer base,
+        the largest fall of the others, and how many customers change segment.
 
     Raises
     ------
@@ -216,18 +222,19 @@ def netting_findings(ranks: pd.DataFrame, *, n: int = 10) -> Markdown:
     top = ranks[(ranks[C.GROSS_RANK] <= n).fillna(False).to_numpy()]
     net = top[C.NET_RANK].astype("Float64").fillna(np.inf).to_numpy(dtype=np.float64)
     stay = int((net <= n).sum())
-    text = [f"Of the {len(top):,} largest customers before netting, {stay:,} stay in the top {n}."]
-    fall = net - top[C.GROSS_RANK].to_numpy(dtype=np.float64)
+    gone = int(np.isinf(net).sum())
+    text = [f"Of the {len(top):,} largest customers before netting, {stay:,} stay in the top {n}"]
+    if gone:
+        verb = "leaves" if gone == 1 else "leave"
+        text[0] += f" and {gone:,} {verb} the customer base (every purchase returned)"
+    text[0] += "."
+    fall = np.where(np.isinf(net), -np.inf, net - top[C.GROSS_RANK].to_numpy(dtype=np.float64))
     if len(top) and fall.max() > 0:
         worst = top.iloc[int(np.argmax(fall))]
-        after = (
-            "leaves the customer base (every purchase returned)"
-            if np.isinf(fall.max())
-            else f"falls to rank {int(worst[C.NET_RANK]):,}"
-        )
         text.append(
-            f"The largest fall: the customer ranked {int(worst[C.GROSS_RANK])} {after}, "
-            f"segment {worst[C.GROSS_SEGMENT]} before and {worst[C.NET_SEGMENT]} after."
+            f"The largest fall: the customer ranked {int(worst[C.GROSS_RANK])} before netting "
+            f"ranks {int(worst[C.NET_RANK]):,} after, segment {worst[C.GROSS_SEGMENT]} before "
+            f"and {worst[C.NET_SEGMENT]} after."
         )
     changed = int((ranks[C.GROSS_SEGMENT] != ranks[C.NET_SEGMENT]).sum())
     text.append(f"Over all customers, {changed:,} change segment.")

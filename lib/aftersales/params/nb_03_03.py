@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from aftersales import datasets
 from aftersales.errors import ParameterError
 from aftersales.params._core import number, register
 from aftersales.params._preparation import PreparationParams, dataset_field
+from aftersales.prepare import Preparation
 
 __all__ = ["ReturnsParams"]
 
@@ -21,13 +22,14 @@ class ReturnsParams(PreparationParams):
 
     The preparation options (only the cleaning and netting ones matter: the analysis reads
     the net transaction lines and the returns table), the RFM reference date of the
-    segments, the bootstrap, the sizes of the tables and figures, the rule that flags
-    customers with an unusually high return share, and how customer ids are exported.
+    segments, the bootstrap, the sizes of the tables and figures, and the rule that flags
+    customers with an unusually high return share. Exports never hold raw customer ids.
 
     Raises
     ------
     ParameterError
-        If the data set holds ratings rather than transactions.
+        If the data set holds ratings rather than transactions, or ``returns`` is not
+        ``net`` (the analysis reads the returns table of the netting).
     """
 
     dataset: str = dataset_field("online-retail", help="transactions: name or source file")
@@ -55,9 +57,6 @@ class ReturnsParams(PreparationParams):
     )
     # <= 10,000 rows of a table shown in the notebook
     top_customers: int = number(10, low=1, high=10_000, help="customers by value, before/after")
-    export_raw_ids: bool = field(
-        default=False, metadata={"help": "export raw customer ids (personal data)"}
-    )
     # Empty: $AFTERSALES_PSEUDONYM_KEY, else the machine-local key file; never shown.
     pseudonym_key: str = field(default="", repr=False)
 
@@ -70,3 +69,18 @@ class ReturnsParams(PreparationParams):
                 f"{WHERE}: parameter `dataset` is {self.dataset!r}, which holds {kind}; "
                 f"03.03 needs transactions with cancellations, e.g. 'online-retail'"
             )
+        if self.returns != "net":
+            raise ParameterError(
+                f"{WHERE}: parameter `returns` must be 'net' (03.03 analyses the returns table "
+                f"of the netting and compares it with 'ignore' itself); got {self.returns!r}"
+            )
+
+    def gross_preparation(self) -> Preparation:
+        """Return the same preparation with cancellations ignored (the lines before netting).
+
+        Returns
+        -------
+        Preparation
+            :meth:`preparation` with ``returns="ignore"``.
+        """
+        return replace(self.preparation(), returns="ignore")

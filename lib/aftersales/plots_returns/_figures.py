@@ -13,7 +13,7 @@ from aftersales.errors import ParameterError
 from aftersales.plots import labelled_axes
 
 SIZE = (7.5, 4.2)
-TALL = (8.0, 5.5)
+TALL = (10.0, 5.5)
 
 MEASURES = {
     "value": (C.VALUE_RATE, C.VALUE_CI_LOW, C.VALUE_CI_HIGH, "share of the value sold returned"),
@@ -126,7 +126,8 @@ def returned_vs_sold(items: pd.DataFrame, *, labels: int = 10) -> Figure:
     """Units returned against units sold per item (log scales), the most returned labelled.
 
     Items with no return cannot sit on a log axis and are left out; dashed lines mark
-    return rates of 1 %, 10 % and 100 %.
+    return rates of 1 %, 10 % and 100 %. The labels stand in a numbered column right of the
+    panel, each joined to its point by a thin line.
 
     Parameters
     ----------
@@ -170,9 +171,19 @@ def returned_vs_sold(items: pd.DataFrame, *, labels: int = 10) -> Figure:
         axes.annotate(f"{rate:.0%}", (span[1], rate * span[1]), fontsize="small", color="grey")
     axes.set_xscale("log")
     axes.set_yscale("log")
-    for row in shown.head(labels).itertuples(index=False):  # at most `labels` annotations
+    top = shown.head(labels)
+    for k, row in enumerate(top.itertuples(index=False)):  # at most `labels` annotations
         point = (getattr(row, C.SOLD_UNITS), getattr(row, C.RETURNED_UNITS))
-        axes.annotate(_short(str(getattr(row, C.DESCRIPTION))), point, fontsize="x-small")
+        axes.annotate(
+            f"{k + 1}. {_short(str(getattr(row, C.DESCRIPTION)))}",
+            point,
+            xytext=(1.03, 1 - (k + 0.5) / max(len(top), 1)),
+            textcoords="axes fraction",
+            fontsize="x-small",
+            va="center",
+            annotation_clip=False,
+            arrowprops={"arrowstyle": "-", "color": "grey", "linewidth": 0.5},
+        )
     return figure
 
 

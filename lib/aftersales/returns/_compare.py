@@ -111,10 +111,10 @@ def netting_ranks(gross: pd.DataFrame, net: pd.DataFrame) -> pd.DataFrame:
         {
             C.CUSTOMER: ids.to_numpy(),
             C.GROSS_MONETARY: before[C.MONETARY].fillna(0.0).to_numpy(),
-            C.GROSS_RANK: before[C.RANK].astype("Int64").to_numpy(),
+            C.GROSS_RANK: before[C.RANK].astype("Int64").array,
             C.GROSS_SEGMENT: before[C.SEGMENT].fillna(NO_LABEL).to_numpy(),
             C.NET_MONETARY: after[C.MONETARY].fillna(0.0).to_numpy(),
-            C.NET_RANK: after[C.RANK].astype("Int64").to_numpy(),
+            C.NET_RANK: after[C.RANK].astype("Int64").array,
             C.NET_SEGMENT: after[C.SEGMENT].fillna(NO_LABEL).to_numpy(),
         }
     )

@@ -309,3 +309,30 @@ def largest_groups(rates: pd.DataFrame, by: str, *, n: int) -> pd.DataFrame:
     validate.require_columns(rates, (by, C.N_CUSTOMERS), source="return rates")
     ordered = rates.sort_values([C.N_CUSTOMERS, by], ascending=[False, True], kind="stable")
     return ordered.head(n).reset_index(drop=True)
+
+
+def labelled(rates: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Leave out the group of customers without a label (:data:`NO_LABEL`).
+
+    Its rate is 100 % by construction (every purchase returned), which would squeeze the
+    other groups in a figure.
+
+    Parameters
+    ----------
+    rates : pandas.DataFrame
+        :func:`return_rates` or a table with its group column.
+    by : str
+        The group column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The other rows, reindexed from 0.
+
+    Raises
+    ------
+    DataValidationError
+        If ``by`` is missing.
+    """
+    validate.require_columns(rates, (by,), source="return rates")
+    return rates[(rates[by] != NO_LABEL).to_numpy()].reset_index(drop=True)

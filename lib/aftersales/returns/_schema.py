@@ -9,29 +9,20 @@ from aftersales import columns as C
 from aftersales import validate
 from aftersales.errors import DataValidationError
 
-RETURN_INVOICE = "return_invoice_id"
-"""The cancellation invoice of a returns row."""
-
-DAYS_TO_RETURN = "days_to_return"
-"""Days from the purchase to its cancellation (NaN when unmatched)."""
-
-MATCH = "match"
-"""Whether a returns row reverses a purchase in the data (``matched``) or not."""
-
 MATCHED = "matched"
 UNMATCHED = "unmatched"
 
-RETURNS_COLUMNS: tuple[str, ...] = (
-    RETURN_INVOICE,
+REQUIRED: tuple[str, ...] = (
+    C.RETURN_INVOICE,
     C.INVOICE,
     C.CUSTOMER,
     C.ITEM,
     C.QUANTITY,
     C.VALUE,
-    DAYS_TO_RETURN,
-    MATCH,
+    C.DAYS_TO_RETURN,
+    C.MATCH,
 )
-"""Columns the analysis reads from a returns table (timestamps may follow)."""
+"""Columns of a returns table (:data:`aftersales.columns.RETURNS_COLUMNS`) the analysis reads."""
 
 
 def check_returns(returns: pd.DataFrame) -> pd.DataFrame:
@@ -41,7 +32,7 @@ def check_returns(returns: pd.DataFrame) -> pd.DataFrame:
     ----------
     returns : pandas.DataFrame
         One row per (cancellation line, purchase line consumed) plus unmatched
-        remainders: :data:`RETURNS_COLUMNS`.
+        remainders: :data:`REQUIRED`.
 
     Returns
     -------
@@ -55,12 +46,12 @@ def check_returns(returns: pd.DataFrame) -> pd.DataFrame:
         ``unmatched``, a quantity or value is not positive, or a matched row has no
         purchase invoice or no days to return.
     """
-    validate.require_columns(returns, RETURNS_COLUMNS, source="returns table")
-    kinds = returns[MATCH].astype("str").to_numpy()
+    validate.require_columns(returns, REQUIRED, source="returns table")
+    kinds = returns[C.MATCH].astype("str").to_numpy()
     bad = ~np.isin(kinds, (MATCHED, UNMATCHED))
     if bad.any():
         raise DataValidationError(
-            f"returns table: column `{MATCH}` must be {MATCHED!r} or {UNMATCHED!r}; "
+            f"returns table: column `{C.MATCH}` must be {MATCHED!r} or {UNMATCHED!r}; "
             f"{int(bad.sum())} rows fail (first: {kinds[bad][0]!r})"
         )
     for column in (C.QUANTITY, C.VALUE):
@@ -72,7 +63,7 @@ def check_returns(returns: pd.DataFrame) -> pd.DataFrame:
                 f"(first: {values[fails][0]!r})"
             )
     matched = kinds == MATCHED
-    for column in (C.INVOICE, DAYS_TO_RETURN):
+    for column in (C.INVOICE, C.DAYS_TO_RETURN):
         missing = matched & returns[column].isna().to_numpy()
         if missing.any():
             raise DataValidationError(
@@ -100,4 +91,4 @@ def matched(returns: pd.DataFrame) -> pd.DataFrame:
         As :func:`check_returns`.
     """
     check_returns(returns)
-    return returns[(returns[MATCH].astype("str") == MATCHED).to_numpy()]
+    return returns[(returns[C.MATCH].astype("str") == MATCHED).to_numpy()]

@@ -10,7 +10,7 @@ import pandas as pd
 from aftersales import columns as C
 from aftersales import validate
 from aftersales.errors import ParameterError
-from aftersales.returns._schema import DAYS_TO_RETURN, MATCH, MATCHED, UNMATCHED, check_returns
+from aftersales.returns._schema import MATCHED, UNMATCHED, check_returns
 
 QUANTILES: tuple[float, ...] = (0.1, 0.25, 0.5, 0.75, 0.9)
 """Quantiles of the time to return reported by default."""
@@ -35,8 +35,8 @@ def return_days(returns: pd.DataFrame) -> np.ndarray:
         If the returns table fails its checks.
     """
     check_returns(returns)
-    kept = (returns[MATCH].astype("str") == MATCHED).to_numpy()
-    return returns[DAYS_TO_RETURN].to_numpy(dtype=np.float64)[kept]
+    kept = (returns[C.MATCH].astype("str") == MATCHED).to_numpy()
+    return returns[C.DAYS_TO_RETURN].to_numpy(dtype=np.float64)[kept]
 
 
 def time_to_return(
@@ -85,7 +85,7 @@ def match_summary(returns: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``match`` (``matched`` then ``unmatched``), ``C.N_ROWS``, ``C.QUANTITY``,
+        ``C.MATCH`` (``matched`` then ``unmatched``), ``C.N_ROWS``, ``C.QUANTITY``,
         ``C.VALUE`` and ``C.SHARE`` (of the value).
 
     Raises
@@ -94,14 +94,14 @@ def match_summary(returns: pd.DataFrame) -> pd.DataFrame:
         If the returns table fails its checks.
     """
     check_returns(returns)
-    kinds = returns[MATCH].astype("str")
+    kinds = returns[C.MATCH].astype("str")
     grouped = returns.groupby(kinds.to_numpy(), sort=True)
     rows = grouped.size().reindex([MATCHED, UNMATCHED], fill_value=0)
     sums = grouped[[C.QUANTITY, C.VALUE]].sum().reindex([MATCHED, UNMATCHED], fill_value=0)
     total = float(sums[C.VALUE].sum())
     return pd.DataFrame(
         {
-            MATCH: [MATCHED, UNMATCHED],
+            C.MATCH: [MATCHED, UNMATCHED],
             C.N_ROWS: rows.to_numpy(dtype=np.int64),
             C.QUANTITY: sums[C.QUANTITY].to_numpy(dtype=np.float64),
             C.VALUE: sums[C.VALUE].to_numpy(dtype=np.float64),
