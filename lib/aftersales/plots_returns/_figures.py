@@ -171,6 +171,7 @@ def returned_vs_sold(items: pd.DataFrame, *, labels: int = 10) -> Figure:
         axes.annotate(f"{rate:.0%}", (span[1], rate * span[1]), fontsize="small", color="grey")
     axes.set_xscale("log")
     axes.set_yscale("log")
+    axes.set_ylim(back.min() / 2, back.max() * 2)  # the rate lines run on below the points
     top = shown.head(labels)
     for k, row in enumerate(top.itertuples(index=False)):  # at most `labels` annotations
         point = (getattr(row, C.SOLD_UNITS), getattr(row, C.RETURNED_UNITS))
