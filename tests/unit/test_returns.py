@@ -155,10 +155,11 @@ def test_audit_counts_matched_partly_and_unmatched_lines_and_reconciles():
     ]
     assert audit[C.DROPPED].tolist() == [2, 1, 1, 2]
     assert audit[C.ROWS_IN].iloc[0] == 7 and audit[C.ROWS_OUT].iloc[-1] == 1
-    assert "6 units matched" in audit[C.RULE].iloc[0]
-    assert "matched value 13.00" in audit[C.RULE].iloc[0]  # 5 x 2.0 + 2 x 1.0 + 1 x 1.0
-    assert "2 units matched, 1 units unmatched" in audit[C.RULE].iloc[1]
-    assert "unmatched value 2.00" in audit[C.RULE].iloc[2]  # C2's 1 unit + C3's 1 unit
+    # C1 5 x 2.0 and C4 1 x 1.0 fully matched; C2 2 x 1.0 matched, 1 x 1.0 not; C3 1 x 1.0 not
+    rules = audit[C.RULE].tolist()
+    assert "6 units matched (value 11.00), 0 units unmatched (value 0.00)" in rules[0]
+    assert "2 units matched (value 2.00), 1 units unmatched (value 1.00)" in rules[1]
+    assert "0 units matched (value 0.00), 1 units unmatched (value 1.00)" in rules[2]
     assert "1 more lines keep a reduced" in audit[C.RULE].iloc[3]
     assert _net(out.lines) == {"3": 3}
 

@@ -6,6 +6,7 @@ path: exports/orders-2024.csv # relative paths resolve against this file's folde
 columns: {customer_id: CustomerID, item_id: StockCode, timestamp: OrderDate}
 dates: {format: "%d/%m/%Y %H:%M", timezone: Europe/London}
 delimiter: ";"
+returns: {by: prefix, prefix: R}  # or {by: flag, column: IsReturn}; default {by: negative_quantity}
 ```
 
 :func:`read_source` validates the file (unknown keys with a did-you-mean, unknown kind,
