@@ -14,6 +14,7 @@ anything runs, naming what is missing.
 | 02.03 | as 02.02, plus item content: a title, genres, description or category |
 | 03.00 | transactions: customer, timestamp (money for monetary parts, else a note) |
 | 03.01 | transactions: item and an invoice (or customer and timestamp to derive one) |
+| 03.03 | transactions: customer, item, timestamp, quantity and unit price (or revenue) |
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ NOTEBOOKS: tuple[str, ...] = (
     "02.03",
     "03.00",
     "03.01",
+    "03.03",
     "04.00",
 )
 """The canonical notebooks whose needs are known."""
@@ -60,6 +62,9 @@ REGISTERED_COLUMNS: dict[str, frozenset[str]] = {
 Need = tuple[tuple[str, ...], ...]
 """Alternatives: the need is met when every column of one alternative is present."""
 
+MONEY: Need = ((C.REVENUE,), (C.QUANTITY, C.UNIT_PRICE))
+"""Monetary analyses need a revenue, or a quantity and a unit price."""
+
 NEEDS: dict[str, dict[str, tuple[Need, ...]]] = {
     "ratings": {
         "01.00": (),
@@ -82,13 +87,11 @@ NEEDS: dict[str, dict[str, tuple[Need, ...]]] = {
         ),
         "03.00": (((C.CUSTOMER,),), ((C.TIMESTAMP,),)),
         "03.01": (((C.ITEM,),), ((C.INVOICE,), (C.CUSTOMER, C.TIMESTAMP))),
+        "03.03": (((C.CUSTOMER,),), ((C.ITEM,),), ((C.TIMESTAMP,),), MONEY),
         "04.00": (((C.CUSTOMER,),), ((C.ITEM,),)),
     },
 }
 """Kind -> notebook -> needs; a notebook absent for a kind needs the other kind."""
-
-MONEY: Need = ((C.REVENUE,), (C.QUANTITY, C.UNIT_PRICE))
-"""Monetary analyses need a revenue, or a quantity and a unit price."""
 
 CHRONOLOGICAL = ("time", "leave_last_n")
 """Split methods that order interactions by time."""

@@ -21,6 +21,14 @@ from aftersales.narrate._cf import (
 from aftersales.narrate._evaluation import comparison_findings, protocol_findings
 from aftersales.narrate._mf import mf_findings, search_findings, sweep_findings
 from aftersales.narrate._replenish import buy_again_findings
+from aftersales.narrate._returns import (
+    netting_findings,
+    rate_range_findings,
+    returns_overview,
+    review_findings,
+    timing_findings,
+    top_returned_findings,
+)
 from aftersales.narrate._segment import (
     dropout_findings,
     holdout_findings,
@@ -42,13 +50,19 @@ __all__ = [
     "k_sweep_findings",
     "largest_spenders",
     "mf_findings",
+    "netting_findings",
     "protocol_findings",
+    "rate_range_findings",
+    "returns_overview",
     "revenue_concentration",
+    "review_findings",
     "search_findings",
     "segment_rules_findings",
     "silhouette_findings",
     "similarity_findings",
     "sweep_findings",
+    "timing_findings",
+    "top_returned_findings",
     "top_rules_findings",
     "usercf_findings",
 ]
