@@ -190,3 +190,17 @@ SIMILARITY_MEASURE = "similarity_measure"
 # One customer's rows in each part of a split (aftersales.cf.customer_summary).
 TRAIN_ROWS = "train_rows"
 TEST_ROWS = "test_rows"
+
+# The integrated customer store (aftersales.store): order lines, orders, products, rule items.
+LINE_NO = "line_no"
+KEPT = "kept"
+CANCELLED = "cancelled"
+N_LINES = "n_lines"
+N_ITEMS = "n_items"
+N_ORDERS = "n_orders"
+PRODUCT_NAME = "name"
+PRICE_BAND = "price_band"
+TOP_TERMS = "top_terms"
+TERM = "term"
+RULE_ID = "rule_id"
+SIDE = "side"
