@@ -13,6 +13,7 @@ anything runs, naming what is missing.
 | 02.02 | as 02.00; transactions also a timestamp (the test period is the last months) |
 | 03.00 | transactions: customer, timestamp (money for monetary parts, else a note) |
 | 03.01 | transactions: item and an invoice (or customer and timestamp to derive one) |
+| 03.02 | transactions: customer, item, timestamp (it reads the run's customer store) |
 """
 
 from __future__ import annotations
@@ -25,7 +26,16 @@ from aftersales import columns as C
 from aftersales import datasets
 from aftersales.errors import ParameterError
 
-NOTEBOOKS: tuple[str, ...] = ("01.00", "02.00", "02.01", "02.02", "03.00", "03.01", "04.00")
+NOTEBOOKS: tuple[str, ...] = (
+    "01.00",
+    "02.00",
+    "02.01",
+    "02.02",
+    "03.00",
+    "03.01",
+    "03.02",
+    "04.00",
+)
 """The canonical notebooks whose needs are known."""
 
 REGISTERED_COLUMNS: dict[str, frozenset[str]] = {
@@ -63,6 +73,7 @@ NEEDS: dict[str, dict[str, tuple[Need, ...]]] = {
         "02.02": (((C.CUSTOMER,),), ((C.ITEM,),), ((C.TIMESTAMP,),)),
         "03.00": (((C.CUSTOMER,),), ((C.TIMESTAMP,),)),
         "03.01": (((C.ITEM,),), ((C.INVOICE,), (C.CUSTOMER, C.TIMESTAMP))),
+        "03.02": (((C.CUSTOMER,),), ((C.ITEM,),), ((C.TIMESTAMP,),)),
         "04.00": (((C.CUSTOMER,),), ((C.ITEM,),)),
     },
 }

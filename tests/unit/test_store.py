@@ -344,3 +344,15 @@ def test_schema_is_documented():
     assert set(store.AT_RISK_SEGMENTS) <= set(segment.SEGMENTS)
     for table in store.TABLES:
         assert set(table.key) <= set(table.names), table.name
+
+
+def test_history_timeline_draws_each_invoice(con):
+    from aftersales import plots_store
+
+    orders = store.history(con, token("1"))  # 101, 100 and the cancellation C102
+    figure = plots_store.history_timeline(orders)
+    axes = figure.axes[0]
+    heights = sorted(bar.get_height() for bar in axes.patches)
+    assert heights == pytest.approx([-2.0, 6.0, 12.0])
+    assert axes.get_title() and "GBP" in axes.get_ylabel() and "UTC" in axes.get_xlabel()
+    assert list(figure.axes[1].lines[0].get_ydata()) == pytest.approx([6.0, 18.0, 16.0])

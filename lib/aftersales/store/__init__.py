@@ -21,7 +21,14 @@ import time
 from pathlib import Path
 
 from aftersales import outputs
-from aftersales.store._access import REBUILD, connect, query, schema_version, store_path
+from aftersales.store._access import (
+    REBUILD,
+    connect,
+    query,
+    schema_version,
+    store_path,
+    timed,
+)
 from aftersales.store._build import Built, load, record_run, write
 from aftersales.store._questions import (
     CHECKS,
@@ -51,6 +58,7 @@ from aftersales.store._schema import (
     describe,
 )
 from aftersales.store._sources import Sources, keyed, order_lines, read_run
+from aftersales.store._standalone import build_from_data, standalone_path
 
 
 def build_run(folder: str | Path, *, key: bytes | str | None = None) -> Built:
@@ -106,6 +114,7 @@ __all__ = [
     "Sources",
     "Table",
     "audience",
+    "build_from_data",
     "build_run",
     "checks",
     "connect",
@@ -124,6 +133,8 @@ __all__ = [
     "row_counts",
     "rules_firing",
     "schema_version",
+    "standalone_path",
     "store_path",
+    "timed",
     "write",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import duckdb
@@ -9,6 +10,7 @@ import pandas as pd
 
 from aftersales import paths
 from aftersales.errors import (
+    ParameterError,
     StoreMissingError,
     StoreQueryError,
     StoreReadOnlyError,
@@ -148,3 +150,39 @@ def query(
                 f"the store is open read-only; statements that write are refused ({message})"
             ) from exc
         raise StoreQueryError(message) from exc
+
+
+def timed(
+    con: duckdb.DuckDBPyConnection, sql: str, *, repeat: int = 5
+) -> tuple[pd.DataFrame, float]:
+    """Run a query ``repeat`` times; return its result and the median time in milliseconds.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        An open store.
+    sql : str
+        The statement.
+    repeat : int, default 5
+        Runs timed (the first one included: a notebook asks once).
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, float)
+        The result and the median wall time per run in ms.
+
+    Raises
+    ------
+    ParameterError
+        If ``repeat`` < 1.
+    StoreQueryError, StoreReadOnlyError
+        As :func:`query`.
+    """
+    if isinstance(repeat, bool) or not isinstance(repeat, int) or repeat < 1:
+        raise ParameterError(f"`repeat` must be a positive integer; got {repeat!r}")
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        result = query(con, sql)
+        times.append(1000 * (time.perf_counter() - began))
+    return result, float(pd.Series(times).median())

@@ -280,9 +280,9 @@ def write(
     try:
         partial.unlink(missing_ok=True)
         con = duckdb.connect(str(partial))
-        con.execute("SET enable_progress_bar = false")
     except (OSError, duckdb.IOException) as exc:
         raise locks.write_error(OSError(str(exc)), path.parent, path.name) from exc
+    _quiet(con)
     try:
         load(con, sources, allow_raw_ids=allow_raw_ids)
         rows = {
@@ -321,6 +321,14 @@ def write(
     except OSError as exc:
         raise locks.write_error(exc, path.parent, path.name) from exc
     return Built(path, rows, seconds)
+
+
+def _quiet(con: duckdb.DuckDBPyConnection) -> None:
+    """Switch DuckDB's progress bar off (a kernel without ipywidgets draws none anyway)."""
+    try:
+        con.execute("SET enable_progress_bar = false")
+    except duckdb.InvalidInputException:  # under Jupyter without ipywidgets it cannot change
+        pass
 
 
 def record_run(path: Path, manifest: dict) -> None:

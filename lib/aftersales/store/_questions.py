@@ -146,7 +146,8 @@ def pick_customer(con: duckdb.DuckDBPyConnection) -> str:
     row = con.execute(
         f"""SELECT {C.CUSTOMER_KEY} FROM customer_360
             ORDER BY top_recommendations IS NULL, {C.CLV} DESC NULLS LAST,
-                     {C.N_ORDERS} DESC NULLS LAST, {C.CUSTOMER_KEY} LIMIT 1"""
+                     {C.N_ORDERS} DESC NULLS LAST, {C.MONETARY} DESC NULLS LAST,
+                     {C.CUSTOMER_KEY} LIMIT 1"""
     ).fetchone()
     if row is None:
         raise UnknownCustomerError("the store holds no customer")
@@ -341,13 +342,13 @@ def audience(
         else ""
     )
     sql = f"""
-        SELECT c.{C.CUSTOMER_KEY}, c.{C.COUNTRY}, c.{C.SEGMENT}, c.{C.ACTION}, c.{C.CLV},
-               c.{C.P_ALIVE}, n.{C.ITEM_NAME} AS next_best_offer
+        SELECT c.{C.CUSTOMER_KEY}, c.{C.COUNTRY}, c.{C.SEGMENT}, c.{C.MONETARY}, c.{C.CLV},
+               c.{C.P_ALIVE}, n.{C.ITEM_NAME} AS next_best_offer, c.{C.ACTION}
         FROM customers c LEFT JOIN next_best_offer n USING ({C.CUSTOMER_KEY})
         WHERE (len($segments) = 0 OR list_contains($segments, c.{C.SEGMENT}))
           AND (len($countries) = 0 OR list_contains($countries, c.{C.COUNTRY}))
           AND {band} {recent}
-        ORDER BY c.{C.CLV} DESC NULLS LAST, c.{C.CUSTOMER_KEY}"""
+        ORDER BY c.{C.CLV} DESC NULLS LAST, c.{C.MONETARY} DESC NULLS LAST, c.{C.CUSTOMER_KEY}"""
     values: dict = {"segments": list(segments), "countries": list(countries)}
     if product:
         values |= {"product": product, "days": days}

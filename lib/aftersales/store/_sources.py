@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from aftersales import columns as C
-from aftersales import datasets, evaluate, params, paths, privacy
+from aftersales import datasets, evaluate, paths, privacy
 from aftersales.errors import DataValidationError, StoreMissingError
 
 FILES: dict[str, str] = {
@@ -57,6 +57,8 @@ class Sources:
 
 def _parameter(manifest: dict[str, Any], name: str, number: str) -> Any:
     """Return a run parameter, else the default of notebook ``number``."""
+    from aftersales import params  # params imports the store's CLV bands: import it late
+
     given = manifest.get("parameters", {})
     if name in given:
         return given[name]
@@ -151,7 +153,7 @@ def read_run(folder: Path, *, key: bytes) -> Sources:
         found.files[name] = relative
     if found.recommendations is not None:
         found.recommendations = found.recommendations.assign(**{C.MODEL: _model(folder, manifest)})
-    dataset = _parameter(manifest, "dataset", "01.00")
+    dataset = manifest.get("parameters", {}).get("dataset")  # none: no lines to load
     if isinstance(dataset, str) and _has_lines(dataset):
         found.lines = order_lines(dataset, key=key, kept=_kept(folder))
         found.files["lines"] = f"data set {datasets.spec(dataset).name}"
