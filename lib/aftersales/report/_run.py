@@ -411,7 +411,10 @@ def _finish(
     if manifest.store and "file" in manifest.store:  # the store's `runs` row: the final manifest
         from aftersales import store
 
-        store.record_run(staging / manifest.store["file"], asdict(manifest))
+        try:
+            store.record_run(staging / manifest.store["file"], asdict(manifest))
+        except AftersalesError as exc:  # the run's outcome stands; the store keeps its row
+            print(f"warning: [{manifest.run}] the store's runs row was not updated: {exc}")
     manifest.write(staging)
     locks.swap_in(staging, final, what=f"the report of run {manifest.run}")
 
