@@ -107,7 +107,9 @@ def main(run: Path) -> None:
                 sql = store.EXAMPLE_QUERY.replace("'Germany'", f"'{country}'")
                 sql_ms, answer = median_ms(lambda sql=sql: store.query(con, sql))
                 pandas_ms, expected = median_ms(lambda c=country: pandas_answer(frames, c))
-                same = answer.reset_index(drop=True).equals(expected)
+                same = list(answer.columns) == list(expected.columns) and answer.astype(
+                    "str"
+                ).reset_index(drop=True).equals(expected.astype("str"))
                 print(
                     f"example question ({country}): {len(answer):,} rows for "
                     f"{answer[C.CUSTOMER_KEY].nunique():,} customers; DuckDB {sql_ms:.1f} ms, "

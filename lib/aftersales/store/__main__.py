@@ -62,8 +62,10 @@ def main(argv: list[str] | None = None) -> int:
             result = store.query(con, args.sql)
         target = args.csv or args.parquet
         if target is None:
-            with_rows = result.head(MAX_ROWS).to_string(index=False, max_colwidth=60)
-            print(with_rows if len(result.columns) else "(no result)")
+            if result.empty:
+                print(f"(no rows) columns: {', '.join(map(str, result.columns))}")
+                return 0
+            print(result.head(MAX_ROWS).to_string(index=False, max_colwidth=60))
             if len(result) > MAX_ROWS:
                 print(f"... {len(result):,} rows; --csv or --parquet writes them all")
             return 0
