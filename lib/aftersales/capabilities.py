@@ -14,6 +14,7 @@ anything runs, naming what is missing.
 | 02.03 | as 02.02, plus item content: a title, genres, description or category |
 | 03.00 | transactions: customer, timestamp (money for monetary parts, else a note) |
 | 03.01 | transactions: item and an invoice (or customer and timestamp to derive one) |
+| 03.02 | transactions: customer, item, timestamp (it reads the run's customer store) |
 | 03.03 | transactions: customer, item, timestamp, quantity and unit price (or revenue) |
 """
 
@@ -37,6 +38,7 @@ NOTEBOOKS: tuple[str, ...] = (
     "02.03",
     "03.00",
     "03.01",
+    "03.02",
     "03.03",
     "04.00",
 )
@@ -87,6 +89,7 @@ NEEDS: dict[str, dict[str, tuple[Need, ...]]] = {
         ),
         "03.00": (((C.CUSTOMER,),), ((C.TIMESTAMP,),)),
         "03.01": (((C.ITEM,),), ((C.INVOICE,), (C.CUSTOMER, C.TIMESTAMP))),
+        "03.02": (((C.CUSTOMER,),), ((C.ITEM,),), ((C.TIMESTAMP,),)),
         "03.03": (((C.CUSTOMER,),), ((C.ITEM,),), ((C.TIMESTAMP,),), MONEY),
         "04.00": (((C.CUSTOMER,),), ((C.ITEM,),)),
     },

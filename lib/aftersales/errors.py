@@ -74,6 +74,29 @@ class ConvergenceWarning(RuntimeWarning):
     """
 
 
+class StoreMissingError(AftersalesError, FileNotFoundError):
+    """A run folder has no customer store (or is no run folder); says how to build one."""
+
+
+class StoreVersionError(AftersalesError, ValueError):
+    """A customer store was built under another schema version; says how to rebuild it."""
+
+
+class StoreReadOnlyError(AftersalesError, PermissionError):
+    """SQL that writes was sent to a store opened read-only (the CLI, ``connect``)."""
+
+
+class StoreQueryError(AftersalesError, ValueError):
+    """A query failed; the message is DuckDB's own (syntax, unknown table or column)."""
+
+
+class UnknownCustomerError(AftersalesError, KeyError):
+    """A customer key is not in the store; the message shows how keys look."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 __all__ = [
     "AftersalesError",
     "AmbiguousDatesError",
@@ -84,6 +107,11 @@ __all__ = [
     "LockedError",
     "ParameterError",
     "RankingOnlyError",
+    "StoreMissingError",
+    "StoreQueryError",
+    "StoreReadOnlyError",
+    "StoreVersionError",
+    "UnknownCustomerError",
     "UnknownNameError",
     "WriteError",
 ]

@@ -54,6 +54,7 @@ ALLOWED: dict[str, str] = {
     "add up to 1": "definition of the shares of an explanation",
     "confidence 0": "a rule never seen in a group",
     "one- or two-time": "plain words",
+    "Customer 360": "notebook 03.02's name: the whole-customer view",
 }
 
 # Digits that are structure, not content: removed before the scan.

@@ -67,6 +67,7 @@ class Manifest:
     notebooks: list[NotebookOutcome] = field(default_factory=list)
     status: str = "running"  # then "ok", "failed" or "interrupted"
     duration_s: float | None = None
+    store: dict[str, Any] | None = None  # the customer store: file, load seconds, rows, error
 
     def write(self, folder: Path) -> Path:
         """Write the manifest as JSON into ``folder``.

@@ -6,7 +6,7 @@ import json
 import os
 import time
 from collections.abc import Collection, Mapping
-from dataclasses import fields
+from dataclasses import asdict, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ import yaml
 from nbclient.exceptions import DeadKernelError
 
 from aftersales import capabilities, locks, params, paths, privacy
-from aftersales.errors import ParameterError, WriteError
+from aftersales.errors import AftersalesError, ParameterError, WriteError
 from aftersales.report import _notebooks
 from aftersales.report._kernel import kernel_manager_class
 from aftersales.report._manifest import (
@@ -41,6 +41,10 @@ default and reads the variable, and the manifest records only ``<name>_fingerpri
 
 INTERRUPTED = "KeyboardInterrupt: stopped by the user (Ctrl-C)"
 """The error a notebook's outcome records when Ctrl-C stopped it."""
+
+AFTER_STORE = ("03.02",)
+"""Notebooks that read the run's customer store: they run last, once the store is built
+from what every other notebook of the run produced (04.00's recommendations included)."""
 
 RUN_LOCK_WAIT_S = 0.0
 """Seconds a run waits for another run of the same params file to end (0: fail at once,
@@ -155,7 +159,8 @@ def plan(
         if folder is None and number in params.REGISTRY:  # canonical notebooks: check early
             params.build(params.REGISTRY[number], own, where=f"{source} for {path.name}")
         planned[number] = (path, own)
-    return planned
+    last = [number for number in planned if number in AFTER_STORE]  # they read the store
+    return {number: planned[number] for number in [*sorted(set(planned) - set(last)), *last]}
 
 
 def _default(number: str, name: str) -> Any:
@@ -290,7 +295,14 @@ def run(
         stopped = False
         try:
             manifest.write(staging)
-            stopped = _execute_all(planned, manifest, staging, final=root / name, progress=progress)
+            stopped = _execute_all(
+                planned,
+                manifest,
+                staging,
+                final=root / name,
+                progress=progress,
+                key=settings.get("pseudonym_key") or None,
+            )
         except KeyboardInterrupt:  # between two notebooks
             stopped = True
         finally:  # however the run ends, the manifest gets its status and the folder its place
@@ -307,10 +319,18 @@ def _execute_all(
     *,
     final: Path,
     progress: bool,
+    key: str | None = None,
 ) -> bool:
-    """Run the planned notebooks in order until one does not end ``ok``; True after Ctrl-C."""
+    """Run the planned notebooks in order until one does not end ``ok``; True after Ctrl-C.
+
+    The customer store is built once every notebook but :data:`AFTER_STORE` has run (at
+    the end when none of those is planned); ``key`` is the params file's pseudonym key.
+    """
     pages = {path.stem for path, _ in planned.values()}
     for number, (path, own) in planned.items():
+        if number in AFTER_STORE and manifest.store is None:
+            if not _build_store(manifest, staging, key=key):
+                return False
         label = f"[{manifest.run}] {number}"
         began = time.perf_counter()
         try:
@@ -327,7 +347,33 @@ def _execute_all(
         if outcome.status != "ok":
             return outcome.error == INTERRUPTED
         manifest.write(staging)
+    if manifest.store is None:
+        _build_store(manifest, staging, key=key)
     return False
+
+
+def _build_store(manifest: Manifest, staging: Path, *, key: str | None) -> bool:
+    """Write ``store.duckdb`` from the run's outputs; False (and a failed run) if it fails."""
+    from aftersales import store  # duckdb loads only when a run gets this far
+
+    try:
+        built = store.build_run(staging, key=key)
+    except AftersalesError as exc:
+        manifest.store = {"error": f"{type(exc).__name__}: {exc}"}
+        print(f"error: [{manifest.run}] the customer store was not built: {exc}", flush=True)
+        return False
+    manifest.store = {
+        "file": built.path.name,
+        "load_seconds": built.seconds,
+        "rows": built.rows,
+    }
+    print(
+        f"[{manifest.run}] store {built.path.name}: {sum(built.rows.values()):,} rows "
+        f"({built.seconds:.1f} s)",
+        flush=True,
+    )
+    manifest.write(staging)
+    return True
 
 
 def _finish(
@@ -352,6 +398,8 @@ def _finish(
         manifest.status = "ok"
     else:  # a failed notebook, or an unexpected error between notebooks
         manifest.status = "failed"
+    if manifest.status == "ok" and (manifest.store is None or "error" in manifest.store):
+        manifest.status = "failed"  # every run ends with its store
     if manifest.status != "ok":  # later notebooks were skipped: drop the links to their pages
         ran = {outcome.notebook for outcome in manifest.notebooks if outcome.html}
         for name in ran:
@@ -360,6 +408,13 @@ def _finish(
             except OSError as exc:
                 print(f"warning: {locks.write_error(exc, staging, f'{name}.html')}", flush=True)
     manifest.duration_s = round(time.perf_counter() - began, 2)
+    if manifest.store and "file" in manifest.store:  # the store's `runs` row: the final manifest
+        from aftersales import store
+
+        try:
+            store.record_run(staging / manifest.store["file"], asdict(manifest))
+        except AftersalesError as exc:  # the run's outcome stands; the store keeps its row
+            print(f"warning: [{manifest.run}] the store's runs row was not updated: {exc}")
     manifest.write(staging)
     locks.swap_in(staging, final, what=f"the report of run {manifest.run}")
 
