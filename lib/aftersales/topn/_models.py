@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,8 +16,73 @@ from aftersales.topk import top_k
 from aftersales.topn._base import TopNModel
 from aftersales.topn._common import MAX_NEIGHBORS, check_bool, check_int, check_number
 from aftersales.topn._data import Interactions
+from aftersales.topn._ease import ease_weights
+from aftersales.topn._memory import budget_bytes, check_budget, ease_estimate, refuse_over_budget
 
-_SIMILARITY_BLOCK_BYTES = 32 * 2**20
+_SIMILARITY_BLOCK_ENTRIES = 2_000_000
+"""Co-occurrence entries of a block of target items (about 80 MB with the temporaries)."""
+_DENSE_SHARE = 8
+"""A block of similarities is ranked as dense rows when over 1 / 8 of its entries are set."""
+_DENSE_BLOCK_BYTES = 32 * 2**20
+"""Bytes of the dense similarity rows ranked at once."""
+
+
+def _item_blocks(by_item: sp.csr_matrix, matrix: sp.csr_matrix) -> list[tuple[int, int]]:
+    """Consecutive item ranges whose sparse co-occurrence rows hold about a block's entries.
+
+    Row ``i`` of ``X_i' X`` has at most ``min(n_items, sum_{u has i} n_u)`` entries; ranges
+    are cut so that bound adds up to :data:`_SIMILARITY_BLOCK_ENTRIES` (one item at least).
+    """
+    n_items = matrix.shape[1]
+    per_user = np.diff(matrix.indptr).astype(np.float64)
+    bound = np.minimum(by_item @ per_user, n_items)
+    block = np.floor(np.cumsum(bound) / _SIMILARITY_BLOCK_ENTRIES).astype(np.int64)
+    cuts = np.flatnonzero(np.diff(block)) + 1
+    edges = [0, *cuts.tolist(), n_items]
+    return list(itertools.pairwise(edges))
+
+
+def _neighbours(
+    dots: sp.csr_matrix, start: int, norms: np.ndarray, shrinkage: float, k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the ``k`` most similar items of each target item of a block.
+
+    ``dots`` holds ``x_i . x_j`` for the block's targets ``i = start + row``; only items
+    that share a customer with ``i`` can have ``s_ij > 0``. A dense-enough block is
+    ranked as dense rows (at most :data:`_DENSE_BLOCK_BYTES` at a time), a sparse one on
+    its non-zeros only. Either way ties go to the smaller item id (as
+    :func:`aftersales.topk.top_k`), so both give the same neighbours.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(neighbor, target, similarity)``.
+    """
+    n_rows, n_items = dots.shape
+    if dots.nnz * _DENSE_SHARE >= n_rows * n_items:
+        step = max(1, _DENSE_BLOCK_BYTES // (8 * 2 * n_items))
+        parts = []
+        for first in range(0, n_rows, step):  # dense rows, bounded
+            block = dots[first : first + step].toarray()
+            targets = np.arange(first, first + block.shape[0]) + start
+            sims = block / (norms[targets, None] * norms[None, :] + shrinkage)
+            sims[np.arange(block.shape[0]), targets] = -np.inf  # not itself
+            sims[sims <= 0] = -np.inf
+            target, neighbor, value, _ = top_k(sims, k)
+            parts.append((neighbor, targets[target], value))
+        neighbor, target, value = (np.concatenate(p) for p in zip(*parts, strict=True))
+        return neighbor, target, value
+    dots.sort_indices()  # ascending neighbour within each row: the stable sort keeps it
+    target = np.repeat(np.arange(n_rows), np.diff(dots.indptr)) + start
+    neighbor = dots.indices.astype(np.int64)
+    sims = dots.data / (norms[target] * norms[neighbor] + shrinkage)
+    keep = (sims > 0) & (neighbor != target)
+    target, neighbor, sims = target[keep], neighbor[keep], sims[keep]
+    order = np.lexsort((-sims, target))  # stable: equal similarities by neighbour id
+    target, neighbor, sims = target[order], neighbor[order], sims[order]
+    rank = np.arange(target.size) - np.searchsorted(target, target, side="left")
+    best = rank < k
+    return neighbor[best], target[best], sims[best]
 
 
 class Popularity(TopNModel):
@@ -166,16 +232,10 @@ class ItemKNN(TopNModel):
             )
         by_item = matrix.T.tocsr()
         norms = np.sqrt(np.asarray(by_item.multiply(by_item).sum(axis=1)).ravel())
-        block = max(1, _SIMILARITY_BLOCK_BYTES // (8 * 2 * n_items))
-        parts = []
-        for start in range(0, n_items, block):  # bounded memory: a block of target items
-            stop = min(start + block, n_items)
-            dots = (by_item[start:stop] @ by_item.T).toarray()
-            sims = dots / (norms[start:stop, None] * norms[None, :] + self.shrinkage)
-            sims[np.arange(stop - start), np.arange(start, stop)] = -np.inf  # not itself
-            sims[sims <= 0] = -np.inf
-            target, neighbor, value, _ = top_k(sims, self.neighbors)
-            parts.append((neighbor, target + start, value))
+        parts = [
+            _neighbours(by_item[start:stop] @ matrix, start, norms, self.shrinkage, self.neighbors)
+            for start, stop in _item_blocks(by_item, matrix)  # bounded memory per block
+        ]
         neighbor, target, value = (np.concatenate(p) for p in zip(*parts, strict=True))
         # weights[j, i] = s_ij for j in N(i), so score = X @ weights
         self._weights = sp.csr_matrix((value, (neighbor, target)), shape=(n_items, n_items))
@@ -191,38 +251,61 @@ class EASE(TopNModel):
     with ``P = (X'X + regularization * I)^-1``, ``B = I - P diag(1 / diag(P))``, i.e.
     ``B_ij = -P_ij / P_jj`` off the diagonal. Scores are ``X B``.
 
+    ``P`` is computed exactly by the cheaper route for the shape (attribute ``route_``):
+    ``"cholesky"`` (LAPACK ``potrf``/``potri`` on the items x items system) when items
+    <= users, ``"woodbury"`` (the users x users system ``XX' + regularization * I``)
+    when users < items. Before fitting, the peak memory is estimated from the shape
+    and the fit is refused when it exceeds ``memory_budget``.
+
     Parameters
     ----------
     regularization : float, default 500.0
         The L2 penalty, > 0.
     binary : bool, default True
         Presence (True) or strengths (False) in ``X``.
+    memory_budget : float, optional
+        Bytes the fit may allocate at its peak; None (default): 50 % of the machine's
+        physical memory.
     seed : int or numpy.random.Generator, default 0
         Validated but unused (the model is deterministic).
+
+    Attributes
+    ----------
+    route_ : str
+        After ``fit``: ``"cholesky"`` or ``"woodbury"``.
+    memory_estimate_ : int
+        After ``fit``: the estimated peak bytes of the fit.
 
     Raises
     ------
     ParameterError
         If an option is of the wrong type or out of range.
+    MemoryBudgetError
+        From ``fit``, when the estimated peak exceeds the budget (the message names
+        item-kNN and ALS as alternatives).
     """
 
     name = "ease"
 
     def __init__(
-        self, *, regularization: float = 500.0, binary: bool = True, seed: Seed = 0
+        self,
+        *,
+        regularization: float = 500.0,
+        binary: bool = True,
+        memory_budget: float | None = None,
+        seed: Seed = 0,
     ) -> None:
         super().__init__(seed=seed)
         self.regularization = check_number(regularization, "regularization")
         self.binary = check_bool(binary, "binary")
+        self.memory_budget = check_budget(memory_budget)
 
     def _fit(self, matrix: sp.csr_matrix, data: Interactions) -> None:
-        gram = (matrix.T @ matrix).toarray()
-        gram[np.diag_indices_from(gram)] += self.regularization
-        # numpy's LU inverse: measured faster here than scipy's Cholesky-based routines
-        inverse = np.linalg.inv(gram)
-        weights = inverse / -np.diag(inverse)[None, :]
-        weights[np.diag_indices_from(weights)] = 0.0
-        self._weights = weights
+        estimate = ease_estimate(matrix)
+        refuse_over_budget("EASE", matrix, estimate, budget_bytes(self.memory_budget))
+        self._weights = ease_weights(matrix, self.regularization, estimate.route)
+        self.route_ = estimate.route
+        self.memory_estimate_ = estimate.peak_bytes
 
     def _known_scores(self, codes: np.ndarray) -> np.ndarray:
         return np.asarray(self._matrix[codes] @ self._weights)
