@@ -47,6 +47,8 @@ class TopNModel(RanksOnly):
 
     name: ClassVar[str] = ""
     binary: bool = True
+    route_: str = ""
+    """How the last fit was computed, when a model has several exact ways (EASE)."""
 
     def __init__(self, *, seed: Seed) -> None:
         rng(seed)  # validates
