@@ -73,8 +73,10 @@ class TopNModel(RanksOnly):
         return {name: getattr(self, name) for name in self.param_names()}
 
     def __repr__(self) -> str:
-        shown = ", ".join(
-            f"{key}={value!r}" for key, value in self.params.items() if key != "group"
+        shown = ", ".join(  # None: a default resolved at fit time (e.g. the memory budget)
+            f"{key}={value!r}"
+            for key, value in self.params.items()
+            if key != "group" and value is not None
         )
         return f"{type(self).__name__}({shown})"
 
