@@ -72,16 +72,16 @@ def test_ease_memory_estimate_by_hand():
     # Woodbury (4 users, 5 items): X X' has at most min(4^2, 30) = 16 entries:
     #   8 * (5^2 + 4*5 + 4^2) + 12 * 16 = 488 + 192 = 680 bytes.
     # Cholesky on X' (5 users, 4 items): its users' counts are 3, 3, 2, 2, 2 -> X'X at most
-    #   min(4^2, 30) = 16 entries: 8 * 4^2 + 12 * 16 = 128 + 192 = 320 bytes.
+    #   min(4^2, 30) = 16 entries: 2 * 8 * 4^2 + 12 * 16 = 256 + 192 = 448 bytes.
     assert _memory.ease_estimate(sp.csr_matrix(X)) == ("woodbury", 680)
-    assert _memory.ease_estimate(sp.csr_matrix(X.T)) == ("cholesky", 320)
-    model = topn.EASE(regularization=1.0, memory_budget=320).fit(frame_of(X.T))
-    assert model.memory_estimate_ == 320
+    assert _memory.ease_estimate(sp.csr_matrix(X.T)) == ("cholesky", 448)
+    model = topn.EASE(regularization=1.0, memory_budget=448).fit(frame_of(X.T))
+    assert model.memory_estimate_ == 448
 
 
 def test_ease_refuses_over_budget_with_estimate_and_alternatives():
     with pytest.raises(MemoryBudgetError) as caught:
-        topn.EASE(regularization=1.0, memory_budget=319).fit(frame_of(X.T))
+        topn.EASE(regularization=1.0, memory_budget=447).fit(frame_of(X.T))
     message = str(caught.value)
     for needle in ("5 users x 4 items", "cholesky", "memory_budget", "'itemknn'", "'als'"):
         assert needle in message

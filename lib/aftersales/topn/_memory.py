@@ -101,10 +101,10 @@ def ease_estimate(matrix: sp.csr_matrix) -> Estimate:
 
     With ``u`` users, ``n`` items and ``n_u`` items of user ``u``, the cross product
     ``X'X`` has at most ``min(n^2, sum_u n_u^2)`` non-zeros (``XX'``: ``min(u^2, sum_i
-    u_i^2)``). Cholesky (``n <= u``): the sparse ``X'X`` and its dense copy, then
-    in-place factorisation and inverse: ``8 n^2 + 12 nnz(X'X)``. Woodbury (``u < n``):
-    the sparse and dense ``XX' + lambda I``, the dense ``u x n`` solve and the ``n x n``
-    result: ``8 (n^2 + u n + u^2) + 12 nnz(XX')``.
+    u_i^2)``). Cholesky (``n <= u``): the sparse ``X'X`` and its dense copy, the
+    in-place factor and its inverse, and the product ``P``: ``16 n^2 + 12 nnz(X'X)``.
+    Woodbury (``u < n``): the sparse and dense ``XX' + lambda I``, the dense ``u x n``
+    solve and the ``n x n`` result: ``8 (n^2 + u n + u^2) + 12 nnz(XX')``.
 
     Parameters
     ----------
@@ -121,7 +121,7 @@ def ease_estimate(matrix: sp.csr_matrix) -> Estimate:
     per_item = np.bincount(matrix.indices, minlength=items).astype(np.float64)
     if route_for(users, items) == "cholesky":
         pairs = min(float(items) ** 2, float(per_user @ per_user))
-        peak = _FLOAT * items**2 + _SPARSE_ENTRY * pairs
+        peak = 2 * _FLOAT * items**2 + _SPARSE_ENTRY * pairs
         return Estimate("cholesky", int(peak))
     pairs = min(float(users) ** 2, float(per_item @ per_item))
     peak = _FLOAT * (items**2 + users * items + users**2) + _SPARSE_ENTRY * pairs
