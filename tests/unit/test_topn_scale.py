@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from aftersales import columns as C
 from aftersales import topn
 from aftersales.errors import MemoryBudgetError, ParameterError
-from aftersales.topn import _ease, _memory, _models
+from aftersales.topn import _ease, _knn, _memory
 
 # The 4 x 5 matrix of test_topn.py (4 users < 5 items: Woodbury); its transpose has 5 users
 # and 4 items (Cholesky).
@@ -110,7 +110,7 @@ def random_frame(seed, n_users, n_items, density):
 def knn_weights(frame, monkeypatch, **settings):
     with monkeypatch.context() as patch:
         for name, value in settings.items():  # module constants of the fit
-            patch.setattr(_models, name, value)
+            patch.setattr(_knn, name, value)
         return topn.ItemKNN(neighbors=5, shrinkage=2.0).fit(frame)._weights.toarray()
 
 
@@ -130,6 +130,6 @@ def test_itemknn_sparse_and_dense_ranking_and_blocks_agree(monkeypatch, density)
 
 def test_itemknn_blocks_cover_every_item_once():
     matrix = sp.csr_matrix((np.random.default_rng(1).random((30, 25)) < 0.3).astype(float))
-    blocks = _models._item_blocks(matrix.T.tocsr(), matrix)
+    blocks = _knn.item_blocks(matrix.T.tocsr(), matrix)
     assert blocks[0][0] == 0 and blocks[-1][1] == 25
     assert all(a[1] == b[0] for a, b in itertools.pairwise(blocks))
