@@ -88,6 +88,7 @@ CI_LOW = "ci_low"
 CI_HIGH = "ci_high"
 FOLD = "fold"
 FIT_TIME = "fit_time"
+ROUTE = "route"
 PREDICT_TIME = "predict_time"
 
 RATINGS_COLUMNS: tuple[str, ...] = (USER, ITEM, RATING, TIMESTAMP)

@@ -66,6 +66,14 @@ class RankingOnlyError(AftersalesError, NotImplementedError):
     """
 
 
+class MemoryBudgetError(AftersalesError, MemoryError):
+    """A fit would need more memory than its budget allows; refused before allocating.
+
+    The message gives the estimated peak, the budget (``memory_budget``) and the
+    alternatives that fit (e.g. item-kNN or ALS instead of a dense EASE).
+    """
+
+
 class ConvergenceWarning(RuntimeWarning):
     """A model fit stopped before its optimiser met the first-order conditions.
 
@@ -105,6 +113,7 @@ __all__ = [
     "DataValidationError",
     "IntegrityError",
     "LockedError",
+    "MemoryBudgetError",
     "ParameterError",
     "RankingOnlyError",
     "StoreMissingError",

@@ -502,7 +502,9 @@ def test_reference_protocol_on_a_small_frame():
     )
     table = result.table()
     assert table.index.tolist() == ["popularity", "ease", "SVD"]
-    assert table.columns.tolist() == ["precision", "recall", "ndcg", "map", C.FIT_TIME]
+    assert table.columns.tolist() == ["precision", "recall", "ndcg", "map", C.FIT_TIME, C.ROUTE]
+    # at most 15 items for 40 users: EASE solves the items x items system
+    assert table[C.ROUTE].tolist() == ["", "cholesky", ""]
     assert result.params["ease"]["regularization"] in (1.0, 10.0)
     assert set(result.curves) == {"ease"}
     assert len(result.split.train) + len(result.split.test) == len(ratings)

@@ -151,8 +151,9 @@ def test_reference_table_adds_the_issue_and_the_target():
         }
     )
     timings = pd.DataFrame({C.MODEL: ["ease"], C.FIT_TIME: [1.5], C.RANK_TIME: [0.1]})
-    result = topn.ReferenceResult(metrics, timings, {}, {}, None)
+    result = topn.ReferenceResult(metrics, timings, {}, {}, None, routes={"ease": "woodbury"})
     table = topn.reference_table(result)
+    assert table[C.ROUTE].tolist() == ["woodbury", "", ""]
     assert list(table.index) == ["ease", "SVD (issue #7)", "target"]
     assert table.loc["SVD (issue #7)", "precision"] == 0.089
     assert table.loc["SVD (issue #7)", "map"] == 0.012

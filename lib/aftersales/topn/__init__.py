@@ -6,7 +6,9 @@ rank. ``make_topn(name, params, seed=...)`` builds one of :data:`TOPN_MODELS`:
 
 - ``"popularity"``: :class:`Popularity`, global or per group (country, segment);
 - ``"itemknn"``: :class:`ItemKNN`, cosine with shrinkage over the customer x item matrix;
-- ``"ease"``: :class:`EASE`, the closed-form shallow autoencoder;
+- ``"ease"``: :class:`EASE`, the closed-form shallow autoencoder (solved through the
+  items x items or, with fewer users than items, the users x users system; refused with
+  ``MemoryBudgetError`` when its estimated peak exceeds ``memory_budget``);
 - ``"als"``: :class:`ALS`, confidence-weighted factorisation (``implicit`` library);
 - ``"bpr"``: :class:`BPR`, Bayesian personalised ranking (``implicit`` library);
 - ``"content"``: :class:`ContentBased`, cosine of item content to the customer's profile;

@@ -47,6 +47,8 @@ class TopNModel(RanksOnly):
 
     name: ClassVar[str] = ""
     binary: bool = True
+    route_: str = ""
+    """How the last fit was computed, when a model has several exact ways (EASE)."""
 
     def __init__(self, *, seed: Seed) -> None:
         rng(seed)  # validates
@@ -71,8 +73,10 @@ class TopNModel(RanksOnly):
         return {name: getattr(self, name) for name in self.param_names()}
 
     def __repr__(self) -> str:
-        shown = ", ".join(
-            f"{key}={value!r}" for key, value in self.params.items() if key != "group"
+        shown = ", ".join(  # None: a default resolved at fit time (e.g. the memory budget)
+            f"{key}={value!r}"
+            for key, value in self.params.items()
+            if key != "group" and value is not None
         )
         return f"{type(self).__name__}({shown})"
 

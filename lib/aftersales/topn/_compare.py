@@ -387,7 +387,8 @@ def reference_table(result: ReferenceResult) -> pd.DataFrame:
         Indexed by ``C.MODEL``: the rows of ``result.table()``, then ``"SVD (issue #7)"``
         (:data:`aftersales.topn.ISSUE_SVD`) and ``"target"`` (precision 0.41 and NDCG
         0.47, the upper end of the published range; fit under 10 s); columns
-        :data:`aftersales.topn.REFERENCE_METRICS` then ``C.FIT_TIME``.
+        :data:`aftersales.topn.REFERENCE_METRICS`, ``C.FIT_TIME`` (seconds) and
+        ``C.ROUTE`` (how each fit was computed, e.g. EASE's ``"woodbury"``).
     """
     ours = result.table()
     issue = pd.DataFrame([dict(ISSUE_SVD)], index=pd.Index(["SVD (issue #7)"], name=C.MODEL))
@@ -395,7 +396,8 @@ def reference_table(result: ReferenceResult) -> pd.DataFrame:
         [{"precision": 0.41, "ndcg": 0.47, C.FIT_TIME: 10.0}],
         index=pd.Index(["target"], name=C.MODEL),
     )
-    return pd.concat([ours, issue, target])[[*REFERENCE_METRICS, C.FIT_TIME]]
+    table = pd.concat([ours, issue, target])[[*REFERENCE_METRICS, C.FIT_TIME, C.ROUTE]]
+    return table.fillna({C.ROUTE: ""})
 
 
 @dataclass(frozen=True, eq=False)

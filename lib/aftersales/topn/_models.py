@@ -11,12 +11,12 @@ import scipy.sparse as sp
 
 from aftersales.errors import ParameterError
 from aftersales.random import Seed
-from aftersales.topk import top_k
 from aftersales.topn._base import TopNModel
 from aftersales.topn._common import MAX_NEIGHBORS, check_bool, check_int, check_number
 from aftersales.topn._data import Interactions
-
-_SIMILARITY_BLOCK_BYTES = 32 * 2**20
+from aftersales.topn._ease import ease_weights
+from aftersales.topn._knn import item_blocks, neighbours
+from aftersales.topn._memory import budget_bytes, check_budget, ease_estimate, refuse_over_budget
 
 
 class Popularity(TopNModel):
@@ -166,16 +166,10 @@ class ItemKNN(TopNModel):
             )
         by_item = matrix.T.tocsr()
         norms = np.sqrt(np.asarray(by_item.multiply(by_item).sum(axis=1)).ravel())
-        block = max(1, _SIMILARITY_BLOCK_BYTES // (8 * 2 * n_items))
-        parts = []
-        for start in range(0, n_items, block):  # bounded memory: a block of target items
-            stop = min(start + block, n_items)
-            dots = (by_item[start:stop] @ by_item.T).toarray()
-            sims = dots / (norms[start:stop, None] * norms[None, :] + self.shrinkage)
-            sims[np.arange(stop - start), np.arange(start, stop)] = -np.inf  # not itself
-            sims[sims <= 0] = -np.inf
-            target, neighbor, value, _ = top_k(sims, self.neighbors)
-            parts.append((neighbor, target + start, value))
+        parts = [
+            neighbours(by_item[start:stop] @ matrix, start, norms, self.shrinkage, self.neighbors)
+            for start, stop in item_blocks(by_item, matrix)  # bounded memory per block
+        ]
         neighbor, target, value = (np.concatenate(p) for p in zip(*parts, strict=True))
         # weights[j, i] = s_ij for j in N(i), so score = X @ weights
         self._weights = sp.csr_matrix((value, (neighbor, target)), shape=(n_items, n_items))
@@ -191,38 +185,61 @@ class EASE(TopNModel):
     with ``P = (X'X + regularization * I)^-1``, ``B = I - P diag(1 / diag(P))``, i.e.
     ``B_ij = -P_ij / P_jj`` off the diagonal. Scores are ``X B``.
 
+    ``P`` is computed exactly by the cheaper route for the shape (attribute ``route_``):
+    ``"cholesky"`` (LAPACK ``potrf``/``potri`` on the items x items system) when items
+    <= users, ``"woodbury"`` (the users x users system ``XX' + regularization * I``)
+    when users < items. Before fitting, the peak memory is estimated from the shape
+    and the fit is refused when it exceeds ``memory_budget``.
+
     Parameters
     ----------
     regularization : float, default 500.0
         The L2 penalty, > 0.
     binary : bool, default True
         Presence (True) or strengths (False) in ``X``.
+    memory_budget : float, optional
+        Bytes the fit may allocate at its peak; None (default): 50 % of the machine's
+        physical memory.
     seed : int or numpy.random.Generator, default 0
         Validated but unused (the model is deterministic).
+
+    Attributes
+    ----------
+    route_ : str
+        After ``fit``: ``"cholesky"`` or ``"woodbury"``.
+    memory_estimate_ : int
+        After ``fit``: the estimated peak bytes of the fit.
 
     Raises
     ------
     ParameterError
         If an option is of the wrong type or out of range.
+    MemoryBudgetError
+        From ``fit``, when the estimated peak exceeds the budget (the message names
+        item-kNN and ALS as alternatives).
     """
 
     name = "ease"
 
     def __init__(
-        self, *, regularization: float = 500.0, binary: bool = True, seed: Seed = 0
+        self,
+        *,
+        regularization: float = 500.0,
+        binary: bool = True,
+        memory_budget: float | None = None,
+        seed: Seed = 0,
     ) -> None:
         super().__init__(seed=seed)
         self.regularization = check_number(regularization, "regularization")
         self.binary = check_bool(binary, "binary")
+        self.memory_budget = check_budget(memory_budget)
 
     def _fit(self, matrix: sp.csr_matrix, data: Interactions) -> None:
-        gram = (matrix.T @ matrix).toarray()
-        gram[np.diag_indices_from(gram)] += self.regularization
-        # numpy's LU inverse: measured faster here than scipy's Cholesky-based routines
-        inverse = np.linalg.inv(gram)
-        weights = inverse / -np.diag(inverse)[None, :]
-        weights[np.diag_indices_from(weights)] = 0.0
-        self._weights = weights
+        estimate = ease_estimate(matrix)
+        refuse_over_budget("EASE", matrix, estimate, budget_bytes(self.memory_budget))
+        self._weights = ease_weights(matrix, self.regularization, estimate.route)
+        self.route_ = estimate.route
+        self.memory_estimate_ = estimate.peak_bytes
 
     def _known_scores(self, codes: np.ndarray) -> np.ndarray:
         return np.asarray(self._matrix[codes] @ self._weights)
