@@ -102,3 +102,15 @@ def test_no_two_notebooks_write_the_same_table_or_figure():
                 other = owners.setdefault((kind, name), number)
                 assert other == number, f"{kind}/{name} is written by both {other} and {number}"
     assert ("tables", "metrics") in owners and ("tables", "recommendations") in owners
+
+
+@pytest.mark.parametrize("number", list(CANONICAL))
+def test_papermill_reads_every_parameter(number):
+    """Papermill parses each parameter line itself (a comment holding `=` defeats it)."""
+    from papermill.translators import PythonTranslator
+
+    nb = nbformat.read(CANONICAL[number], as_version=4)
+    (cell,) = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    declared = [node.target.id for node in _code(cell).body]
+    read = [p.name for p in PythonTranslator.inspect(cell)]
+    assert read == declared, f"papermill reads {sorted(set(declared) - set(read))} wrongly"

@@ -118,7 +118,7 @@ class EvaluationParams(PreparationParams):
     )
     # <= 365: a horizon beyond a year is not "due"
     buy_again_window_days: int = number(
-        30, low=1, high=365, help="buy again: due = expected within this many days"
+        30, low=1, high=365, help="buy again: due means expected within this many days"
     )
     buy_again_tolerance_days: int = number(
         7, low=0, high=365, help="buy again: days late that are still due, not overdue"
