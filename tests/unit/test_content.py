@@ -289,3 +289,31 @@ def test_hybrid_from_fitted_parts_equals_its_own_fit(features):
     np.testing.assert_allclose(built.score_all().values, whole.score_all().values)
     with pytest.raises(ParameterError, match="with_parts"):
         topn.make_topn("hybrid", options, seed=0).with_parts(only, only)
+
+
+def test_top_terms_lists_each_items_heaviest_words_by_hand():
+    import scipy.sparse as sp
+
+    names = np.array(["red", "cup", "genre:X", "blue"])
+    matrix = sp.csr_matrix(
+        np.array(
+            [
+                [0.6, 0.8, 0.0, 0.0],  # a: cup 0.8, then red 0.6
+                [0.0, 0.0, 1.0, 0.0],  # b: a category only, no words
+                [0.5, 0.5, 0.5, 0.5],  # c: three words tie at 0.5: by word
+            ]
+        )
+    )
+    features = content.ContentFeatures(
+        items=pd.Index(["a", "b", "c"]),
+        matrix=matrix,
+        names=names,
+        words=np.array([True, True, False, True]),
+    )
+    top = features.top_terms(n=2)
+    assert top[C.ITEM].tolist() == ["a", "a", "c", "c"]
+    assert top[C.TERM].tolist() == ["cup", "red", "blue", "cup"]
+    assert top[C.WEIGHT].tolist() == [0.8, 0.6, 0.5, 0.5]
+    assert len(features.top_terms(n=5)) == 5  # a: 2 words, c: 3
+    with pytest.raises(ParameterError, match="n"):
+        features.top_terms(n=0)

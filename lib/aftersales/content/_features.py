@@ -71,6 +71,42 @@ class ContentFeatures:
             drop=True
         )
 
+    def top_terms(self, n: int = 5) -> pd.DataFrame:
+        """Return each item's ``n`` heaviest words (its TF-IDF share of the unit-length row).
+
+        Parameters
+        ----------
+        n : int, default 5
+            Words per item, at least 1; items with fewer words list all of them.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``C.ITEM``, ``C.TERM``, ``C.WEIGHT``: per item the heaviest words first, ties by
+            word; items without words have no rows. Categories and price bands are left out.
+
+        Raises
+        ------
+        ParameterError
+            If ``n`` is not a positive integer.
+        """
+        check_int(n, "n", low=1)
+        coo = self.matrix.tocoo()
+        word = self.words[coo.col]
+        rows, cols, weights = coo.row[word], coo.col[word], coo.data[word]
+        names = self.names[cols].astype(str)
+        order = np.lexsort((names, -weights, rows))
+        rows, names, weights = rows[order], names[order], weights[order]
+        starts = np.searchsorted(rows, rows, side="left")
+        keep = (np.arange(len(rows)) - starts) < n
+        return pd.DataFrame(
+            {
+                C.ITEM: self.items[rows[keep]],
+                C.TERM: names[keep],
+                C.WEIGHT: weights[keep],
+            }
+        )
+
     def rows(self, items: Any) -> sp.csr_matrix:
         """Return the feature rows of ``items`` (zero rows for items without content).
 
