@@ -31,7 +31,9 @@ class CustomerViewParams(NotebookParams):
     """
 
     dataset: str = dataset_field("online-retail", help="transactions: name or source file")
-    seed: int = number(42, low=0, help="seed of the data-only store's preparation and model")
+    seed: int = number(
+        42, low=0, high=2**32 - 1, help="seed of the data-only store's preparation and model"
+    )
     store_file: str = field(
         default="",
         metadata={"help": "run folder or store file; empty: the run's own, else from the data"},
