@@ -97,7 +97,8 @@ def test_category_and_price_blocks():
 
 def test_content_model_scores_cold_items(features):
     train = pd.DataFrame({C.USER: ["u", "v", "v"], C.ITEM: ["i0", "i1", "i2"]})
-    model = topn.make_topn("content", {"features": features}, seed=0).fit(train)
+    params = {"features": features, "centred": False}
+    model = topn.make_topn("content", params, seed=0).fit(train)
     # the catalogue is every described item, i3 included although nobody bought it
     assert model.items_.tolist() == ["i0", "i1", "i2", "i3"]
     scores = model.score_all(["u"]).values[0]
@@ -107,6 +108,30 @@ def test_content_model_scores_cold_items(features):
     top = model.recommend(["v"], 2)
     assert top[C.ITEM].tolist() == ["i0", "i3"]
     np.testing.assert_allclose(top[C.SCORE], [1 / np.sqrt(2), 1 / np.sqrt(2)])
+
+
+def test_centred_profiles_subtract_the_mean_customer(features):
+    train = pd.DataFrame({C.USER: ["u", "v", "v"], C.ITEM: ["i0", "i1", "i2"]})
+    model = topn.make_topn("content", {"features": features}, seed=0).fit(train)
+    # words blue, cup, plate, red; a = 1/sqrt 2. p_u = a (0, 1, 0, 1), p_v = (1, 1, 1, 1) / 2,
+    # mean m = ((a + 1/2) / 2 on cup and red, 1/4 on blue and plate); its scores m . f_i:
+    # red cup 1/2 + a/2, red plate and blue cup 1/4 + a/2, blue plate a/2
+    a = 1 / np.sqrt(2)
+    offset = np.array([0.5 + a / 2, 0.25 + a / 2, 0.25 + a / 2, a / 2])
+    scores = model.score_all(["u", "v"]).values
+    np.testing.assert_allclose(scores[0], np.array([1.0, 0.5, 0.5, 0.0]) - offset)
+    np.testing.assert_allclose(scores[1], np.full(4, a) - offset)
+    # v's cosine ties red cup and blue plate (a each); what sets v apart from the mean
+    # customer (blue, plate) puts blue plate first: a/2 against a/2 - 1/2
+    top = model.recommend(["v"], 2)
+    assert top[C.ITEM].tolist() == ["i3", "i0"]
+    np.testing.assert_allclose(top[C.SCORE], [a / 2, a / 2 - 0.5])
+    # the explanation still adds up: the bought items' parts less the mean customer's
+    rows = model.explain("v", ["i3"])
+    np.testing.assert_allclose(rows[C.CONTRIBUTION].sum() - a / 2, rows[C.SCORE].iloc[0])
+    np.testing.assert_allclose(rows[C.SHARE], [0.5, 0.5])  # of the bought items' part
+    with pytest.raises(ParameterError, match="centred"):
+        topn.make_topn("content", {"features": features, "centred": "yes"}, seed=0)
 
 
 def test_customer_without_history(features):
@@ -130,7 +155,8 @@ def test_content_needs_features():
 
 def test_explanation_decomposes_the_score(features):
     train = pd.DataFrame({C.USER: ["v", "v"], C.ITEM: ["i1", "i2"]})
-    model = topn.make_topn("content", {"features": features}, seed=0).fit(train)
+    params = {"features": features, "centred": False}  # one customer: centred scores are 0
+    model = topn.make_topn("content", params, seed=0).fit(train)
     names = {"i0": "RED CUP", "i1": "RED PLATE", "i2": "BLUE CUP", "i3": "BLUE PLATE"}
     rows = model.explain("v", ["i3"], names=names)
     # blue plate shares 'plate' with red plate and 'blue' with blue cup: cos 1/2 each;
@@ -175,7 +201,7 @@ def test_hybrid_ends(features):
     np.testing.assert_allclose(got, expected / np.abs(expected).max())
     content_scores = only.score_all(["w"]).values[0]
     np.testing.assert_allclose(
-        pure_content.score_all(["w"]).values[0], content_scores / content_scores.max()
+        pure_content.score_all(["w"]).values[0], content_scores / np.abs(content_scores).max()
     )
 
 

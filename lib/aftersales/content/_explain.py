@@ -43,7 +43,8 @@ def explain_content(
     """Return each item's strongest bought items under a fitted content model.
 
     With ``p_u = sum_j x_uj f_j / n_u`` (``n_u`` the length of the sum), the score
-    ``p_u . f_i`` splits into one term per bought item ``j``: ``x_uj (f_j . f_i) / n_u``.
+    ``p_u . f_i - m . f_i`` splits into one term per bought item ``j``, ``x_uj (f_j . f_i) /
+    n_u``, less the mean customer's part ``m . f_i`` (zero for a model not centred).
 
     Parameters
     ----------
@@ -65,7 +66,8 @@ def explain_content(
     pandas.DataFrame
         :data:`CONTENT_EXPLANATION_COLUMNS`; ``C.SIMILARITY`` the cosine ``f_j . f_i``,
         ``C.NEIGHBOR_RATING`` the value ``x_uj``, ``C.CONTRIBUTION`` its part of the score,
-        ``C.SHARE`` that part over the score, ``C.TERMS`` the shared features in words
+        ``C.SHARE`` that part over the bought items' part (the score when not centred),
+        ``C.TERMS`` the shared features in words
         (strongest first), ``C.NEIGHBOR_DATE`` the last purchase of ``j`` (or missing).
         Items that share no feature with anything bought have no rows.
 
@@ -96,7 +98,8 @@ def explain_content(
     length = float(np.sqrt((row @ features).multiply(row @ features).sum()))
     similarity = (bought @ targets.T).toarray()  # bought x targets
     contribution = values[:, None] * similarity / (length if length > 0 else 1.0)
-    scores = np.asarray((profile @ targets.T).todense()).ravel()
+    part = np.asarray((profile @ targets.T).todense()).ravel()  # the bought items' part
+    scores = part - model._offset[cols]
     order = np.argsort(-np.round(contribution, 12), axis=0, kind="stable")
     lookup = {} if names is None else names
     dates = model._dates
@@ -116,7 +119,7 @@ def explain_content(
                     C.NEIGHBOR_NAME: lookup.get(neighbour),
                     C.SIMILARITY: similarity[s, t],
                     C.NEIGHBOR_RATING: values[s],
-                    C.SHARE: contribution[s, t] / scores[t] if scores[t] else np.nan,
+                    C.SHARE: contribution[s, t] / part[t] if part[t] else np.nan,
                     C.N_NEIGHBORS: int(support.sum()),
                     C.RANK: rank + 1,
                     C.CONTRIBUTION: contribution[s, t],

@@ -108,7 +108,13 @@ class ContentBased(TopNModel):
 
     * profile ``p_u = sum_j x_uj f_j / |sum_j x_uj f_j|``, the normalised weighted mean of
       what the customer bought (or rated);
-    * score ``score(u, i) = p_u . f_i``, the cosine, in [0, 1] (features are >= 0).
+    * score ``score(u, i) = (p_u - m) . f_i`` with ``m`` the mean profile of the fitted
+      customers (``centred=True``), or the cosine ``p_u . f_i`` (``centred=False``).
+
+    Centring removes what every customer's profile shares: without it the features most
+    items have (on films the 1990s, drama and comedy) dominate every profile, so the
+    cosine ranks first the items that have little else (a plain 1990s drama), the same
+    for everyone, whatever the customer's own taste.
 
     Every item of ``features`` is ranked, bought or not. Sparse products only, batch by
     batch; no loop over customers.
@@ -120,6 +126,8 @@ class ContentBased(TopNModel):
         prepared item content is used (``aftersales.content.load_features``).
     binary : bool, default True
         Weigh bought items equally (True) or by strength (False).
+    centred : bool, default True
+        Subtract the mean profile of the fitted customers from every profile.
     seed : int or numpy.random.Generator, default 0
         Validated but unused (the model is deterministic).
 
@@ -131,14 +139,25 @@ class ContentBased(TopNModel):
 
     name = "content"
 
-    def __init__(self, *, features: Features = None, binary: bool = True, seed: Seed = 0) -> None:
+    def __init__(
+        self,
+        *,
+        features: Features = None,
+        binary: bool = True,
+        centred: bool = True,
+        seed: Seed = 0,
+    ) -> None:
         super().__init__(seed=seed)
         self.features = _check_features(features)
         self.binary = check_bool(binary, "binary")
+        self.centred = check_bool(centred, "centred")
 
     def __repr__(self) -> str:
         shown = self.features if isinstance(self.features, str) else "..."
-        return f"{type(self).__name__}(features={shown!r}, binary={self.binary!r})"
+        return (
+            f"{type(self).__name__}(features={shown!r}, binary={self.binary!r}, "
+            f"centred={self.centred!r})"
+        )
 
     def fit(self, data: Any) -> ContentBased:
         """Fit the profiles on implicit interactions (see :meth:`TopNModel.fit`).
@@ -168,16 +187,23 @@ class ContentBased(TopNModel):
         self._data, self._matrix, self._seen = data_, matrix, data_.binary
         self._profiles = normalize(matrix @ self._item_features)
         self._by_feature = self._item_features.T.tocsr()
+        # the mean customer's score of every item, m . f_i (zero when not centred)
+        mean = np.asarray(self._profiles.mean(axis=0)) if self.centred else None
+        self._offset = (
+            np.asarray(self._item_features @ mean.T).ravel()
+            if mean is not None and self._profiles.shape[0]
+            else np.zeros(len(data_.items))
+        )
         self._dates = None
         if isinstance(data, pd.DataFrame) and C.TIMESTAMP in data:
             self._dates = data.groupby([C.USER, C.ITEM])[C.TIMESTAMP].max()
         return self
 
     def _known_scores(self, codes: np.ndarray) -> np.ndarray:
-        return (self._profiles[codes] @ self._by_feature).toarray()
+        return (self._profiles[codes] @ self._by_feature).toarray() - self._offset
 
     def profiles(self, users: Sequence[Any]) -> sp.csr_matrix:
-        """Return the unit-length content profiles of fitted customers.
+        """Return the unit-length content profiles of fitted customers (not centred).
 
         Parameters
         ----------
@@ -218,7 +244,8 @@ class ContentBased(TopNModel):
         """Return the bought items behind each item's score, with the features they share.
 
         The score decomposes exactly: ``score(u, i) = sum_j x_uj (f_j . f_i) / |sum_j x_uj
-        f_j|``, so bought item ``j`` contributes its share of it.
+        f_j| - m . f_i``, so bought item ``j`` contributes its share of it (``m . f_i``, the
+        mean customer's part, is zero when the model is not centred).
 
         Parameters
         ----------
@@ -279,6 +306,8 @@ class Hybrid(TopNModel):
         Warm items by content a cold item borrows its collaborative score from (>= 1).
     binary : bool, default True
         Passed to the content part.
+    centred : bool, default True
+        Passed to the content part.
     seed : int or numpy.random.Generator, default 0
         Seed of the collaborative part.
 
@@ -301,6 +330,7 @@ class Hybrid(TopNModel):
         weight: float = 0.3,
         neighbors: int = 20,
         binary: bool = True,
+        centred: bool = True,
         seed: Seed = 0,
     ) -> None:
         from aftersales.topn._registry import make_topn
@@ -325,6 +355,7 @@ class Hybrid(TopNModel):
         self.weight = float(weight)
         self.neighbors = check_int(neighbors, "neighbors", high=MAX_NEIGHBORS)
         self.binary = check_bool(binary, "binary")
+        self.centred = check_bool(centred, "centred")
 
     def __repr__(self) -> str:
         return (
@@ -352,7 +383,9 @@ class Hybrid(TopNModel):
         """
         from aftersales.topn._registry import make_topn
 
-        content = ContentBased(features=self.features, binary=self.binary).fit(data)
+        content = ContentBased(
+            features=self.features, binary=self.binary, centred=self.centred
+        ).fit(data)
         collaborative = make_topn(self.collaborative, self.collaborative_params, seed=self.seed)
         return self._assemble(content, collaborative.fit(data))
 
