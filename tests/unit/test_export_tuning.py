@@ -110,7 +110,7 @@ def test_without_a_cutoff_the_training_rows_are_split() -> None:
     tuning = tune_export("ease", GRID, rated, seed=1)
     direct = tune("ease", GRID, rated, seed=1)
     assert tuning.params == direct.best_params
-    assert tuning.validation == "item-stratified split of the training rows"
+    assert tuning.validation == "an item-stratified split of the training rows"
 
 
 @pytest.mark.parametrize(

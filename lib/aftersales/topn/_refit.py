@@ -133,10 +133,12 @@ def tune_export(
         data: Any = validation_split(
             transactions, cutoff, months=months, weight=weight, rating_scheme=rating_scheme
         )
-        validation = f"purchases of the {months} month(s) before {cutoff}, trained on earlier ones"
+        validation = (
+            f"the purchases of the {months} month(s) before {cutoff}, fitted on earlier ones"
+        )
     else:
         data = train
-        validation = "item-stratified split of the training rows"
+        validation = "an item-stratified split of the training rows"
     best, curve = tune(model_name, grid, data, seed=seed, metric=metric, k=k, fixed=fixed)
     rows = curve[(curve[C.METRIC] == metric) & (curve[C.K] == k)]
     table = rows[[*grid, C.VALUE, C.BEST]].rename(columns={C.VALUE: f"{metric}@{k}"})
