@@ -9,9 +9,10 @@ from aftersales import datasets
 from aftersales.errors import ParameterError
 from aftersales.metrics import RANKING_METRICS
 from aftersales.params._core import choice, items, number, register
+from aftersales.params._grids import check_topn_grids
 from aftersales.params._preparation import PreparationParams, dataset_field
 from aftersales.split import SPLITTERS
-from aftersales.topn import TOPN_MODELS, default_topn_params, make_topn
+from aftersales.topn import TOPN_MODELS
 
 __all__ = ["TopNParams"]
 
@@ -124,28 +125,13 @@ class TopNParams(PreparationParams):
             )
 
     def _check_grids(self) -> None:
-        for name, grid in self.topn_grids.items():
-            label = f"{WHERE}: parameter `topn_grids[{name!r}]`"
-            if name not in self.topn_models:
-                raise ParameterError(
-                    f"{label}: {name!r} is not in `topn_models` {list(self.topn_models)}; "
-                    "add it there or drop its grid"
-                )
-            if not isinstance(grid, dict):
-                raise ParameterError(f"{label} must map parameter names to lists of values")
-            valid = [key for key in default_topn_params(name) if key != "group"]
-            for key, values in grid.items():
-                if key not in valid:
-                    raise ParameterError(f"{label}: unknown parameter {key!r}; valid: {valid}")
-                if not isinstance(values, list | tuple) or not values:
-                    raise ParameterError(
-                        f"{label}[{key!r}] must be a non-empty list; got {values!r}"
-                    )
-                for value in values:  # a few grid points
-                    try:
-                        make_topn(name, {key: value}, seed=0)
-                    except ParameterError as error:
-                        raise ParameterError(f"{label}[{key!r}]: {error}") from None
+        check_topn_grids(
+            self.topn_grids,
+            self.topn_models,
+            where=WHERE,
+            field="topn_grids",
+            models_field="topn_models",
+        )
 
     @property
     def transactions(self) -> bool:

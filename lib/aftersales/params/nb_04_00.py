@@ -11,6 +11,7 @@ from aftersales import datasets, evaluate, recommendations
 from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.metrics import RANKING_METRICS
 from aftersales.params._core import choice, items, number, register
+from aftersales.params._grids import check_topn_grids
 from aftersales.params._preparation import PreparationParams
 
 __all__ = ["EvaluationParams"]
@@ -35,7 +36,8 @@ class EvaluationParams(PreparationParams):
     window; or the prepared random split), the models also run under the other protocol,
     the preparation options, the models compared and their
     parameters, the list lengths, the bootstrap, the customer groups of the breakdown, the
-    model whose recommendations are exported, how customer ids are exported, and the "buy
+    model whose recommendations are exported and the grids its parameters are tuned over
+    (on the month before the cut-off) before its refit, how customer ids are exported, and the "buy
     again" list (``aftersales.replenish``) with its check.
 
     Raises
@@ -44,6 +46,8 @@ class EvaluationParams(PreparationParams):
         If a model name is unknown or repeated, fewer than two models are given, a model's
         parameters are invalid or name a model not compared, ``k`` is not one of ``ks``, a
         list length is below 2, ``export_model`` is neither ``"best"`` nor a compared model,
+        ``export_grids`` names a model not compared or not top-N, an unknown parameter or an
+        invalid value,
         RFM segments, the chronological protocol or ``buy_again`` are asked for on a ratings
         data set, or ``cutoff`` or ``buy_again_cutoff`` is not a date.
     """
@@ -96,6 +100,13 @@ class EvaluationParams(PreparationParams):
     )
     export_model: str = field(
         default="best", metadata={"help": "model exported: 'best' by choose_by@k, or a name"}
+    )
+    export_grids: dict = field(
+        default_factory=dict,
+        metadata={
+            "help": "top-N model -> {parameter: values} tuned on validation data before the "
+            "export refit (empty: the fixed model_params)"
+        },
     )
     # <= 100: a longer list is not a recommendation; the export has customers x export_k rows
     export_k: int = number(10, low=1, high=100, help="recommendations per customer in the export")
@@ -154,6 +165,13 @@ class EvaluationParams(PreparationParams):
             recommendations.make_models(self.models, self.model_params, seed=self.seed)
         except (ParameterError, UnknownNameError, TypeError) as error:
             raise ParameterError(f"{WHERE}: parameter `model_params`: {error}") from None
+        check_topn_grids(
+            self.export_grids,
+            self.models,
+            where=WHERE,
+            field="export_grids",
+            models_field="models",
+        )
         if not self.ks or min(self.ks) < 2:
             raise ParameterError(
                 f"{WHERE}: parameter `ks` must hold list lengths >= 2 (diversity needs two "

@@ -22,7 +22,9 @@ module-level :func:`recommend` serves both kinds, so ``aftersales.evaluate`` tre
 alike. Users absent from the training data get the popularity fallback. ``predict``,
 ``estimate`` and ``test`` raise :class:`RankingOnlyError`.
 
-:func:`tune` picks parameters on a validation split of the training data;
+:func:`tune` picks parameters on a validation split of the training data
+(:func:`validation_split`: the month before a cut-off), and :func:`tune_export` the
+parameters an exported model is refitted with;
 :func:`reference_protocol` runs issue #7's movielens-100k protocol next to Surprise's SVD;
 :func:`purchase_time_split` is the retail setting (train before a date, test the month
 after), and :func:`user_groups` gives the country of each customer for ``Popularity``.
@@ -59,8 +61,9 @@ from aftersales.topn._protocols import (
     ReferenceResult,
     reference_protocol,
 )
+from aftersales.topn._refit import ExportTuning, tune_export
 from aftersales.topn._registry import TOPN_MODELS, default_topn_params, make_topn, recommend
-from aftersales.topn._retail import purchase_time_split, user_groups
+from aftersales.topn._retail import purchase_time_split, user_groups, validation_split
 from aftersales.topn._setting import GROUPINGS, TopNSetting, topn_setting
 from aftersales.topn._tune import Tuned, tune
 
@@ -80,6 +83,7 @@ __all__ = [
     "Comparison",
     "ContentBased",
     "ExampleLists",
+    "ExportTuning",
     "Hybrid",
     "Interactions",
     "ItemKNN",
@@ -103,5 +107,7 @@ __all__ = [
     "reference_table",
     "topn_setting",
     "tune",
+    "tune_export",
     "user_groups",
+    "validation_split",
 ]

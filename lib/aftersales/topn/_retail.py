@@ -7,7 +7,8 @@ import pandas as pd
 from aftersales import columns as C
 from aftersales import interactions, validate
 from aftersales import split as splitters
-from aftersales.errors import DataValidationError
+from aftersales.errors import DataValidationError, ParameterError
+from aftersales.topn._common import check_int
 
 _LINE_COLUMNS = (C.CUSTOMER, C.ITEM, C.INVOICE, C.QUANTITY, C.UNIT_PRICE, C.TIMESTAMP)
 
@@ -89,6 +90,69 @@ def purchase_time_split(
         cold_items,
         "time",
     )
+
+
+def validation_split(
+    transactions: pd.DataFrame,
+    cutoff: object,
+    *,
+    months: int = 1,
+    weight: str = "count",
+    rating_scheme: str | None = None,
+) -> splitters.Split:
+    """Carve a validation split from the purchases before ``cutoff`` only.
+
+    The lines before ``cutoff`` are split by :func:`purchase_time_split` at ``months``
+    calendar months before it: the earlier lines train, the window up to ``cutoff``
+    validates. Nothing at or after ``cutoff`` is read, so a tuner given this split never
+    sees the test period (02.02's validation period, and 04.00's before its export).
+
+    Parameters
+    ----------
+    transactions : pandas.DataFrame
+        Cleaned transaction lines, as :func:`purchase_time_split` takes; not modified.
+    cutoff : datetime-like
+        First moment of the test period (the end of the validation window).
+    months : int, default 1
+        Calendar months of the validation window.
+    weight : str, default "count"
+        Implicit weight of both sides (``interactions.WEIGHTS``).
+    rating_scheme : str, optional
+        Rate both sides 1-5 with ``interactions.to_ratings`` and keep ``C.USER``,
+        ``C.ITEM``, ``C.RATING`` and ``C.TIMESTAMP`` only, as the models of a rated
+        protocol are fitted; None keeps the weighted interactions.
+
+    Returns
+    -------
+    aftersales.split.Split
+        Validation ``train`` and ``test`` (method ``"time"``).
+
+    Raises
+    ------
+    ParameterError
+        If ``months`` is not a positive integer or ``cutoff`` is not a time.
+    DataValidationError
+        As :func:`purchase_time_split` (e.g. no purchase before the validation window).
+    UnknownNameError
+        If ``weight`` or ``rating_scheme`` is not registered.
+    """
+    months = check_int(months, "months")
+    validate.require_columns(transactions, [C.TIMESTAMP], source="validation_split")
+    try:
+        stamp = pd.Timestamp(cutoff)
+    except (TypeError, ValueError):
+        stamp = pd.NaT
+    if pd.isna(stamp):
+        raise ParameterError(f"`cutoff` must be a time; got {cutoff!r}")
+    earlier = transactions[transactions[C.TIMESTAMP] < stamp]
+    parts = purchase_time_split(earlier, cutoff=stamp - pd.DateOffset(months=months), weight=weight)
+    if rating_scheme is None:
+        return parts
+    kept = [C.USER, C.ITEM, C.RATING, C.TIMESTAMP]
+    train, test = (
+        interactions.to_ratings(side, rating_scheme)[kept] for side in (parts.train, parts.test)
+    )
+    return splitters.Split(train, test, parts.cold_users, parts.cold_items, parts.method)
 
 
 def user_groups(frame: pd.DataFrame, column: str, *, user: str = C.CUSTOMER) -> pd.Series:

@@ -20,7 +20,7 @@ from aftersales import split as splitters
 from aftersales.errors import DataValidationError, UnknownNameError
 from aftersales.topn._common import check_int
 from aftersales.topn._data import implicit_from_ratings
-from aftersales.topn._retail import purchase_time_split, user_groups
+from aftersales.topn._retail import purchase_time_split, user_groups, validation_split
 
 GROUPINGS: tuple[str, ...] = ("none", "country")
 """How the retail popularity model may group customers."""
@@ -138,10 +138,7 @@ def topn_setting(
     validate.require_columns(cleaned, [C.TIMESTAMP, C.CUSTOMER], source="`prepared.cleaned`")
     cutoff = cleaned[C.TIMESTAMP].max() - pd.DateOffset(months=test_months)
     parts = purchase_time_split(cleaned, cutoff=cutoff, weight=weight)
-    earlier = cleaned[cleaned[C.TIMESTAMP] < cutoff]
-    validation = purchase_time_split(
-        earlier, cutoff=cutoff - pd.DateOffset(months=test_months), weight=weight
-    )
+    validation = validation_split(cleaned, cutoff, months=test_months, weight=weight)
     svd_train = interactions.to_ratings(parts.train, rating_scheme)
     groups = None
     if group == "country":
