@@ -311,6 +311,22 @@ def test_significance_against_the_best_with_holm() -> None:
     assert set(E.significance(frame, summary=summary)[C.BEST]) == {"close"}
 
 
+def test_significance_against_a_reference_model() -> None:
+    # Every model against "bad" (a baseline), not against the best: scipy's tests, Holm.
+    frame = per_user_frame()
+    result = E.significance(frame, reference="bad")
+    assert set(result[C.BEST]) == {"bad"}
+    assert list(result[C.MODEL].unique()) == ["good", "close"]
+    wide = frame.pivot(index=C.USER, columns=C.MODEL, values=C.VALUE)
+    rows = result.loc[result[C.TEST] == "t-test"].set_index(C.MODEL)
+    p = np.array([sps.ttest_rel(wide[m], wide["bad"]).pvalue for m in ("good", "close")])
+    np.testing.assert_allclose(rows.loc[["good", "close"], C.P_VALUE], p)
+    np.testing.assert_allclose(rows.loc[["good", "close"], C.P_ADJUSTED], S.holm(p))
+    assert rows.loc["good", C.DIFFERENCE] == pytest.approx(-(0.5 + 0.01 * 7.5))
+    with pytest.raises(DataValidationError, match="`reference` 'popularity' has no rows"):
+        E.significance(frame, reference="popularity")
+
+
 def test_significance_bad_inputs() -> None:
     frame = per_user_frame()
     with pytest.raises(DataValidationError, match="1 model"):

@@ -45,6 +45,10 @@ class ColdStartStudy:
         ``C.SCENARIO`` and ``aftersales.evaluate.significance``'s columns at list length
         ``k``: every model against the scenario's best, Holm-corrected within scenario,
         metric and test.
+    baseline : pandas.DataFrame
+        The same columns, every model against ``"popularity"`` (``C.BEST`` names it):
+        whether each model beats the popular list, Holm-corrected within scenario,
+        metric and test.
     blend : pandas.DataFrame
         The validation curve of the blend weight: ``"weight", C.METRIC, C.K, C.VALUE,
         C.BEST``.
@@ -57,6 +61,7 @@ class ColdStartStudy:
 
     summary: pd.DataFrame
     significance: pd.DataFrame
+    baseline: pd.DataFrame
     blend: pd.DataFrame
     weight: float
     timings: pd.DataFrame
@@ -307,7 +312,7 @@ def cold_start_study(
         ),
     }
     fitted: dict[tuple[int, str], Any] = {}
-    summaries, tests, times = [], [], []
+    summaries, tests, baselines, times = [], [], [], []
     for scenario, (train, test) in data.protocols().items():  # three scenarios
         topn_train, topn_test = _frames(train, test)
         for label, (name, params) in specs.items():  # four models
@@ -343,6 +348,8 @@ def cold_start_study(
         at_k = run.per_user[run.per_user[C.K] == k]  # the table's list length only
         found = evaluate.significance(at_k, summary=run.summary, alpha=alpha)
         tests.append(found.assign(**{C.SCENARIO: scenario}))
+        against = evaluate.significance(at_k, alpha=alpha, reference="popularity")
+        baselines.append(against.assign(**{C.SCENARIO: scenario}))
 
     def first(frame: pd.DataFrame) -> pd.DataFrame:
         return frame[[C.SCENARIO, *[c for c in frame.columns if c != C.SCENARIO]]]
@@ -350,6 +357,7 @@ def cold_start_study(
     return ColdStartStudy(
         summary=first(pd.concat(summaries, ignore_index=True)),
         significance=first(pd.concat(tests, ignore_index=True)),
+        baseline=first(pd.concat(baselines, ignore_index=True)),
         blend=blend,
         weight=weight,
         timings=pd.DataFrame(times, columns=[C.SCENARIO, C.MODEL, C.FIT_TIME]),

@@ -55,6 +55,7 @@ def significance(
     metrics: Sequence[str] | None = None,
     alpha: float = 0.05,
     min_pairs: int = 10,
+    reference: str | None = None,
 ) -> pd.DataFrame:
     """Test every model against the best one with paired tests over users, Holm-corrected.
 
@@ -77,6 +78,9 @@ def significance(
         Family-wise error rate for the ``C.SIGNIFICANT`` flag.
     min_pairs : int, default 10
         Fewest paired users accepted for a comparison.
+    reference : str, optional
+        Compare every other model with this one instead of the best (e.g. a baseline:
+        "does each model beat popularity?"); ``C.BEST`` then names the reference.
 
     Returns
     -------
@@ -122,7 +126,15 @@ def significance(
                 f"significance compares models; metric {metric!r} (k={k}) has "
                 f"{len(models)} model ({models}), expected two or more"
             )
-        best, _ = _best(group, summary, metric, k)
+        if reference is None:
+            best, _ = _best(group, summary, metric, k)
+        elif reference in models:
+            best = reference
+        else:
+            raise DataValidationError(
+                f"`reference` {reference!r} has no rows for metric {metric!r} (k={k}); "
+                f"the models are {models}"
+            )
         wide = group.pivot(index=[C.FOLD, C.USER], columns=C.MODEL, values=C.VALUE)
         family = []
         for model in models:  # a handful of models
