@@ -36,8 +36,10 @@ def test_reference_protocol_reaches_the_published_range(reference):
     assert table.loc["als", "precision"] >= 0.41
     assert table.loc["ease", "precision"] >= 0.41
     assert table.loc["ease", C.ROUTE] == "woodbury"
-    # BPR tuned over epochs and factors: 0.318 measured (0.271 with the old 2 x 2 grid)
-    assert table.loc["bpr", "precision"] >= 0.30
+    # issue #21: BPR (cornac, uniform negatives) at the grid bench/bpr.py validated reaches
+    # the reference workbench's 0.389 (0.391 measured; implicit's BPR stayed near 0.32)
+    assert table.loc["bpr", "precision"] >= 0.38
+    assert reference.params["bpr"]["iterations"] == 200
 
 
 def test_svd_reference_is_the_rating_predictor_of_the_issue(reference):

@@ -10,7 +10,7 @@ rank. ``make_topn(name, params, seed=...)`` builds one of :data:`TOPN_MODELS`:
   items x items or, with fewer users than items, the users x users system; refused with
   ``MemoryBudgetError`` when its estimated peak exceeds ``memory_budget``);
 - ``"als"``: :class:`ALS`, confidence-weighted factorisation (``implicit`` library);
-- ``"bpr"``: :class:`BPR`, Bayesian personalised ranking (``implicit`` library);
+- ``"bpr"``: :class:`BPR`, Bayesian personalised ranking (``cornac`` library);
 - ``"content"``: :class:`ContentBased`, cosine of item content to the customer's profile;
 - ``"hybrid"``: :class:`Hybrid`, a collaborative model blended with ``content``.
 

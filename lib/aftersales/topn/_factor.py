@@ -1,4 +1,4 @@
-"""Matrix factorisation for implicit feedback through the ``implicit`` library: ALS and BPR."""
+"""Matrix factorisation for implicit feedback: ALS (``implicit`` library) and BPR (``cornac``)."""
 
 from __future__ import annotations
 
@@ -118,14 +118,39 @@ class ALS(TopNModel):
         return self._users[codes] @ self._items.T
 
 
+def _cornac_dataset(matrix: sp.csr_matrix) -> Any:
+    """Wrap a users x items matrix as a ``cornac`` training set whose indices are our codes.
+
+    Built from the arrays directly (no per-row Python loop): user ``u`` and item ``i`` of
+    the matrix are user ``u`` and item ``i`` of cornac, so its factors need no reordering.
+    """
+    from cornac.data import Dataset
+
+    coo = matrix.tocoo()
+    n_users, n_items = matrix.shape
+    return Dataset(
+        num_users=n_users,
+        num_items=n_items,
+        uid_map={code: code for code in range(n_users)},
+        iid_map={code: code for code in range(n_items)},
+        uir_tuple=(coo.row, coo.col, np.ones(coo.nnz, dtype=np.float32)),
+    )
+
+
 class BPR(TopNModel):
     """Bayesian personalised ranking (Rendle et al. 2009) by stochastic gradient descent.
 
-    Maximises ``sum ln sigmoid(x_u . (y_i - y_j) + b_i - b_j)`` over sampled triples of a
-    user, an item they have ``i`` and one they do not ``j``, with an L2 penalty. Fitted
-    by ``implicit.cpu.bpr.BayesianPersonalizedRanking`` on one thread: its multi-threaded
-    updates race and are not reproducible. Strengths are ignored (presence only). Scores
-    are ``x_u . y_i + b_i``.
+    Maximises ``sum ln sigmoid(x_u . (y_i - y_j) + b_i - b_j)`` with an L2 penalty over
+    triples of a user, an item they have ``i`` (a uniformly drawn interaction) and an item
+    ``j`` drawn uniformly from the catalogue (a ``j`` the user has is skipped); one epoch
+    draws as many triples as there are interactions. Fitted by ``cornac.models.BPR`` on
+    one thread (cornac runs one thread whenever it is seeded, so the same seed gives the
+    same factors; its multi-threaded updates race). Strengths are ignored (presence only).
+    Scores are ``x_u . y_i + b_i``.
+
+    ``implicit``'s BPR (used before issue #21) draws ``j`` from the interactions, i.e. in
+    proportion to popularity: the item bias then cannot learn popularity, and on issue
+    #7's protocol it stayed near precision@10 0.32 wherever it was tuned (bench/bpr.py).
 
     Parameters
     ----------
@@ -134,7 +159,7 @@ class BPR(TopNModel):
     learning_rate : float, default 0.01
         SGD step, > 0.
     regularization : float, default 0.01
-        L2 penalty, > 0.
+        L2 penalty of factors and biases, > 0.
     iterations : int, default 100
         Epochs, >= 1.
     seed : int or numpy.random.Generator
@@ -164,24 +189,25 @@ class BPR(TopNModel):
         self.iterations = check_int(iterations, "iterations", high=MAX_ITERATIONS)
 
     def _fit(self, matrix: sp.csr_matrix, data: Interactions) -> None:
-        BayesianPersonalizedRanking = _implicit_class(
-            "implicit.cpu.bpr", "BayesianPersonalizedRanking"
-        )
+        from cornac.models import BPR as CornacBPR
 
-        model = _fit_implicit(
-            BayesianPersonalizedRanking,
-            matrix,
-            factors=self.factors,
+        model = CornacBPR(
+            k=self.factors,
+            max_iter=self.iterations,
             learning_rate=self.learning_rate,
-            regularization=self.regularization,
-            iterations=self.iterations,
-            num_threads=1,
-            random_state=int_seed(self.seed),
+            lambda_reg=self.regularization,
+            seed=int_seed(self.seed),  # seeded: cornac uses one thread
         )
-        # implicit appends a column of ones to the user factors and the item biases to
-        # the item factors, so the product includes b_i.
-        self._users = np.asarray(model.user_factors, dtype=np.float64)
-        self._items = np.asarray(model.item_factors, dtype=np.float64)
+        model.fit(_cornac_dataset(matrix))
+        # a column of ones on the users and the biases on the items: the product adds b_i
+        users = np.asarray(model.u_factors, dtype=np.float64)
+        self._users = np.hstack([users, np.ones((users.shape[0], 1))])
+        self._items = np.hstack(
+            [
+                np.asarray(model.i_factors, dtype=np.float64),
+                np.asarray(model.i_biases, dtype=np.float64)[:, None],
+            ]
+        )
 
     def _known_scores(self, codes: np.ndarray) -> np.ndarray:
         return self._users[codes] @ self._items.T
