@@ -26,7 +26,13 @@ month before it as validation), the grid of ``params/online-retail.yaml`` for bo
 implementations: seconds of tuning and refit, and the test precision@10 and NDCG@10 (the
 report must not get slower).
 
-Run: ``.venv/bin/python bench/bpr.py [--models implicit cornac] [--narrow] [--retail]``
+Section ``--cost``: what BPR adds to 02.02's reference protocol, before and after: the old
+grid (``OLD_GRID``, 8 points) with ``implicit`` and the grid of ``topn.REFERENCE_GRIDS``
+with cornac, each tuned on the validation split and refitted, in turns (medians of
+``--repeats``), so a shared machine's load weighs on both alike.
+
+Run: ``.venv/bin/python bench/bpr.py [--models implicit cornac] [--narrow] [--retail]
+[--cost [--repeats 2]]``
 (``--narrow`` searches only the grid kept in ``topn.REFERENCE_GRIDS``).
 """
 
@@ -34,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import statistics
 import time
 
 import numpy as np
@@ -65,6 +72,10 @@ WIDE = {
         "iterations": [100, 200],
     },
 }
+
+
+OLD_GRID = {"factors": [64, 128], "regularization": [0.01, 0.05], "iterations": [30, 50]}
+"""``topn.REFERENCE_GRIDS['bpr']`` before issue #21's change (with implicit)."""
 
 
 class LegacyBPR(topn.BPR):
@@ -168,11 +179,37 @@ def retail(kinds: list[str]) -> None:
         )
 
 
+def tuning_seconds(kind: str, grid: dict, parts: splitters.Split, train, test, seed: int) -> float:
+    """Seconds to fit every grid point on the validation split, pick, refit and rank."""
+    start = time.perf_counter()
+    scores = []
+    for values in itertools.product(*grid.values()):  # the grid points
+        point = dict(zip(grid, values, strict=True))
+        scores.append((fit_and_score(kind, point, parts.train, parts.test, seed)[2]["ndcg"], point))
+    best = max(scores, key=lambda entry: entry[0])[1]
+    fit_and_score(kind, best, train, test, SEED)
+    return time.perf_counter() - start
+
+
+def cost(parts: splitters.Split, train, test, model_seed: int, repeats: int) -> None:
+    new_grid = {key: list(values) for key, values in topn.REFERENCE_GRIDS["bpr"].items()}
+    runs = {"implicit, old grid": ("implicit", OLD_GRID), "cornac, new grid": ("cornac", new_grid)}
+    times: dict[str, list[float]] = {label: [] for label in runs}
+    for _ in range(repeats):  # before, after, before, after, ...
+        for label, (kind, grid) in runs.items():
+            times[label].append(tuning_seconds(kind, grid, parts, train, test, model_seed))
+    for label, values in times.items():
+        runs_text = ", ".join(f"{value:.1f}" for value in values)
+        print(f"  {label}: median {statistics.median(values):.1f} s (runs: {runs_text})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", nargs="+", default=["implicit", "cornac"], choices=list(WIDE))
     parser.add_argument("--narrow", action="store_true", help="only topn.REFERENCE_GRIDS['bpr']")
     parser.add_argument("--retail", action="store_true", help="online-retail's grid instead")
+    parser.add_argument("--cost", action="store_true", help="tuning seconds, old and new grid")
+    parser.add_argument("--repeats", type=int, default=2)
     args = parser.parse_args()
     if args.retail:
         retail(args.models)
@@ -183,6 +220,9 @@ def main() -> None:
     # the validation split and model seed topn.tune draws for seed 42
     split_seed, model_seed = (int(x) for x in rng(SEED).integers(0, 2**31 - 1, size=2))
     parts = splitters.split(train, "item_stratified", test_size=0.25, seed=split_seed)
+    if args.cost:
+        cost(parts, train, split.test, model_seed, args.repeats)
+        return
     picked = []
     for kind in args.models:  # two implementations
         grid = WIDE[kind]
