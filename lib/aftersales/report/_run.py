@@ -19,7 +19,7 @@ from nbclient.exceptions import DeadKernelError
 from aftersales import capabilities, locks, params, paths, privacy
 from aftersales.errors import AftersalesError, ParameterError, WriteError
 from aftersales.report import _notebooks
-from aftersales.report._kernel import kernel_manager_class
+from aftersales.report._kernel import CpuMeter, kernel_manager_class
 from aftersales.report._manifest import (
     Manifest,
     NotebookOutcome,
@@ -435,10 +435,19 @@ def _execute(
     final: Path,
     label: str,
     pages: Collection[str],
-    progress: bool,
+    progress: bool | Mapping[str, Any],
+    env: Mapping[str, str] | None = None,
 ) -> NotebookOutcome:
+    """Execute one notebook into ``folder``; ``progress`` may hold tqdm options (position).
+
+    ``env`` adds variables to the kernel's environment (thread counts of a shared pool).
+    """
     target = folder / path.name
     secret = {SECRETS[k]: str(v) for k, v in own.items() if k in SECRETS and v}
+    meter = CpuMeter()
+    bar: bool | dict[str, Any] = False
+    if progress:
+        bar = {"desc": label, **(progress if isinstance(progress, Mapping) else {})}
     injected = {k: v for k, v in own.items() if k not in SECRETS}
     values = {**injected, "output_dir": _relative(folder, path.parent)}
     began = time.perf_counter()
@@ -450,8 +459,8 @@ def _execute(
             parameters=values,
             kernel_name="python3",
             cwd=str(path.parent),
-            progress_bar={"desc": label} if progress else False,
-            kernel_manager_class=kernel_manager_class(env=secret),
+            progress_bar=bar,
+            kernel_manager_class=kernel_manager_class(env={**(env or {}), **secret}, meter=meter),
         )
     except papermill.PapermillExecutionError as exc:
         stopped = exc.ename == "KeyboardInterrupt"  # the kernel was sent SIGINT
@@ -476,6 +485,7 @@ def _execute(
         outcome.error = _named(locks.write_error(exc, folder, f"the executed notebook {path.name}"))
         print(f"error: {outcome.error}", flush=True)
     outcome.duration_s = round(time.perf_counter() - began, 2)
+    outcome.cpu_s = meter.seconds
     _keep_partial(outcome, target, source=path, final=final, pages=pages)
     return outcome
 
