@@ -343,13 +343,30 @@ def _execute_all(
             _keep_partial(outcome, staging / path.name, source=path, final=final, pages=pages)
         manifest.notebooks.append(outcome)
         manifest.ran.append(number)
-        print(f"{label} {outcome.status} ({outcome.duration_s:.1f} s)", flush=True)
+        print(f"{label} {outcome.status} ({seconds(outcome)})", flush=True)
         if outcome.status != "ok":
             return outcome.error == INTERRUPTED
         manifest.write(staging)
     if manifest.store is None:
         _build_store(manifest, staging, key=key)
     return False
+
+
+def seconds(outcome: NotebookOutcome) -> str:
+    """Return how long a notebook took, as printed: wall seconds, and CPU seconds if known.
+
+    Parameters
+    ----------
+    outcome : NotebookOutcome
+        A notebook that has ended.
+
+    Returns
+    -------
+    str
+        ``"12.3 s"`` or ``"12.3 s, cpu 11.9 s"``.
+    """
+    cpu = f", cpu {outcome.cpu_s:.1f} s" if outcome.cpu_s is not None else ""
+    return f"{outcome.duration_s or 0.0:.1f} s{cpu}"
 
 
 def _build_store(manifest: Manifest, staging: Path, *, key: str | None) -> bool:

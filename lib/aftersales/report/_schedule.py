@@ -41,6 +41,7 @@ from aftersales.report._run import (
     plan,
     read_params,
     require_dataset,
+    seconds,
 )
 
 FIRST = "01.00"
@@ -235,8 +236,7 @@ def _record(state: RunState, number: str, result: NotebookOutcome | bool) -> Non
         return
     assert isinstance(result, NotebookOutcome)
     state.outcomes[number] = result
-    cpu = f", cpu {result.cpu_s:.1f} s" if result.cpu_s is not None else ""
-    print(f"[{state.name}] {number} {result.status} ({result.duration_s:.1f} s{cpu})", flush=True)
+    print(f"[{state.name}] {number} {result.status} ({seconds(result)})", flush=True)
     if result.status != "ok":
         state.stopped = True
         return
