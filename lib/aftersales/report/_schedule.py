@@ -94,7 +94,7 @@ class RunState:
         if FIRST in self.planned and FIRST not in self.outcomes:
             return [FIRST] if FIRST in waiting else []
         before = [n for n in self.planned if n not in AFTER_STORE]
-        built = self.manifest.store is not None
+        built = self.manifest.store is not None and STORE not in self.running  # and recorded
         if all(n in self.outcomes for n in before) and not built and STORE not in self.running:
             return [STORE]  # every notebook but those after the store has ended ok
         return [n for n in waiting if n not in AFTER_STORE or built]
