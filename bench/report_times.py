@@ -97,7 +97,9 @@ def compare(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         ``run, notebook`` and, for each side, ``seconds`` (wall) and ``cpu`` (CPU seconds,
         or wall where the side recorded none: CPU seconds did not exist before), then
-        ``change`` (after over before of the CPU columns, as a share).
+        ``change_%`` (after against before of the CPU columns, in per cent). Two total
+        rows: the notebooks both sides ran, and every notebook of either side with the
+        ones the new side did not run at their before values (the projection's input).
     """
 
     def side(frame: pd.DataFrame) -> pd.DataFrame:
@@ -105,8 +107,16 @@ def compare(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
         return frame.assign(cpu=cpu).set_index(["run", "notebook"])[["seconds", "cpu"]]
 
     table = side(before).join(side(after), how="outer", suffixes=("_before", "_after"))
-    table.loc[("total", ""), :] = table.sum()
-    table["change"] = table["cpu_after"] / table["cpu_before"] - 1
+    both = table.dropna()
+    table.loc[("total", "of the notebooks run in both"), :] = both.sum()
+    merged = table["cpu_after"].fillna(table["cpu_before"]).iloc[:-1]
+    table.loc[("total", "after, the others at their before"), :] = [
+        table["seconds_before"].iloc[:-1].sum(),
+        table["cpu_before"].iloc[:-1].sum(),
+        None,
+        merged.sum(),
+    ]
+    table["change_%"] = (table["cpu_after"] / table["cpu_before"] - 1) * 100
     return table.round(1).reset_index()
 
 
@@ -165,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
             table = compare(old, notebooks)
             print(f"\nbefore ({args.before}) and after; cpu = wall where none was recorded:")
             print(table.to_string(index=False, na_rep="-"))
-            total = table[table["run"] == "total"].iloc[0]
+            total = table[table["run"] == "total"].iloc[-1]
             print(
                 f"notebook time on an idle {IDLE_CPUS}-CPU machine (pool always busy): "
                 f"before >= {projected_wall(total['cpu_before']):.0f} s, "
@@ -177,8 +187,9 @@ def main(argv: list[str] | None = None) -> int:
                 "\nnot ok:",
                 ", ".join(f"{r.run}/{r.notebook} ({r.status})" for r in unfinished.itertuples()),
             )
-        if cells.empty:
-            print("\n(no per-cell timings in these manifests)")
+        if cells.empty or args.top < 1:
+            if cells.empty:
+                print("\n(no per-cell timings in these manifests)")
             return 0
         slowest = cells.nlargest(args.top, "seconds")
         share = slowest["seconds"] / notebooks["seconds"].sum()
