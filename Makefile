@@ -26,7 +26,10 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is required")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "installing the project and its dependencies into $(VENV) (about 2 minutes the first time)"
-	$(BIN)/python -m pip install --upgrade --progress-bar on pip
+	@# pip upgrades itself only when too old for an editable pyproject install (PEP 660, pip 21.3):
+	@# the venv's bundled pip does the job, and a self-upgrade costs a download and a reinstall
+	$(BIN)/python -c 'import pip, sys; sys.exit(tuple(map(int, pip.__version__.split(".")[:2])) < (21, 3))' \
+		|| $(BIN)/python -m pip install --upgrade --progress-bar on pip
 	$(BIN)/python -m pip install --progress-bar on -e '.[dev]'
 	@touch $(STAMP)
 
@@ -36,7 +39,7 @@ data: $(STAMP)
 	$(BIN)/python -m aftersales.datasets fetch --all
 	$(BIN)/python -m aftersales.datasets example
 
-# The runs go in parallel, one process each (at most one per CPU); `make reports JOBS=1` runs them in turn.
+# The notebooks of all runs share a pool of kernels (one per CPU); `make reports JOBS=1` runs the files in turn.
 reports: data
 	$(BIN)/python -m aftersales.report $(if $(JOBS),--jobs $(JOBS),) $(PARAMS)
 

@@ -393,16 +393,73 @@ def test_kernel_talks_over_private_sockets_and_is_not_interrupted_at_shutdown(mo
     assert not left  # the socket folder is removed with the kernel
 
 
-def test_parallel_runs_start_with_the_longest(tmp_path):
-    from aftersales.report.__main__ import longest_first
+def _state(name, numbers, expected=None, **kw):
+    from aftersales.report._manifest import Manifest
+    from aftersales.report._schedule import RunState
 
-    files = []
-    for name, text in [
-        ("a-short.yaml", "dataset: x\nnotebooks: ['01.00', '03.00']\n"),
-        ("b-long.yaml", "dataset: x\nnotebooks: ['01.00', '02.00', '02.01', '04.00']\n"),
-        ("c-all.yaml", "dataset: x\n"),  # no list: every notebook the data supports
-        ("d-tie.yaml", "dataset: x\nnotebooks: ['01.00', '02.02']\n"),
-    ]:
-        (tmp_path / name).write_text(text, encoding="utf-8")
-        files.append(tmp_path / name)
-    assert [f.stem for f in longest_first(files)] == ["c-all", "b-long", "a-short", "d-tie"]
+    planned = {n: (Path(f"{n}-x.ipynb"), {}) for n in numbers}
+    manifest = Manifest(run=name, params_file="", parameters={}, started="", git_commit="")
+    here = Path(".")
+    return RunState(name, planned, manifest, here, here, None, 0.0, expected or {}, **kw)
+
+
+def test_pool_graph_first_notebook_then_free_then_store_then_after_store():
+    from aftersales.report._manifest import NotebookOutcome
+    from aftersales.report._schedule import STORE
+
+    state = _state("r", ["01.00", "02.00", "03.02", "04.00"])
+    assert state.ready() == ["01.00"]
+    state.running.add("01.00")
+    assert state.ready() == []  # the others wait for 01.00
+    state.running.clear()
+    state.outcomes["01.00"] = NotebookOutcome("01.00-x", "ok")
+    assert state.ready() == ["02.00", "04.00"]  # 03.02 waits for the store
+    state.outcomes["02.00"] = NotebookOutcome("02.00-x", "ok")
+    state.running.add("04.00")
+    assert state.ready() == []
+    state.running.clear()
+    state.outcomes["04.00"] = NotebookOutcome("04.00-x", "ok")
+    assert state.ready() == [STORE]
+    state.manifest.store = {"file": "store.duckdb"}
+    assert state.ready() == ["03.02"]
+    state.stopped = True  # a failure stops the run: nothing more starts
+    assert state.ready() == [] and state.idle()
+
+
+def test_pool_order_unblocks_runs_then_takes_the_longest_first():
+    from aftersales.report._schedule import STORE, order
+
+    a = _state("a", ["01.00", "02.00", "02.01"], {"02.00": 50.0, "02.01": 400.0})
+    b = _state("b", ["01.00", "02.00"], {"02.00": 150.0})
+    tasks = [(a, "02.00"), (a, "02.01"), (b, "02.00"), (b, "01.00"), (a, STORE)]
+    assert [(s.name, n) for s, n in order(tasks)] == [
+        ("a", STORE), ("b", "01.00"), ("a", "02.01"), ("b", "02.00"), ("a", "02.00"),
+    ]  # fmt: skip
+
+
+def test_expected_seconds_prefer_an_earlier_run(tmp_path):
+    from aftersales.report._schedule import DEFAULT_SECONDS, TYPICAL_SECONDS, expected_seconds
+
+    (tmp_path / "r").mkdir()
+    ok = {"notebook": "02.00-cf", "status": "ok", "duration_s": 12.5}
+    failed = {"notebook": "02.01-mf", "status": "failed", "duration_s": 3.0}
+    earlier = {"notebooks": [ok, failed]}
+    (tmp_path / "r" / "manifest.json").write_text(json.dumps(earlier))
+    seconds = expected_seconds("r", ["02.00", "02.01", "09.99"], tmp_path)
+    assert seconds == {"02.00": 12.5, "02.01": TYPICAL_SECONDS["02.01"], "09.99": DEFAULT_SECONDS}
+    assert expected_seconds("none", ["02.00"], tmp_path) == {"02.00": TYPICAL_SECONDS["02.00"]}
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="Linux /proc")
+def test_process_cpu_seconds_counts_this_process_work():
+    import time
+
+    from aftersales.report._kernel import process_cpu_seconds
+
+    before = process_cpu_seconds(os.getpid())
+    end = time.process_time() + 0.3
+    while time.process_time() < end:  # 0.3 s of CPU work
+        pass
+    after = process_cpu_seconds(os.getpid())
+    assert 0.25 <= after - before <= 1.0
+    assert process_cpu_seconds(2**22 + 12345) is None  # no such process

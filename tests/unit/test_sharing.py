@@ -11,12 +11,15 @@ from aftersales import columns as C
 from aftersales.evaluate import run_experiment
 from aftersales.evaluate._sharing import (
     MEMO,
+    NEIGHBOURS,
     TRAINSETS,
     FitShare,
     Lru,
+    NeighbourMemo,
     fit_key,
     fold_key,
     memo_key,
+    neighbour_key,
     with_estimate_settings,
 )
 from aftersales.models import make_model
@@ -84,10 +87,12 @@ def test_fit_share_keeps_a_fit_only_while_a_later_model_needs_it():
 def test_a_k_sweep_fits_once_per_fold_and_equals_separate_runs(monkeypatch):
     train, test = _split()
     ks = [1, 3, 10, 40]
-    separate = [
-        run_experiment({f"k={k}": _knn(k)}, (train, test), n_resamples=50, progress=False)
-        for k in ks
-    ]
+    separate = []
+    for k in ks:  # each its own fit: the process-wide memo is emptied after each
+        separate.append(
+            run_experiment({f"k={k}": _knn(k)}, (train, test), n_resamples=50, progress=False)
+        )
+        NEIGHBOURS.clear()
     calls = []
     original = surprise.KNNWithMeans.fit
     monkeypatch.setattr(
@@ -140,13 +145,20 @@ def _count_fits(monkeypatch, cls) -> list[int]:
     return calls
 
 
+@pytest.fixture(autouse=True)
+def _fresh_memos():
+    # the memos are process-wide: an earlier test's fit must not serve (or skew counts in) this one
+    for store in (MEMO, NEIGHBOURS, TRAINSETS):
+        store.clear()
+
+
 @pytest.fixture
 def memo():
-    MEMO.clear()
-    TRAINSETS.clear()
+    for store in (MEMO, NEIGHBOURS, TRAINSETS):
+        store.clear()
     yield MEMO
-    MEMO.clear()
-    TRAINSETS.clear()
+    for store in (MEMO, NEIGHBOURS, TRAINSETS):
+        store.clear()
 
 
 def test_memo_hit_gives_the_values_of_a_refit(memo, monkeypatch):
@@ -211,3 +223,65 @@ def test_lru_drops_the_least_recently_used():
     assert (store.get("a"), store.get("b"), store.get("c"), len(store)) == (1, None, 3, 2)
     store.put(None, 4)
     assert store.get(None) is None and len(store) == 2
+
+
+def test_neighbour_memo_serves_another_k_with_the_estimates_of_a_refit(memo, monkeypatch):
+    train, test = _split()
+    calls = _count_fits(monkeypatch, surprise.KNNWithMeans)
+    first = run_experiment({"k3": _knn(3)}, (train, test), n_resamples=20, progress=False)
+    later = run_experiment(  # another call, another k, the same fit: a hit
+        {"k7": _knn(7, min_k=2)}, (train, test), n_resamples=20, progress=False
+    )
+    assert len(calls) == 1 and len(NEIGHBOURS) == 1
+    NEIGHBOURS.clear()
+    refit = run_experiment({"k7": _knn(7, min_k=2)}, (train, test), n_resamples=20, progress=False)
+    assert len(calls) == 2
+    pd.testing.assert_series_equal(later.per_fold[C.VALUE], refit.per_fold[C.VALUE])
+    assert not np.allclose(first.per_fold[C.VALUE], later.per_fold[C.VALUE])  # k mattered
+    other = run_experiment(  # another measure: a miss
+        {"cos": _knn(3, name="cosine")}, (train, test), n_resamples=20, progress=False
+    )
+    assert len(calls) == 3 and len(other.per_fold)
+
+
+def test_cf_fit_reuses_the_fit_of_an_experiment(memo, monkeypatch):
+    from aftersales import cf
+
+    train, test = _split()
+    calls = _count_fits(monkeypatch, surprise.KNNWithMeans)
+    run_experiment({"k3": _knn(3)}, (train, test), n_resamples=20, progress=False)
+    fitted = cf.fit(_knn(5), train, scale=(1.0, 5.0))
+    assert len(calls) == 1 and fitted.k == 5
+    alone = _knn(5).fit(
+        surprise.Dataset.load_from_df(
+            train, surprise.Reader(rating_scale=(1, 5))
+        ).build_full_trainset()
+    )
+    pairs = [(u, i) for u, i in zip(test[C.USER], test[C.ITEM], strict=True)]
+    assert [fitted.predict(u, i).est for u, i in pairs] == [
+        alone.predict(u, i).est for u, i in pairs
+    ]
+
+
+def test_neighbour_memo_keeps_fits_within_its_byte_budget():
+    train, _ = _split()
+    trainset = surprise.Dataset.load_from_df(
+        train, surprise.Reader(rating_scale=(1, 5))
+    ).build_full_trainset()
+    fits = [_knn(3, name=name).fit(trainset) for name in ("cosine", "msd", "pearson")]
+    size = fits[0].sim.nbytes + sum(
+        v.nbytes for k, v in vars(fits[0]).items() if k != "sim" and isinstance(v, np.ndarray)
+    )
+    store = NeighbourMemo(budget=2 * size)  # room for two fits
+    digest = fold_key(train, (1.0, 5.0))
+    keys = [neighbour_key(_knn(3, name=name), digest) for name in ("cosine", "msd", "pearson")]
+    for key, fitted in zip(keys, fits, strict=True):
+        store.put(key, (fitted, 0.1))
+    assert len(store) == 2  # the oldest (cosine) went
+    assert store.get((keys[0], _knn(3, name="cosine"))) is None
+    copy, seconds = store.get((keys[2], _knn(9, name="pearson")))
+    assert copy.k == 9 and copy.sim is fits[2].sim and seconds == 0.1
+    NeighbourMemo(budget=size - 1).put(keys[0], (fits[0], 0.1))  # too large: not kept
+    tiny = NeighbourMemo(budget=size - 1)
+    tiny.put(keys[0], (fits[0], 0.1))
+    assert len(tiny) == 0

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from aftersales.cf._grid import BASES, _knn, _names, _sim_options
+from aftersales.evaluate._sharing import fit_once, fold_key
 from aftersales.models import SIMILARITIES, make_model
 from aftersales.random import Seed
 from aftersales.split import to_surprise
@@ -53,10 +54,14 @@ def knn(
 def fit(algo: A, train: pd.DataFrame, *, scale: tuple[float, float]) -> A:
     """Fit a Surprise algorithm (or ``UserCosineCFAlgo``) on a training frame.
 
+    An identical fit made earlier in the process (a seeded factor model, or a k-NN model
+    with the same similarity settings, whatever its ``k``, on the same rows) is reused:
+    the copy returned predicts exactly what a refit would.
+
     Parameters
     ----------
     algo : object
-        An unfitted algorithm with ``fit(trainset)``; it is fitted in place and returned.
+        An unfitted algorithm with ``fit(trainset)``.
     train : pandas.DataFrame
         ``C.USER``, ``C.ITEM``, ``C.RATING``.
     scale : tuple of float
@@ -65,7 +70,7 @@ def fit(algo: A, train: pd.DataFrame, *, scale: tuple[float, float]) -> A:
     Returns
     -------
     object
-        ``algo``, fitted.
+        ``algo`` fitted, or a copy of the identical earlier fit.
 
     Raises
     ------
@@ -73,5 +78,4 @@ def fit(algo: A, train: pd.DataFrame, *, scale: tuple[float, float]) -> A:
         If ``train`` is empty, lacks a column or holds a rating off the scale.
     """
     trainset, _ = to_surprise(train, train.iloc[:0], scale=scale)
-    algo.fit(trainset)
-    return algo
+    return fit_once(algo, trainset, fold_key(train, scale))[0]

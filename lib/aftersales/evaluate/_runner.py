@@ -29,12 +29,11 @@ from aftersales.evaluate._protocol import (
     to_surprise,
 )
 from aftersales.evaluate._sharing import (
-    MEMO,
     TRAINSETS,
     FitShare,
     fit_key,
+    fit_once,
     fold_key,
-    memo_key,
     with_estimate_settings,
 )
 from aftersales.evaluate._summary import Entry, summarise
@@ -144,20 +143,14 @@ def _is_factory(spec: Any) -> bool:
 
 
 def _fitted(
-    algo: Any, trainset: Any, share: FitShare, key: Hashable | None, remembered: Hashable | None
+    algo: Any, trainset: Any, share: FitShare, key: Hashable | None, fold: str | None
 ) -> tuple[Any, float]:
     """Fit ``algo`` on the fold, or reuse an identical fit (of this fold, or memoised)."""
     found = share.take(key)
     if found is not None:  # same fit as an earlier model of the fold
         return with_estimate_settings(found[0], algo), found[1]
-    found = MEMO.get(remembered)
-    if found is not None:  # same seeded model on the same rows, in an earlier run
-        return found
-    start = time.perf_counter()
-    algo.fit(trainset)
-    fit_time = time.perf_counter() - start
+    algo, fit_time = fit_once(algo, trainset, fold)  # or the same model on the same rows before
     share.keep(key, algo, fit_time)
-    MEMO.put(remembered, (algo, fit_time))
     return algo, fit_time
 
 
@@ -288,8 +281,8 @@ def run_experiment(
         for label, spec in models.items():  # a handful of models
             bar.set_postfix_str(f"{label}, fold {fold}")
             algo = instantiate(label, spec)
-            remembered = None if _is_factory(spec) else memo_key(algo, digest)
-            algo, fit_time = _fitted(algo, trainset, share, keys[label], remembered)
+            fold_digest = None if _is_factory(spec) else digest  # a factory's fit: never reused
+            algo, fit_time = _fitted(algo, trainset, share, keys[label], fold_digest)
             fold_entries = []
             predict_time = float("nan")
             if rating:

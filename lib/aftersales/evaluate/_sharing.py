@@ -5,7 +5,9 @@ Surprise's k-NN algorithms compute their similarities (and means or baselines) i
 only in those two (a sweep of ``k``) can therefore be fitted once: each is a shallow copy
 of the fitted model with its own ``k`` and ``min_k``, and predicts exactly what its own
 fit would. :data:`MEMO` keeps seeded factor-model fits by (settings, training rows), so
-a later ``run_experiment`` of the same process reuses an identical fit.
+a later ``run_experiment`` of the same process reuses an identical fit; :data:`NEIGHBOURS`
+does the same for k-NN fits (by their :func:`fit_key`, so another ``k`` is a hit too),
+within a memory budget, since each holds a users x users or items x items matrix.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import sys
+import time
 from collections import Counter, OrderedDict
 from collections.abc import Hashable, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import surprise
 
@@ -226,6 +231,118 @@ class FitMemo(Lru):
 
 MEMO = FitMemo(MEMO_SIZE)
 """The process-wide memo of fits ``run_experiment`` reads and fills."""
+
+
+class NeighbourMemo(Lru):
+    """k-NN fits by :func:`neighbour_key`, kept while their arrays fit a memory budget.
+
+    A notebook fits the same k-NN model on the same rows several times: the similarity
+    grid's measure again in the ``k`` sweep, the best setting again in a comparison and
+    in an example. The fit (similarities, means, baselines) does not depend on ``k``, so a
+    later model of another ``k`` is served a copy carrying its own ``k`` and ``min_k``.
+
+    Parameters
+    ----------
+    budget : int
+        Bytes of arrays kept (the least recently used fits go first); a fit larger than
+        the budget is not kept.
+    """
+
+    def __init__(self, budget: int) -> None:
+        super().__init__(size=sys.maxsize)
+        self.budget = budget
+        self._bytes: dict[Hashable, int] = {}
+
+    def put(self, key: Hashable | None, value: Any) -> None:
+        """Keep ``(fitted model, fit time)`` under ``key`` while the budget allows."""
+        if key is None:
+            return
+        size = sum(v.nbytes for v in vars(value[0]).values() if isinstance(v, np.ndarray))
+        if size > self.budget:
+            return
+        super().put(key, value)
+        self._bytes[key] = size
+        while sum(self._bytes.values()) > self.budget:
+            oldest = next(iter(self._values))
+            self._values.pop(oldest)
+            self._bytes.pop(oldest, None)
+
+    def get(self, key: Hashable | None) -> Any:
+        """Return ``(a copy of the fit, its fit time)`` for the model ``key`` names, or None.
+
+        ``key`` is ``(neighbour key, fresh model)``: the copy carries the fresh model's
+        estimate-only settings.
+        """
+        if key is None:
+            return None
+        found = super().get(key[0])
+        return None if found is None else (with_estimate_settings(found[0], key[1]), found[1])
+
+    def clear(self) -> None:
+        """Forget everything."""
+        super().clear()
+        self._bytes.clear()
+
+
+def neighbour_key(algo: Any, fold: str) -> Hashable | None:
+    """Return the :class:`NeighbourMemo` key of an unfitted k-NN model on a fold, or None.
+
+    Parameters
+    ----------
+    algo : object
+        A fresh, unfitted algorithm.
+    fold : str
+        :func:`fold_key` of the training rows.
+
+    Returns
+    -------
+    hashable or None
+        ``(fit_key(algo), fold)`` for the classes of :data:`ESTIMATE_ONLY`; None otherwise.
+    """
+    key = fit_key(algo)
+    return None if key is None else (key, fold)
+
+
+NEIGHBOURS_BUDGET = 1 << 30
+"""Bytes of k-NN arrays :data:`NEIGHBOURS` keeps (1 GiB: online-retail's 4,300 x 4,300
+user similarities take 150 MB, so the eight fits of a similarity grid stay)."""
+
+NEIGHBOURS = NeighbourMemo(NEIGHBOURS_BUDGET)
+"""The process-wide memo of k-NN fits ``run_experiment`` and ``cf.fit`` read and fill."""
+
+
+def fit_once(algo: Any, trainset: Any, fold: str | None) -> tuple[Any, float]:
+    """Fit ``algo`` on a trainset, or reuse an identical fit of this process.
+
+    Parameters
+    ----------
+    algo : object
+        A fresh, unfitted algorithm.
+    trainset : surprise.Trainset
+        The fold's trainset.
+    fold : str or None
+        :func:`fold_key` of the rows the trainset was built from; None fits without
+        reading or filling the memos (a model whose settings do not say what it fits).
+
+    Returns
+    -------
+    tuple
+        ``(fitted model, fit seconds)``: a copy of a memoised fit (:data:`MEMO` or
+        :data:`NEIGHBOURS`, with the first fit's seconds), or ``algo`` fitted now.
+    """
+    remembered = near = None
+    if fold is not None:
+        remembered, near = memo_key(algo, fold), neighbour_key(algo, fold)
+    found = MEMO.get(remembered) or NEIGHBOURS.get(None if near is None else (near, algo))
+    if found is not None:
+        return found
+    start = time.perf_counter()
+    algo.fit(trainset)
+    fit_time = time.perf_counter() - start
+    MEMO.put(remembered, (algo, fit_time))
+    NEIGHBOURS.put(near, (algo, fit_time))
+    return algo, fit_time
+
 
 TRAINSETS = Lru(8)
 """Surprise trainsets by :func:`fold_key`: memoised fits of one fold share one trainset."""

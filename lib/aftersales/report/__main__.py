@@ -1,27 +1,22 @@
 """Command line of the report runner (``make reports``, ``make notebooks``).
 
 Arguments are parsed before anything heavy is imported, so ``--help`` answers at once.
-Several params files run in parallel, each in its own process (``--jobs``); their output is
-prefixed with the run's name and the index is written once they have all ended.
+With ``--jobs`` above 1 (the default on a machine with several CPUs) the notebooks of every
+params file share one pool of that many kernels (``aftersales.report._schedule``): each
+line of output names its run and notebook, and the index is written once all have ended.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import IO
-
-import yaml
 
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-"""BLAS and OpenMP thread counts, shared out between parallel runs (``implicit`` asks for
-``OPENBLAS_NUM_THREADS=1`` too)."""
+"""BLAS and OpenMP thread counts, shared out between the pool's kernels (``implicit`` asks
+for ``OPENBLAS_NUM_THREADS=1`` too)."""
 
 
 def parser() -> argparse.ArgumentParser:
@@ -47,8 +42,8 @@ def parser() -> argparse.ArgumentParser:
     parse.add_argument(
         "--jobs",
         type=int,
-        help="runs at a time, each in its own process (default: one per params file, "
-        "at most the number of CPUs)",
+        help="notebooks at a time, of any run, each in its own kernel (default: the number "
+        "of CPUs; 1 runs the files in turn, their notebooks in order)",
     )
     parse.add_argument(
         "--in-place", action="store_true", help="re-execute the given notebooks in place"
@@ -110,10 +105,10 @@ def _runs(args: argparse.Namespace, reports: Path) -> int:
         reports.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise write_error(exc, reports.parent, f"the report folder {reports.name}") from exc
-    jobs = args.jobs or min(len(args.files), os.cpu_count() or 1)
+    jobs = args.jobs or os.cpu_count() or 1
     try:
-        if jobs > 1 and len(args.files) > 1:
-            return _in_parallel(args, reports, jobs=jobs)
+        if jobs > 1:
+            return _in_pool(args, reports, jobs=jobs)
         return max(_in_process(args, params_file, reports) for params_file in args.files)
     except KeyboardInterrupt:  # each run has ended its manifest `interrupted`
         return INTERRUPTED
@@ -142,18 +137,6 @@ def _in_process(args: argparse.Namespace, params_file: Path, reports: Path) -> i
     return int(manifest.status != "ok")
 
 
-def _child_command(args: argparse.Namespace, params_file: Path, reports: Path) -> list[str]:
-    command = [sys.executable, "-m", "aftersales.report", str(params_file)]
-    command += ["--jobs", "1", "--no-index", "--reports", str(reports)]
-    if args.notebooks:
-        command += ["--notebooks", args.notebooks]
-    if args.notebook_dir:
-        command += ["--notebook-dir", str(args.notebook_dir)]
-    if args.no_progress:
-        command.append("--no-progress")
-    return command
-
-
 def thread_environment(jobs: int, *, cpus: int | None = None) -> dict[str, str]:
     """Return the environment of one run when ``jobs`` runs share the CPUs.
 
@@ -180,72 +163,22 @@ def thread_environment(jobs: int, *, cpus: int | None = None) -> dict[str, str]:
     return env
 
 
-def _pump(stream: IO[bytes], name: str, lock: threading.Lock) -> None:
-    """Copy a run's output to ours, each line (and progress-bar update) prefixed with its run."""
-    prefix = f"[{name}]"
-    pending = b""
-    while chunk := stream.read1(65536):
-        pending += chunk
-        *lines, pending = pending.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
-        _echo(lines, prefix, lock)
-    _echo([pending], prefix, lock)
+def _in_pool(args: argparse.Namespace, reports: Path, *, jobs: int) -> int:
+    from aftersales.report._schedule import run_pool
 
-
-def _echo(lines: list[bytes], prefix: str, lock: threading.Lock) -> None:
-    texts = [line.decode(errors="replace").rstrip() for line in lines]
-    texts = [t if t.startswith(prefix) else f"{prefix} {t}" for t in texts if t.strip()]
-    if texts:
-        with lock:
-            print("\n".join(texts), flush=True)
-
-
-def _in_parallel(args: argparse.Namespace, reports: Path, *, jobs: int) -> int:
-    lock = threading.Lock()
     env = thread_environment(jobs)
-
-    def one(params_file: Path) -> int:
-        with subprocess.Popen(
-            _child_command(args, params_file, reports),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            env=env,
-        ) as child:
-            assert child.stdout is not None
-            _pump(child.stdout, params_file.stem, lock)
-            code = child.wait()
-            return code if code in (0, INTERRUPTED) else 1
-
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        return max(pool.map(one, longest_first(args.files)))
-
-
-def longest_first(files: list[Path]) -> list[Path]:
-    """Order params files so the runs with the most notebooks start first.
-
-    A pool that starts the long runs first ends with the short ones, which fill the gaps
-    (for the shipped files: online-retail's 7 notebooks beside movielens-100k's 5, then the
-    2 of example-own-data). A file without a ``notebooks`` list runs every notebook its data
-    supports, so it counts as the longest; an unreadable one is left for the run to report.
-
-    Parameters
-    ----------
-    files : list of Path
-        The params files.
-
-    Returns
-    -------
-    list of Path
-        The same files, most notebooks first (ties keep their order).
-    """
-
-    def size(path: Path) -> int:
-        try:
-            listed = yaml.safe_load(path.read_text(encoding="utf-8")).get("notebooks")
-        except (OSError, AttributeError, yaml.YAMLError):
-            return sys.maxsize
-        return len(listed) if isinstance(listed, list) and listed else sys.maxsize
-
-    return sorted(files, key=size, reverse=True)
+    threads = {name: env[name] for name in THREAD_VARIABLES}
+    results = run_pool(
+        args.files,
+        jobs=jobs,
+        notebooks=args.notebooks.split(",") if args.notebooks else None,
+        reports=reports,
+        folder=args.notebook_dir,
+        progress=not args.no_progress,
+        env=threads,
+    )
+    statuses = [getattr(result, "status", "failed") for result in results]
+    return 0 if all(status == "ok" for status in statuses) else 1
 
 
 if __name__ == "__main__":

@@ -15,6 +15,11 @@ waits, still end a kernel that does not answer.
 A secret parameter (a pseudonymisation key) is given to the kernel as an environment
 variable, never as an injected parameter, which papermill would write into the executed
 notebook: :func:`kernel_manager_class` returns a manager that adds such variables.
+
+Wall seconds of a notebook depend on what else the machine runs; the CPU seconds its kernel
+used (user + system, its finished children included) do much less. A :class:`CpuMeter`
+handed to :func:`kernel_manager_class` receives them when the kernel is shut down (read from
+``/proc``, so on Linux; elsewhere it stays ``None``).
 """
 
 from __future__ import annotations
@@ -28,6 +33,43 @@ from typing import Any
 
 from jupyter_client import AsyncKernelManager
 from traitlets import default
+
+
+class CpuMeter:
+    """Where a kernel manager leaves its kernel's CPU seconds when it shuts the kernel down.
+
+    Attributes
+    ----------
+    seconds : float or None
+        User + system seconds of the kernel process and of the children it waited for;
+        None until the kernel was shut down, or where ``/proc`` does not exist.
+    """
+
+    def __init__(self) -> None:
+        self.seconds: float | None = None
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """Return the CPU seconds (user + system, waited-for children included) of a process.
+
+    Parameters
+    ----------
+    pid : int
+        A running process's id.
+
+    Returns
+    -------
+    float or None
+        Seconds, from ``/proc/<pid>/stat`` (fields utime, stime, cutime, cstime); None
+        where that file cannot be read (not Linux, or the process has ended).
+    """
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+    except OSError:
+        return None
+    fields = text.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+    ticks = sum(int(value) for value in fields[11:15])  # fields 14-17 of proc(5), from 1
+    return round(ticks / os.sysconf("SC_CLK_TCK"), 2)
 
 
 class IPCKernelManager(AsyncKernelManager):
@@ -76,30 +118,41 @@ class IPCKernelManager(AsyncKernelManager):
             shutil.rmtree(Path(self.ip).parent, ignore_errors=True)
 
 
-def kernel_manager_class(env: Mapping[str, str] | None = None) -> type[AsyncKernelManager]:
+def kernel_manager_class(
+    env: Mapping[str, str] | None = None, meter: CpuMeter | None = None
+) -> type[AsyncKernelManager]:
     """Return the kernel manager class papermill should start kernels with.
 
     Parameters
     ----------
     env : Mapping[str, str], optional
         Variables the kernel's environment gets on top of this process's (secrets that
-        must not be written into the executed notebook).
+        must not be written into the executed notebook, thread counts).
+    meter : CpuMeter, optional
+        Receives the kernel's CPU seconds when the kernel is shut down.
 
     Returns
     -------
     type
         :class:`IPCKernelManager` where Unix domain sockets exist (POSIX), else
         jupyter_client's :class:`~jupyter_client.AsyncKernelManager` (TCP); a subclass
-        that adds ``env`` when given.
+        that adds ``env`` and fills ``meter`` when given.
     """
     base = IPCKernelManager if os.name == "posix" else AsyncKernelManager
-    if not env:
+    if not env and meter is None:
         return base
-    extra = dict(env)
+    extra = dict(env or {})
 
-    class WithEnvironment(base):  # type: ignore[valid-type,misc]
+    class Configured(base):  # type: ignore[valid-type,misc]
         async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
-            kw["env"] = {**kw.get("env", os.environ), **extra}
+            if extra:
+                kw["env"] = {**kw.get("env", os.environ), **extra}
             return await super()._async_pre_start_kernel(**kw)
 
-    return WithEnvironment
+        async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
+            pid = getattr(self.provisioner, "pid", None)
+            if meter is not None and pid is not None:  # the kernel is idle: its work is done
+                meter.seconds = process_cpu_seconds(pid)
+            await super().shutdown_kernel(now=now, restart=restart)
+
+    return Configured

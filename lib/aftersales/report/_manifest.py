@@ -45,6 +45,7 @@ class NotebookOutcome:
     notebook: str
     status: str  # "ok", "failed", "interrupted" (Ctrl-C, killed kernel) or "skipped"
     duration_s: float | None = None
+    cpu_s: float | None = None  # the kernel's user + system seconds (Linux; None elsewhere)
     html: str | None = None
     error: str | None = None
     failing_cell: int | None = None  # execution count in the executed notebook

@@ -19,7 +19,7 @@ from nbclient.exceptions import DeadKernelError
 from aftersales import capabilities, locks, params, paths, privacy
 from aftersales.errors import AftersalesError, ParameterError, WriteError
 from aftersales.report import _notebooks
-from aftersales.report._kernel import kernel_manager_class
+from aftersales.report._kernel import CpuMeter, kernel_manager_class
 from aftersales.report._manifest import (
     Manifest,
     NotebookOutcome,
@@ -343,13 +343,30 @@ def _execute_all(
             _keep_partial(outcome, staging / path.name, source=path, final=final, pages=pages)
         manifest.notebooks.append(outcome)
         manifest.ran.append(number)
-        print(f"{label} {outcome.status} ({outcome.duration_s:.1f} s)", flush=True)
+        print(f"{label} {outcome.status} ({seconds(outcome)})", flush=True)
         if outcome.status != "ok":
             return outcome.error == INTERRUPTED
         manifest.write(staging)
     if manifest.store is None:
         _build_store(manifest, staging, key=key)
     return False
+
+
+def seconds(outcome: NotebookOutcome) -> str:
+    """Return how long a notebook took, as printed: wall seconds, and CPU seconds if known.
+
+    Parameters
+    ----------
+    outcome : NotebookOutcome
+        A notebook that has ended.
+
+    Returns
+    -------
+    str
+        ``"12.3 s"`` or ``"12.3 s, cpu 11.9 s"``.
+    """
+    cpu = f", cpu {outcome.cpu_s:.1f} s" if outcome.cpu_s is not None else ""
+    return f"{outcome.duration_s or 0.0:.1f} s{cpu}"
 
 
 def _build_store(manifest: Manifest, staging: Path, *, key: str | None) -> bool:
@@ -435,10 +452,19 @@ def _execute(
     final: Path,
     label: str,
     pages: Collection[str],
-    progress: bool,
+    progress: bool | Mapping[str, Any],
+    env: Mapping[str, str] | None = None,
 ) -> NotebookOutcome:
+    """Execute one notebook into ``folder``; ``progress`` may hold tqdm options (position).
+
+    ``env`` adds variables to the kernel's environment (thread counts of a shared pool).
+    """
     target = folder / path.name
     secret = {SECRETS[k]: str(v) for k, v in own.items() if k in SECRETS and v}
+    meter = CpuMeter()
+    bar: bool | dict[str, Any] = False
+    if progress:
+        bar = {"desc": label, **(progress if isinstance(progress, Mapping) else {})}
     injected = {k: v for k, v in own.items() if k not in SECRETS}
     values = {**injected, "output_dir": _relative(folder, path.parent)}
     began = time.perf_counter()
@@ -450,8 +476,8 @@ def _execute(
             parameters=values,
             kernel_name="python3",
             cwd=str(path.parent),
-            progress_bar={"desc": label} if progress else False,
-            kernel_manager_class=kernel_manager_class(env=secret),
+            progress_bar=bar,
+            kernel_manager_class=kernel_manager_class(env={**(env or {}), **secret}, meter=meter),
         )
     except papermill.PapermillExecutionError as exc:
         stopped = exc.ename == "KeyboardInterrupt"  # the kernel was sent SIGINT
@@ -476,6 +502,7 @@ def _execute(
         outcome.error = _named(locks.write_error(exc, folder, f"the executed notebook {path.name}"))
         print(f"error: {outcome.error}", flush=True)
     outcome.duration_s = round(time.perf_counter() - began, 2)
+    outcome.cpu_s = meter.seconds
     _keep_partial(outcome, target, source=path, final=final, pages=pages)
     return outcome
 
