@@ -16,6 +16,7 @@ anything runs, naming what is missing.
 | 03.01 | transactions: item and an invoice (or customer and timestamp to derive one) |
 | 03.02 | transactions: customer, item, timestamp (it reads the run's customer store) |
 | 03.03 | transactions: customer, item, timestamp, quantity and unit price (or revenue) |
+| 04.01 | campaign: treatment and outcome (a campaign runs 04.01 only) |
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ NOTEBOOKS: tuple[str, ...] = (
     "03.02",
     "03.03",
     "04.00",
+    "04.01",
 )
 """The canonical notebooks whose needs are known."""
 
@@ -58,6 +60,7 @@ REGISTERED_COLUMNS: dict[str, frozenset[str]] = {
             C.COUNTRY,
         }
     ),
+    "hillstrom": frozenset({C.CUSTOMER, C.TREATMENT, C.OUTCOME, C.VISIT, C.SPEND}),
 }
 """Columns of the registered data sets, known without loading them."""
 
@@ -93,6 +96,9 @@ NEEDS: dict[str, dict[str, tuple[Need, ...]]] = {
         "03.03": (((C.CUSTOMER,),), ((C.ITEM,),), ((C.TIMESTAMP,),), MONEY),
         "04.00": (((C.CUSTOMER,),), ((C.ITEM,),)),
     },
+    "campaign": {
+        "04.01": (((C.TREATMENT,),), ((C.OUTCOME,),)),
+    },
 }
 """Kind -> notebook -> needs; a notebook absent for a kind needs the other kind."""
 
@@ -114,7 +120,7 @@ def capabilities(kind: str, present: Collection[str]) -> dict[str, tuple[str, ..
 
     Parameters
     ----------
-    kind : {"transactions", "ratings"}
+    kind : {"transactions", "ratings", "campaign"}
         What the data set holds.
     present : collection of str
         Canonical columns holding at least one value.
@@ -137,7 +143,7 @@ def capabilities(kind: str, present: Collection[str]) -> dict[str, tuple[str, ..
     for number in NOTEBOOKS:
         needs = NEEDS[kind].get(number)
         if needs is None:
-            other = next(k for k in NEEDS if number in NEEDS[k])
+            other = " or ".join(k for k in NEEDS if number in NEEDS[k])
             result[number] = (f"kind: {other}",)
             continue
         result[number] = tuple(gap for need in needs for gap in _missing(need, present))

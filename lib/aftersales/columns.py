@@ -283,3 +283,23 @@ TOP_TERMS = "top_terms"
 TERM = "term"
 RULE_ID = "rule_id"
 SIDE = "side"
+
+# Campaigns (aftersales.campaign, notebook 04.01): one row per customer of a randomised campaign.
+TREATMENT = "treatment"  # the arm a customer was randomised to
+OUTCOME = "outcome"  # the campaign's outcome (0/1 from yes/no text, or a number)
+VISIT = "visit"  # optional second outcome (Hillstrom: visited the site)
+SPEND = "spend"  # optional money spent in the outcome window
+ARM = "arm"
+CONTROL = "control"
+CUSTOMERS = "customers"
+DIFFERENCE = "difference"
+DIFF_LOW = "difference_low"
+DIFF_HIGH = "difference_high"
+P_VALUE = "p_value"
+COVARIATE = "covariate"
+SMD = "smd"
+UPLIFT = "uplift"
+FRACTION = "fraction"
+QINI = "qini"
+RANDOM = "random"
+PROFIT = "profit"

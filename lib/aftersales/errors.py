@@ -124,3 +124,19 @@ __all__ = [
     "UnknownNameError",
     "WriteError",
 ]
+
+
+class CampaignError(DataValidationError):
+    """A campaign's data cannot be analysed as a randomised experiment."""
+
+
+class ControlArmError(CampaignError):
+    """The declared control arm is not among the campaign's arms; lists the arms found."""
+
+
+class EmptyArmError(CampaignError):
+    """An arm of the campaign has no customers (or only the control arm has any)."""
+
+
+class OutcomeValueError(CampaignError):
+    """An outcome column holds values that are neither 0/1, yes/no nor numbers; shows them."""

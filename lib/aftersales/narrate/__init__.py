@@ -12,6 +12,15 @@ from aftersales.narrate._basket import (
     segment_rules_findings,
     top_rules_findings,
 )
+from aftersales.narrate._campaign import (
+    arm_findings,
+    balance_findings,
+    plan_findings,
+    power_findings,
+    profit_findings,
+    srm_findings,
+    uplift_findings,
+)
 from aftersales.narrate._cf import (
     example_findings,
     k_sweep_findings,
@@ -39,6 +48,8 @@ from aftersales.narrate._segment import (
 from aftersales.narrate._topn import coverage_findings
 
 __all__ = [
+    "arm_findings",
+    "balance_findings",
     "buy_again_findings",
     "comparison_findings",
     "country_rules_findings",
@@ -51,6 +62,9 @@ __all__ = [
     "largest_spenders",
     "mf_findings",
     "netting_findings",
+    "plan_findings",
+    "power_findings",
+    "profit_findings",
     "protocol_findings",
     "rate_range_findings",
     "returns_overview",
@@ -60,9 +74,11 @@ __all__ = [
     "segment_rules_findings",
     "silhouette_findings",
     "similarity_findings",
+    "srm_findings",
     "sweep_findings",
     "timing_findings",
     "top_returned_findings",
     "top_rules_findings",
+    "uplift_findings",
     "usercf_findings",
 ]
