@@ -16,6 +16,7 @@ from aftersales.campaign._checks import (
     sample_ratio,
 )
 from aftersales.campaign._effects import arm_effects
+from aftersales.campaign._planning import own_segments_plan
 from aftersales.campaign._power import (
     detectable_lift,
     power_table,
@@ -31,6 +32,13 @@ from aftersales.campaign._schema import (
     is_binary,
     outcome_values,
     outcomes,
+)
+from aftersales.campaign._select import (
+    binary_outcomes,
+    planning_baseline,
+    scored_customers,
+    strongest_arm,
+    uplift_target,
 )
 from aftersales.campaign._uplift import (
     FRACTIONS,
@@ -50,6 +58,7 @@ __all__ = [
     "arm_effects",
     "balance",
     "best_target",
+    "binary_outcomes",
     "check_arms",
     "covariates",
     "design_matrix",
@@ -58,14 +67,19 @@ __all__ = [
     "is_binary",
     "outcome_values",
     "outcomes",
+    "own_segments_plan",
+    "planning_baseline",
     "power_table",
     "qini_coefficient",
     "sample_ratio",
     "sample_size",
+    "scored_customers",
     "segment_plan",
     "simulated_power",
+    "strongest_arm",
     "t_learner_scores",
     "targeting_profit",
     "uplift_curves",
     "uplift_split",
+    "uplift_target",
 ]

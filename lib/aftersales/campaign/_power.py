@@ -153,7 +153,7 @@ def simulated_power(
 
 def power_table(
     baseline: float,
-    lifts: Sequence[float],
+    relative_lifts: Sequence[float],
     *,
     alpha: float = 0.05,
     power: float = 0.8,
@@ -166,8 +166,8 @@ def power_table(
     ----------
     baseline : float
         The control rate.
-    lifts : sequence of float
-        Absolute lifts to plan for.
+    relative_lifts : sequence of float
+        Lifts to plan for, relative to the baseline (0.1: a tenth more).
     alpha : float, default 0.05
         Two-sided significance level.
     power : float, default 0.8
@@ -189,13 +189,14 @@ def power_table(
     """
     generator = rng(seed)
     rows = []
-    for lift in lifts:  # a handful of planned lifts
+    for relative in relative_lifts:  # a handful of planned lifts
+        lift = baseline * relative
         n = sample_size(baseline, lift, alpha=alpha, power=power)
         rows.append(
             {
                 "baseline": baseline,
                 "lift": lift,
-                "relative_lift": lift / baseline,
+                "relative_lift": relative,
                 "customers_per_arm": n,
                 "simulated_power": simulated_power(
                     baseline, lift, n, alpha=alpha, n_simulations=n_simulations, seed=generator

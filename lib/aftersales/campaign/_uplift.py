@@ -152,15 +152,6 @@ def _two_models(
     return predictions[0] - predictions[1]
 
 
-def _cumulative(
-    order: np.ndarray, treated: np.ndarray, outcome: np.ndarray, weights: np.ndarray
-) -> tuple[np.ndarray, ...]:
-    """Cumulative weighted sums (treated outcome, treated count, control outcome, control count)."""
-    t, y = treated[order], outcome[order]
-    w = weights[..., order]
-    return tuple(np.cumsum(w * v, axis=-1) for v in (t * y, t, (1 - t) * y, 1 - t))
-
-
 def _curves(
     scores: np.ndarray,
     treated: np.ndarray,
@@ -168,14 +159,21 @@ def _curves(
     weights: np.ndarray,
     fractions: Sequence[float],
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Qini and uplift-at-k values at each fraction (last axis), for each weight row."""
+    """Qini and uplift-at-k values at each fraction (last axis), for each weight row.
+
+    The weighted sums among the top ``k`` are ``weights @ (v * top)``, where ``top[i, j]`` says
+    whether customer ``i`` is among the first ``k_j``: one matrix product per sum, no
+    replicate-by-customer temporaries beyond the weights themselves.
+    """
     n = len(scores)
-    order = np.lexsort((np.arange(n), -scores))  # highest score first, ties in row order
-    yt, nt, yc, nc = _cumulative(order, treated, outcome, weights)
+    rank = np.empty(n, dtype="int64")
+    rank[np.lexsort((np.arange(n), -scores))] = np.arange(n)  # highest first, ties by row
     cut = np.rint(np.asarray(fractions, dtype="float64") * n).astype("int64")
-    at = np.maximum(cut - 1, 0)
-    zero = cut == 0
-    yt, nt, yc, nc = (np.where(zero, 0.0, a[..., at]) for a in (yt, nt, yc, nc))
+    top = (rank[:, None] < cut[None, :]).astype("float64")
+    control = 1 - treated
+    parts = np.column_stack([treated * outcome, treated, control * outcome, control])
+    sums = [weights @ (parts[:, [j]] * top) for j in range(4)]  # the four sums
+    yt, nt, yc, nc = sums
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(nc > 0, nt / nc, 0.0)
         qini = yt - yc * ratio

@@ -7,6 +7,7 @@ import pandas as pd
 from IPython.display import Markdown
 
 from aftersales import columns as C
+from aftersales.capabilities import Off
 from aftersales.narrate._format import num, paragraph, require, words
 
 
@@ -145,7 +146,7 @@ def uplift_findings(qini: pd.Series, curves: pd.DataFrame, *, arm: str, outcome:
     )
     top = curves.set_index(C.FRACTION)
     parts = [
-        f"the top {f:.0%} {top.loc[f, 'uplift']:.4f} (95 % interval "
+        f"the top {100 * f:.0f} % {top.loc[f, 'uplift']:.4f} (95 % interval "
         f"{top.loc[f, 'uplift_low']:.4f} to {top.loc[f, 'uplift_high']:.4f})"
         for f in (0.1, 0.2)
         if f in top.index
@@ -177,7 +178,7 @@ def profit_findings(best: object, *, population: int, cost: float, margin: float
     IPython.display.Markdown
         One paragraph.
     """
-    share = "nobody" if best.fraction == 0 else f"the top {best.fraction:.0%}"
+    share = "nobody" if best.fraction == 0 else f"the top {100 * best.fraction:.0f} %"
     return paragraph(
         f"With a cost of {num(cost, 2)} per contact and {num(margin, 2)} per unit of outcome, "
         f"contacting {share} of {population:,} customers maximises the expected profit: "
@@ -208,29 +209,29 @@ def power_findings(table: pd.DataFrame, *, alpha: float, power: float) -> Markdo
     """
     require(table, ["baseline", "lift", "customers_per_arm", "simulated_power"], what="power")
     parts = [
-        f"{_pct(r.lift, 2)} needs {r.customers_per_arm:,} per arm (simulated power "
-        f"{r.simulated_power:.3f})"
+        f"{_pct(r.lift, 3)} ({100 * r.relative_lift:.0f} % of the baseline) needs "
+        f"{r.customers_per_arm:,} per arm (simulated power {r.simulated_power:.3f})"
         for r in table.itertuples(index=False)
     ]
     gap = float(np.max(np.abs(table["simulated_power"] - power)))
     return paragraph(
-        f"From a baseline of {_pct(table['baseline'].iloc[0], 2)}, at alpha {alpha:g} and power "
+        f"From a baseline of {_pct(table['baseline'].iloc[0], 3)}, at alpha {alpha:g} and power "
         f"{power:g}, a lift of {words(parts)}; the simulated power is at most {gap:.3f} away "
         "from the planned one."
     )
 
 
-def plan_findings(plan: pd.DataFrame) -> Markdown:
+def plan_findings(plan: pd.DataFrame | Off) -> Markdown | Off:
     """Say which segments a campaign could test sensitively and which are too small.
 
     Parameters
     ----------
-    plan : pandas.DataFrame
-        :func:`aftersales.campaign.segment_plan`.
+    plan : pandas.DataFrame or Off
+        :func:`aftersales.campaign.segment_plan`; an :class:`Off` note is returned as it is.
 
     Returns
     -------
-    IPython.display.Markdown
+    IPython.display.Markdown or Off
         The segment with the smallest and the largest detectable relative lift.
 
     Raises
@@ -238,6 +239,8 @@ def plan_findings(plan: pd.DataFrame) -> Markdown:
     DataValidationError
         If a column is missing or the table is empty.
     """
+    if isinstance(plan, Off):
+        return plan
     require(plan, [C.SEGMENT, "detectable_lift", "relative_lift"], what="segment plan")
     usable = plan.dropna(subset=["detectable_lift"])
     if usable.empty:

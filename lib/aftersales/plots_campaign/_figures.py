@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -14,22 +16,20 @@ from aftersales.plots import labelled_axes
 SIZE = (7.5, 4.2)
 
 
-def arm_rates(effects: pd.DataFrame, metric: str, *, unit: str = "share") -> Figure:
-    """Draw each arm's mean of one outcome as a bar with its interval.
+def arm_rates(effects: pd.DataFrame, binary: Mapping[str, bool]) -> Figure:
+    """Draw each arm's mean of every outcome as bars with intervals, one panel per outcome.
 
     Parameters
     ----------
     effects : pandas.DataFrame
         :func:`aftersales.campaign.arm_effects`.
-    metric : str
-        The outcome drawn.
-    unit : {"share", "currency"}, default "share"
-        A rate (drawn in percent) or money per customer.
+    binary : Mapping[str, bool]
+        Outcome -> whether it is a 0/1 rate (drawn in percent) or an amount per customer.
 
     Returns
     -------
     matplotlib.figure.Figure
-        One bar per arm, control first, with 95 % whiskers.
+        One panel per outcome, one bar per arm (control first, grey), 95 % whiskers.
 
     Raises
     ------
@@ -39,21 +39,21 @@ def arm_rates(effects: pd.DataFrame, metric: str, *, unit: str = "share") -> Fig
     validate.require_columns(
         effects, (C.METRIC, C.ARM, C.MEAN, C.CI_LOW, C.CI_HIGH), source="effects"
     )
-    rows = effects[effects[C.METRIC] == metric]
-    figure = Figure(figsize=SIZE, layout="constrained")
-    ylabel = (
-        f"{metric} rate (% of customers)"
-        if unit == "share"
-        else f"{metric} per customer (currency units)"
-    )
-    axes = labelled_axes(figure, f"Campaign {metric} by arm (95 % intervals)", "arm", ylabel)
-    positions = np.arange(len(rows))
-    err = np.vstack([rows[C.MEAN] - rows[C.CI_LOW], rows[C.CI_HIGH] - rows[C.MEAN]])
-    colours = ["grey", *["tab:blue"] * (len(rows) - 1)]
-    axes.bar(positions, rows[C.MEAN], yerr=err, capsize=4, color=colours)
-    axes.set_xticks(positions, rows[C.ARM])
-    if unit == "share":
-        axes.yaxis.set_major_formatter(PercentFormatter(1.0))
+    metrics = list(dict.fromkeys(effects[C.METRIC]))
+    figure = Figure(figsize=(3.6 * len(metrics) + 1, 4.2), layout="constrained")
+    figure.suptitle("Campaign outcomes by arm (95 % intervals)")
+    for index, metric in enumerate(metrics, start=1):  # one panel per outcome
+        rows = effects[effects[C.METRIC] == metric]
+        rate = binary.get(metric, False)
+        ylabel = f"{metric} (% of customers)" if rate else f"{metric} per customer (currency)"
+        axes = labelled_axes(figure, metric, "arm", ylabel, 1, len(metrics), index)
+        positions = np.arange(len(rows))
+        err = np.vstack([rows[C.MEAN] - rows[C.CI_LOW], rows[C.CI_HIGH] - rows[C.MEAN]])
+        colours = ["grey", *["tab:blue"] * (len(rows) - 1)]
+        axes.bar(positions, rows[C.MEAN], yerr=err, capsize=4, color=colours)
+        axes.set_xticks(positions, rows[C.ARM], rotation=20)
+        if rate:
+            axes.yaxis.set_major_formatter(PercentFormatter(1.0))
     return figure
 
 
