@@ -26,7 +26,7 @@ def sample_size(baseline: float, lift: float, *, alpha: float = 0.05, power: flo
     """Return customers per arm to detect an absolute ``lift`` over a ``baseline`` rate.
 
     Two equal arms, a two-sided test of proportions on the arcsine scale (Cohen's ``h``,
-    statsmodels' ``NormalIndPower``): ``n = ((z_(1-alpha/2) + z_power) / h)^2``.
+    statsmodels' ``NormalIndPower``): ``n = 2 ((z_(1-alpha/2) + z_power) / h)^2``.
 
     Parameters
     ----------

@@ -206,12 +206,15 @@ def canonical(
         )
     if raw.empty:
         raise DataValidationError(f"{source}: the file has no rows")
-    arms = raw[wanted[C.TREATMENT]]
-    if arms.isna().any():
-        rows = [int(i) + 1 for i in arms.index[arms.isna()][:5]]
+    arms = (
+        raw[wanted[C.TREATMENT]].astype("str").str.strip().where(raw[wanted[C.TREATMENT]].notna())
+    )
+    blank = arms.isna() | (arms == "")
+    if blank.any():
+        rows = [int(i) + 1 for i in np.flatnonzero(blank.to_numpy())[:5]]
         raise DataValidationError(
             f"{source}: treatment column `{wanted[C.TREATMENT]}` is empty in "
-            f"{int(arms.isna().sum()):,} row(s) (first rows {rows})"
+            f"{int(blank.sum()):,} row(s) (first rows {rows})"
         )
     if C.CUSTOMER in wanted:
         ids = raw[wanted[C.CUSTOMER]].astype("str")
@@ -223,7 +226,7 @@ def canonical(
             )
     else:
         ids = pd.Series(range(1, len(raw) + 1), index=raw.index, dtype="int64")
-    frame = pd.DataFrame({C.CUSTOMER: ids, C.TREATMENT: arms.astype("str").str.strip()})
+    frame = pd.DataFrame({C.CUSTOMER: ids, C.TREATMENT: arms})
     for name in (C.OUTCOME, C.VISIT, C.SPEND):
         if name in wanted:
             frame[name] = outcome_values(raw[wanted[name]], column=wanted[name], source=source)
