@@ -87,7 +87,8 @@ def build_study(lines: pd.DataFrame, returns: pd.DataFrame | None, the_cut: Cut)
     prepared = tx.prepare(lines)
     day = prepared[tx.DAY].to_numpy()
     holdout = (day >= start) & (day < the_cut.holdout_end)
-    again = np.isin(table[C.CUSTOMER].to_numpy(), prepared.loc[holdout, C.CUSTOMER].to_numpy())
+    buyers = pd.unique(prepared.loc[holdout, C.CUSTOMER])
+    again = table[C.CUSTOMER].isin(buyers).to_numpy()  # hashed: np.isin on str is O(n m)
     summary = _summary(bought, start - 1).set_index(C.CUSTOMER).loc[table[C.CUSTOMER]]
     return Study(the_cut, table, ~again, summary.reset_index())
 
