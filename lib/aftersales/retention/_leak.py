@@ -17,9 +17,6 @@ from aftersales.segment._transactions import DateLike
 FeatureBuilder = Callable[[pd.DataFrame, pd.DataFrame, DateLike], pd.DataFrame]
 """``(lines, returns, calibration_end) -> features``, as :func:`aftersales.retention.features`."""
 
-SHIFT_DAYS = 1000
-"""How far a later return is moved into the future by :func:`future_changed`."""
-
 
 class LeakCheck(NamedTuple):
     """What :func:`check_no_leak` compared.
@@ -32,14 +29,14 @@ class LeakCheck(NamedTuple):
         Feature columns compared.
     lines_removed : int
         Transaction lines after ``calibration_end`` dropped from the second build.
-    returns_moved : int
-        Returns after ``calibration_end`` moved ``SHIFT_DAYS`` later.
+    returns_put_back : int
+        Returns after ``calibration_end`` (of earlier purchases) put back into the lines.
     """
 
     customers: int
     columns: int
     lines_removed: int
-    returns_moved: int
+    returns_put_back: int
 
 
 def _day_numbers(stamps: pd.Series) -> np.ndarray:
@@ -48,14 +45,41 @@ def _day_numbers(stamps: pd.Series) -> np.ndarray:
     return stamps.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().astype("datetime64[D]")
 
 
+def _restored_lines(lines: pd.DataFrame, later: pd.DataFrame) -> pd.DataFrame:
+    """Canonical lines for returned purchases, as they stood before they came back."""
+    units = later[C.QUANTITY].to_numpy(np.float64)
+    columns: dict[str, object] = {
+        C.INVOICE: later[C.INVOICE].astype("str").to_numpy(),
+        C.ITEM: later[C.ITEM].astype("str").to_numpy(),
+        C.QUANTITY: later[C.QUANTITY].to_numpy(),
+        C.TIMESTAMP: later[C.TIMESTAMP].to_numpy(),
+        C.CUSTOMER: later[C.CUSTOMER].astype("str").to_numpy(),
+    }
+    if C.UNIT_PRICE in lines:
+        columns[C.UNIT_PRICE] = later[C.VALUE].to_numpy(np.float64) / np.maximum(units, 1e-12)
+    if C.REVENUE in lines:
+        columns[C.REVENUE] = later[C.VALUE].to_numpy(np.float64)
+    if C.COUNTRY in lines:
+        country = lines.drop_duplicates(C.CUSTOMER).set_index(C.CUSTOMER)[C.COUNTRY]
+        columns[C.COUNTRY] = later[C.CUSTOMER].map(country).to_numpy()
+    frame = pd.DataFrame(columns)
+    stamps = frame[C.TIMESTAMP]
+    if isinstance(lines[C.TIMESTAMP].dtype, pd.DatetimeTZDtype) and not isinstance(
+        stamps.dtype, pd.DatetimeTZDtype
+    ):
+        frame[C.TIMESTAMP] = stamps.dt.tz_localize("UTC")
+    return frame.reindex(columns=lines.columns)
+
+
 def future_changed(
     lines: pd.DataFrame, returns: pd.DataFrame | None, calibration_end: DateLike
 ) -> tuple[pd.DataFrame, pd.DataFrame, int, int]:
-    """Return the data with everything after ``calibration_end`` changed.
+    """Return the data as it stood on ``calibration_end``: no later line, no later return.
 
-    Lines after the day are dropped, returns of purchases after it are dropped,
-    and returns made after it (of earlier purchases) are moved :data:`SHIFT_DAYS`
-    later. Features of the calibration period must not notice.
+    Lines after the day are dropped, and so are returns of purchases after it. A return
+    made after the day of an earlier purchase is taken out of the returns table and its
+    units and value are put back into the lines (netting had taken them off). Features of
+    the calibration period must come out the same on this data as on the full data.
 
     Parameters
     ----------
@@ -64,13 +88,13 @@ def future_changed(
     returns : pandas.DataFrame or None
         Their returns table.
     calibration_end : date-like
-        First day of the future.
+        Last day known.
 
     Returns
     -------
     tuple
         The changed lines, the changed returns table, the number of lines dropped and the
-        number of returns moved.
+        number of later returns put back into the lines.
 
     Raises
     ------
@@ -82,13 +106,13 @@ def future_changed(
     table = empty_returns() if returns is None else returns
     bought_before = _day_numbers(table[C.TIMESTAMP]) < end
     later = _day_numbers(table[C.RETURN_TIMESTAMP]) >= end
-    table = table[bought_before]
-    moved = later[bought_before]
-    shifted = table[C.RETURN_TIMESTAMP].where(
-        ~moved, table[C.RETURN_TIMESTAMP] + pd.Timedelta(days=SHIFT_DAYS)
-    )
-    table = table.assign(**{C.RETURN_TIMESTAMP: shifted})
-    return lines[keep], table, int((~keep).sum()), int(moved.sum())
+    is_matched = (table[C.MATCH].astype("str") == "matched").to_numpy()
+    put_back = table[bought_before & later & is_matched]
+    restored = _restored_lines(lines, put_back)
+    past = lines[keep]
+    if len(restored):
+        past = pd.concat([past, restored.astype(past.dtypes.to_dict())], ignore_index=True)
+    return past, table[bought_before & ~later], int((~keep).sum()), len(put_back)
 
 
 def check_no_leak(
@@ -101,8 +125,9 @@ def check_no_leak(
 ) -> LeakCheck:
     """Check that features read no date after ``calibration_end``.
 
-    Builds the features twice: on the data as given, and on the data with the future
-    changed (see :func:`future_changed`: later lines dropped, later returns moved). A
+    Builds the features twice: on the data as given, and on the data as it stood on
+    ``calibration_end`` (see :func:`future_changed`: later lines dropped, later returns
+    undone). A
     builder that reads only the calibration period gives the same frame both times; any
     difference is a leak.
 
@@ -161,7 +186,7 @@ def check_no_leak(
         shown = ", ".join(f"`{c}` ({n} customers)" for c, n in zip(changed, counts, strict=True))
         raise LeakageError(
             f"{where}: {shown} changed when the data after `calibration_end` changed "
-            f"({removed} later lines dropped, {moved} later returns moved); these features "
+            f"({removed} later lines dropped, {moved} later returns undone); these features "
             f"read dates after the cut"
         )
     return LeakCheck(len(a), len(a.columns), removed, moved)
