@@ -21,6 +21,11 @@ from aftersales.narrate._cf import (
 from aftersales.narrate._evaluation import comparison_findings, protocol_findings
 from aftersales.narrate._mf import mf_findings, search_findings, sweep_findings
 from aftersales.narrate._replenish import buy_again_findings
+from aftersales.narrate._retention import (
+    contact_findings,
+    retention_findings,
+    retention_setup,
+)
 from aftersales.narrate._returns import (
     netting_findings,
     rate_range_findings,
@@ -41,6 +46,7 @@ from aftersales.narrate._topn import coverage_findings
 __all__ = [
     "buy_again_findings",
     "comparison_findings",
+    "contact_findings",
     "country_rules_findings",
     "coverage_findings",
     "cross_sell_findings",
@@ -53,6 +59,8 @@ __all__ = [
     "netting_findings",
     "protocol_findings",
     "rate_range_findings",
+    "retention_findings",
+    "retention_setup",
     "returns_overview",
     "revenue_concentration",
     "review_findings",

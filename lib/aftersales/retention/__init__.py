@@ -21,13 +21,17 @@ in whole UTC calendar days.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
+from aftersales import columns as C
+from aftersales import segment
 from aftersales.retention._contacts import (
     RETURN_NOTE,
     RISK_COLUMNS,
     contact_list,
     reasons,
     risk_table,
+    segments_of,
 )
 from aftersales.retention._current import Current, current_risk
 from aftersales.retention._evaluate import (
@@ -51,7 +55,13 @@ from aftersales.retention._models import (
     score_models,
 )
 from aftersales.retention._rates import repeat_rates
-from aftersales.retention._study import MIN_PER_CLASS, Study, build_study, check_classes
+from aftersales.retention._study import (
+    MIN_PER_CLASS,
+    Study,
+    build_study,
+    check_classes,
+    feature_profile,
+)
 
 
 def score_arrays(scored: Scored) -> dict[str, np.ndarray]:
@@ -68,6 +78,50 @@ def score_arrays(scored: Scored) -> dict[str, np.ndarray]:
         Display name -> risk score per test customer.
     """
     return {label: scored.scores[name].to_numpy() for name, label in MODELS.items()}
+
+
+def probability_arrays(scored: Scored) -> dict[str, np.ndarray]:
+    """Return the scores that are probabilities of being at risk, keyed by display name.
+
+    Parameters
+    ----------
+    scored : Scored
+        Output of :func:`score_models`.
+
+    Returns
+    -------
+    dict
+        Display name -> probability per test customer (1 - P(alive) for BG/NBD).
+    """
+    return {MODELS[name]: scored.scores[name].to_numpy() for name in PROBABILITIES}
+
+
+def segment_table(study: Study, scored: Scored) -> pd.DataFrame:
+    """Per RFM segment (as of the calibration end): size, at-risk rate, mean risk and AUC.
+
+    The risk is the learned model chosen on validation data (:func:`best_learned`).
+
+    Parameters
+    ----------
+    study : Study
+        The evaluated study.
+    scored : Scored
+        Its scores (:func:`score_models`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`by_segment` of the chosen model, segments in
+        :data:`aftersales.segment.SEGMENTS` order, plus ``C.MODEL``.
+    """
+    name = best_learned(scored.tuning)
+    table = by_segment(
+        study.at_risk,
+        scored.scores[name].to_numpy(),
+        segments_of(study.features),
+        tuple(segment.SEGMENTS),
+    )
+    return table.assign(**{C.MODEL: MODELS[name]})
 
 
 __all__ = [
@@ -95,16 +149,20 @@ __all__ = [
     "contact_list",
     "current_risk",
     "cut",
+    "feature_profile",
     "features",
     "future_changed",
     "gains",
     "labels",
     "make_design",
+    "probability_arrays",
     "reasons",
     "repeat_rates",
     "risk_table",
     "score_arrays",
     "score_models",
     "score_table",
+    "segment_table",
+    "segments_of",
     "weighted_auc_ap",
 ]

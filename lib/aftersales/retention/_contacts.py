@@ -63,6 +63,30 @@ def reasons(features: pd.DataFrame) -> pd.Series:
     return text.astype("str")
 
 
+def segments_of(features: pd.DataFrame) -> pd.Series:
+    """Return each customer's RFM segment from their features (as of the features' day).
+
+    Parameters
+    ----------
+    features : pandas.DataFrame
+        Output of :func:`aftersales.retention.features` (``C.CUSTOMER``, ``C.RECENCY``,
+        ``C.FREQUENCY``, ``C.MONETARY``); at least five customers.
+
+    Returns
+    -------
+    pandas.Series
+        Segment name per row (str), same index.
+
+    Raises
+    ------
+    DataValidationError
+        If a column is missing or there are fewer than five customers.
+    """
+    rfm = features[[C.CUSTOMER, C.RECENCY, C.FREQUENCY, C.MONETARY]]
+    segmented = segment.assign_segments(segment.rfm_scores(rfm))
+    return pd.Series(segmented[C.SEGMENT].to_numpy(), index=features.index, name=C.SEGMENT)
+
+
 def risk_table(
     features: pd.DataFrame, risk: np.ndarray, value: pd.DataFrame | None = None
 ) -> pd.DataFrame:
@@ -96,8 +120,7 @@ def risk_table(
         raise DataValidationError(
             f"`risk` must hold one value per customer ({len(features)}); got {risk.shape}"
         )
-    rfm = features[[C.CUSTOMER, C.RECENCY, C.FREQUENCY, C.MONETARY]]
-    segmented = segment.assign_segments(segment.rfm_scores(rfm))
+    segments = segments_of(features)
     ids = features[C.CUSTOMER].astype("str")
     if value is None:
         clv = pd.Series(np.nan, index=features.index)
@@ -108,7 +131,7 @@ def risk_table(
     table = pd.DataFrame(
         {
             C.CUSTOMER: ids.to_numpy(),
-            C.SEGMENT: segmented[C.SEGMENT].to_numpy(),
+            C.SEGMENT: segments.to_numpy(),
             C.RISK: risk,
             C.CLV: clv.to_numpy(),
             C.VALUE_AT_RISK: risk * clv.to_numpy(),

@@ -10,7 +10,7 @@ import pandas as pd
 from aftersales import clv
 from aftersales import columns as C
 from aftersales.errors import TooFewPositivesError
-from aftersales.retention._features import as_of, features_as_of
+from aftersales.retention._features import FEATURE_COLUMNS, as_of, features_as_of
 from aftersales.retention._labels import Cut
 from aftersales.segment import _transactions as tx
 
@@ -124,3 +124,29 @@ def check_classes(study: Study, *, where: str, minimum: int = MIN_PER_CLASS) -> 
                 f"(of {len(study.at_risk)}); at least {minimum} of each class are needed to "
                 f"score: change `churn_horizon_weeks` or `calibration_end`, or use more data"
             )
+
+
+def feature_profile(study: Study) -> pd.DataFrame:
+    """Median of every numeric feature among customers at risk and among those who buy again.
+
+    Parameters
+    ----------
+    study : Study
+        A study.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index the feature columns; columns ``C.AT_RISK`` and ``C.BUYS_AGAIN`` (medians) and
+        ``C.N_CUSTOMERS`` (customers with a value).
+    """
+    numeric = study.features[list(FEATURE_COLUMNS)].astype(np.float64)
+    at_risk = numeric[study.at_risk].median()
+    again = numeric[~study.at_risk].median()
+    return pd.DataFrame(
+        {
+            C.AT_RISK: at_risk,
+            C.BUYS_AGAIN: again,
+            C.N_CUSTOMERS: numeric.notna().sum().astype(np.int64),
+        }
+    )
