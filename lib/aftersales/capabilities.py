@@ -16,6 +16,7 @@ anything runs, naming what is missing.
 | 03.01 | transactions: item and an invoice (or customer and timestamp to derive one) |
 | 03.02 | transactions: customer, item, timestamp (it reads the run's customer store) |
 | 03.03 | transactions: customer, item, timestamp, quantity and unit price (or revenue) |
+| 03.04 | transactions: customer, timestamp (money for the value at risk, else missing) |
 | 04.01 | campaign: treatment and outcome (a campaign runs 04.01 only) |
 """
 
@@ -41,6 +42,7 @@ NOTEBOOKS: tuple[str, ...] = (
     "03.01",
     "03.02",
     "03.03",
+    "03.04",
     "04.00",
     "04.01",
 )
@@ -94,6 +96,7 @@ NEEDS: dict[str, dict[str, tuple[Need, ...]]] = {
         "03.01": (((C.ITEM,),), ((C.INVOICE,), (C.CUSTOMER, C.TIMESTAMP))),
         "03.02": (((C.CUSTOMER,),), ((C.ITEM,),), ((C.TIMESTAMP,),)),
         "03.03": (((C.CUSTOMER,),), ((C.ITEM,),), ((C.TIMESTAMP,),), MONEY),
+        "03.04": (((C.CUSTOMER,),), ((C.TIMESTAMP,),)),
         "04.00": (((C.CUSTOMER,),), ((C.ITEM,),)),
     },
     "campaign": {

@@ -24,6 +24,20 @@ class AmbiguousDatesError(DataValidationError):
     """
 
 
+class LeakageError(DataValidationError):
+    """A feature of the calibration period changed when the data after its end changed.
+
+    Raised by :func:`aftersales.retention.check_no_leak`; the message names the columns.
+    """
+
+
+class TooFewPositivesError(DataValidationError):
+    """A holdout holds too few customers of one class to evaluate a score.
+
+    The message names the class, the count, the minimum and the parameter to change.
+    """
+
+
 class UnknownNameError(AftersalesError, KeyError):
     """A name (data set, model, scheme, splitter) is not registered; lists the valid ones."""
 

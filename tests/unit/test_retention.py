@@ -42,7 +42,7 @@ def ten() -> pd.DataFrame:
 
 def test_labels_hand_worked(ten: pd.DataFrame) -> None:
     before = ten.copy()
-    table = retention.labels(ten, calibration_end="2011-02-01", horizon_weeks=1)
+    table = retention.labels(ten, calibration_end="2011-01-31", horizon_weeks=1)
     # Holdout 2011-02-01 .. 2011-02-07: c2, c7, c8, c9 buy again; z is not a calibration customer.
     assert table[C.CUSTOMER].tolist() == [f"c{i}" for i in range(10)]
     assert table[C.BUYS_AGAIN].tolist() == [i in (2, 7, 8, 9) for i in range(10)]
@@ -59,23 +59,27 @@ def test_labels_holdout_ends_after_horizon() -> None:
             ("b", "4", "2011-01-11 10:00", 1, 1.0),  # day 7 after the cut: inside it
         ]
     )
-    table = retention.labels(lines, calibration_end="2011-01-05", horizon_weeks=1)
+    table = retention.labels(lines, calibration_end="2011-01-04", horizon_weeks=1)
     assert table[C.BUYS_AGAIN].tolist() == [False, True]
 
 
 def test_default_calibration_end_is_horizon_before_the_end(ten: pd.DataFrame) -> None:
-    # Last day 2011-02-07: one week before the day after it is 2011-02-01.
+    # Last day 2011-02-07: one week before it is 2011-01-31; the holdout is 02-01 .. 02-07.
     the_cut = retention.cut(ten, horizon_weeks=1)
-    assert the_cut.calibration_date == pd.Timestamp("2011-02-01")
-    assert the_cut.holdout_date == pd.Timestamp("2011-02-08")
+    assert the_cut.calibration_end == pd.Timestamp("2011-01-31")
+    assert the_cut.holdout_last == pd.Timestamp("2011-02-07")
+    assert retention.cut(ten, calibration_end="-1w", horizon_weeks=1) == the_cut
+    # One horizon earlier: calibration to 2011-01-24, validation holdout 01-25 .. 01-31.
+    assert the_cut.earlier().calibration_end == pd.Timestamp("2011-01-24")
+    assert the_cut.earlier().holdout_last == pd.Timestamp("2011-01-31")
     pd.testing.assert_frame_equal(
         retention.labels(ten, horizon_weeks=1),
-        retention.labels(ten, calibration_end="2011-02-01", horizon_weeks=1),
+        retention.labels(ten, calibration_end="2011-01-31", horizon_weeks=1),
     )
 
 
 def test_repeat_rates_hand_worked(ten: pd.DataFrame) -> None:
-    rates = retention.repeat_rates(ten, calibration_end="2011-02-01", horizon_weeks=1)
+    rates = retention.repeat_rates(ten, calibration_end="2011-01-31", horizon_weeks=1)
     # Recency quintiles: c8, c9 R5; c6, c7 R4; c4, c5 R3; c2, c3 R2; c0, c1 R1. All buy once,
     # so frequency ties break by id: c0, c1 F1 ... c8, c9 F5. Segments: R5F5 Champions,
     # R4F4 Loyal Customers, R3F3 Need Attention, R2F2 Hibernating, R1F1 Lost.
@@ -95,11 +99,11 @@ def test_repeat_rates_hand_worked(ten: pd.DataFrame) -> None:
 
 
 def test_horizon_longer_than_the_data_is_named(ten: pd.DataFrame) -> None:
-    # From 2011-02-01 to the last day 2011-02-07 there are 7 days; two weeks need 14.
+    # After 2011-01-31 to the last day 2011-02-07 there are 7 days; two weeks need 14.
     with pytest.raises(ParameterError, match=r"churn_horizon_weeks.*14 days.*7 days"):
-        retention.repeat_rates(ten, calibration_end="2011-02-01", horizon_weeks=2)
+        retention.repeat_rates(ten, calibration_end="2011-01-31", horizon_weeks=2)
     with pytest.raises(ParameterError, match="churn_horizon_weeks"):
-        retention.labels(ten, calibration_end="2011-02-01", horizon_weeks=2)
+        retention.labels(ten, calibration_end="2011-01-31", horizon_weeks=2)
 
 
 def test_horizon_that_leaves_no_calibration_is_named(ten: pd.DataFrame) -> None:

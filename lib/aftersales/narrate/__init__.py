@@ -30,6 +30,11 @@ from aftersales.narrate._cf import (
 from aftersales.narrate._evaluation import comparison_findings, protocol_findings
 from aftersales.narrate._mf import mf_findings, search_findings, sweep_findings
 from aftersales.narrate._replenish import buy_again_findings
+from aftersales.narrate._retention import (
+    contact_findings,
+    retention_findings,
+    retention_setup,
+)
 from aftersales.narrate._returns import (
     netting_findings,
     rate_range_findings,
@@ -52,6 +57,7 @@ __all__ = [
     "balance_findings",
     "buy_again_findings",
     "comparison_findings",
+    "contact_findings",
     "country_rules_findings",
     "coverage_findings",
     "cross_sell_findings",
@@ -67,6 +73,8 @@ __all__ = [
     "profit_findings",
     "protocol_findings",
     "rate_range_findings",
+    "retention_findings",
+    "retention_setup",
     "returns_overview",
     "revenue_concentration",
     "review_findings",

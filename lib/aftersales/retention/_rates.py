@@ -21,16 +21,16 @@ def repeat_rates(
     """Return each RFM segment's size and the share of it that buys again within the horizon.
 
     Segments are the named segments of :func:`aftersales.segment.segment_customers` as of
-    ``calibration_end`` (only purchases before it); a customer buys again when they buy
-    in the ``horizon_weeks`` weeks from ``calibration_end`` on.
+    ``calibration_end`` (purchases up to that day); a customer buys again when they buy
+    in the ``horizon_weeks`` weeks after it.
 
     Parameters
     ----------
     lines : pandas.DataFrame
         Cleaned canonical transactions of a prepared data set.
-    calibration_end : date-like, optional
-        First day of the holdout; default ``horizon_weeks`` weeks before the day after the
-        last purchase.
+    calibration_end : date-like or str, optional
+        Last day of the calibration period: a date or a relative spec (``"-13w"``);
+        default ``horizon_weeks`` weeks before the last purchase day.
     horizon_weeks : int, default 13
         Holdout length in weeks (the parameter ``churn_horizon_weeks``).
 
@@ -45,7 +45,7 @@ def repeat_rates(
     ------
     ParameterError
         If the horizon is longer than the data after ``calibration_end`` (the message names
-        ``churn_horizon_weeks``) or ``calibration_end`` is not after the first purchase.
+        ``churn_horizon_weeks``) or ``calibration_end`` is before the first purchase.
     DataValidationError
         If a column is missing, a row has no customer, or the calibration period has fewer
         than five customers.
@@ -60,7 +60,7 @@ def repeat_rates(
         prepared[tx.DAY].to_numpy(), calibration_end=calibration_end, horizon_weeks=horizon_weeks
     )
     labelled = label_days(prepared, the_cut)
-    segmented = segment.segment_customers(lines, reference_date=the_cut.calibration_date)
+    segmented = segment.segment_customers(lines, reference_date=tx.day_label(the_cut.holdout_start))
     joined = segmented[[C.CUSTOMER, C.SEGMENT]].assign(
         **{C.CUSTOMER: segmented[C.CUSTOMER].astype("str")}
     )
