@@ -126,7 +126,7 @@ def qini_curve(curves: pd.DataFrame, *, arm: str, outcome: str) -> Figure:
         figure,
         f"Qini curve: {arm}, {outcome} (held-out customers)",
         "customers targeted (% of held-out customers, by predicted uplift)",
-        f"incremental {outcome} (count)",
+        f"incremental {outcome} (sum over the targeted customers)",
     )
     x = curves[C.FRACTION]
     axes.fill_between(x, curves["qini_low"], curves["qini_high"], alpha=0.25, label="95 % interval")
