@@ -223,3 +223,25 @@ def test_risk_table_and_contact_list() -> None:
     # c0 (risk 0.2) is left out; segments in SEGMENTS order.
     assert contacts[C.CUSTOMER].tolist() == ["c1", "c2", "c3", "c4"]
     assert contacts[C.ACTION].notna().all()
+
+
+def test_order_level_export_without_items_or_returns() -> None:
+    # Customer, invoice, date and order amount only (an order-level export).
+    rows = [("a", "1", "2011-01-01", 10.0), ("a", "2", "2011-01-11", 5.0)]
+    rows += [("b", "3", "2011-01-05", 7.0), ("b", "4", "2011-02-03", 3.0)]
+    customer, invoice, stamp, revenue = zip(*rows, strict=True)
+    orders = pd.DataFrame(
+        {
+            C.CUSTOMER: pd.array(customer, dtype="str"),
+            C.INVOICE: pd.array(invoice, dtype="str"),
+            C.TIMESTAMP: pd.to_datetime(list(stamp), utc=True),
+            C.REVENUE: np.array(revenue),
+        }
+    )
+    table = retention.features(orders, None, "2011-01-31").set_index(C.CUSTOMER)
+    # a: days 01-01 and 01-11, reference 02-01: recency 21, tenure 31, gap 10; 15 over 2 orders.
+    a = table.loc["a"]
+    assert (a[C.RECENCY], a[C.TENURE], a[C.MEDIAN_GAP], a[C.BASKET_VALUE]) == (21, 31, 10.0, 7.5)
+    assert (a[C.N_PRODUCTS], a[C.TOP_PRODUCT_SHARE], a[C.RETURN_SHARE]) == (1, 1.0, 0.0)
+    check = retention.check_no_leak(retention.features, orders, None, "2011-01-31")
+    assert check == retention.LeakCheck(2, 14, 1, 0)

@@ -52,7 +52,7 @@ def _restored_lines(lines: pd.DataFrame, later: pd.DataFrame) -> pd.DataFrame:
         C.INVOICE: later[C.INVOICE].astype("str").to_numpy(),
         C.ITEM: later[C.ITEM].astype("str").to_numpy(),
         C.QUANTITY: later[C.QUANTITY].to_numpy(),
-        C.TIMESTAMP: later[C.TIMESTAMP].to_numpy(),
+        C.TIMESTAMP: later[C.TIMESTAMP].to_numpy(),  # the returns table's UTC times
         C.CUSTOMER: later[C.CUSTOMER].astype("str").to_numpy(),
     }
     if C.UNIT_PRICE in lines:
@@ -62,12 +62,11 @@ def _restored_lines(lines: pd.DataFrame, later: pd.DataFrame) -> pd.DataFrame:
     if C.COUNTRY in lines:
         country = lines.drop_duplicates(C.CUSTOMER).set_index(C.CUSTOMER)[C.COUNTRY]
         columns[C.COUNTRY] = later[C.CUSTOMER].map(country).to_numpy()
-    frame = pd.DataFrame(columns)
-    stamps = frame[C.TIMESTAMP]
-    if isinstance(lines[C.TIMESTAMP].dtype, pd.DatetimeTZDtype) and not isinstance(
-        stamps.dtype, pd.DatetimeTZDtype
-    ):
-        frame[C.TIMESTAMP] = stamps.dt.tz_localize("UTC")
+    frame = pd.DataFrame(columns, index=later.index)
+    stamps = later[C.TIMESTAMP]
+    if not isinstance(lines[C.TIMESTAMP].dtype, pd.DatetimeTZDtype):
+        stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
+    frame[C.TIMESTAMP] = stamps.astype(lines[C.TIMESTAMP].dtype)
     return frame.reindex(columns=lines.columns)
 
 
@@ -108,10 +107,10 @@ def future_changed(
     later = _day_numbers(table[C.RETURN_TIMESTAMP]) >= end
     is_matched = (table[C.MATCH].astype("str") == "matched").to_numpy()
     put_back = table[bought_before & later & is_matched]
-    restored = _restored_lines(lines, put_back)
     past = lines[keep]
-    if len(restored):
-        past = pd.concat([past, restored.astype(past.dtypes.to_dict())], ignore_index=True)
+    if len(put_back):
+        restored = _restored_lines(lines, put_back).astype(past.dtypes.to_dict())
+        past = pd.concat([past, restored], ignore_index=True)
     return past, table[bought_before & ~later], int((~keep).sum()), len(put_back)
 
 
