@@ -300,7 +300,7 @@ def describe(kind: str, present: Collection[str]) -> pd.DataFrame:
         note = f"missing {', '.join(gap)}" if gap else ""
         if not gap and number == "03.00" and not has_money(present):
             note = "monetary parts off: no revenue, nor quantity and unit_price"
-        if not gap and C.TIMESTAMP not in present and number != "01.00":
+        if not gap and C.TIMESTAMP not in present and number != "01.00" and kind != "campaign":
             note = "no timestamps: chronological splits unavailable"
         rows.append({"notebook": number, "status": "no" if gap else "yes", "note": note})
     return pd.DataFrame(rows, columns=["notebook", "status", "note"])

@@ -44,6 +44,8 @@ def test_a_campaign_supports_04_01_only():
     table = capabilities.capabilities("campaign", {C.TREATMENT, C.OUTCOME})
     assert [n for n, gap in table.items() if not gap] == ["04.01"]
     assert table["01.00"] == ("kind: ratings or transactions",)
+    described = capabilities.describe("campaign", {C.TREATMENT, C.OUTCOME}).set_index("notebook")
+    assert described.loc["04.01", "note"] == ""  # a campaign has no dates, and needs none
     retail = capabilities.capabilities("transactions", {C.CUSTOMER, C.ITEM})
     assert retail["04.01"] == ("kind: campaign",)
 
