@@ -16,6 +16,8 @@ anything runs, naming what is missing.
 | 03.01 | transactions: item and an invoice (or customer and timestamp to derive one) |
 | 03.02 | transactions: customer, item, timestamp (it reads the run's customer store) |
 | 03.03 | transactions: customer, item, timestamp, quantity and unit price (or revenue) |
+| 03.04 | transactions: customer, timestamp (money for the value at risk, else missing) |
+| 04.01 | campaign: treatment and outcome (a campaign runs 04.01 only) |
 """
 
 from __future__ import annotations
@@ -40,7 +42,9 @@ NOTEBOOKS: tuple[str, ...] = (
     "03.01",
     "03.02",
     "03.03",
+    "03.04",
     "04.00",
+    "04.01",
 )
 """The canonical notebooks whose needs are known."""
 
@@ -58,6 +62,7 @@ REGISTERED_COLUMNS: dict[str, frozenset[str]] = {
             C.COUNTRY,
         }
     ),
+    "hillstrom": frozenset({C.CUSTOMER, C.TREATMENT, C.OUTCOME, C.VISIT, C.SPEND}),
 }
 """Columns of the registered data sets, known without loading them."""
 
@@ -91,7 +96,11 @@ NEEDS: dict[str, dict[str, tuple[Need, ...]]] = {
         "03.01": (((C.ITEM,),), ((C.INVOICE,), (C.CUSTOMER, C.TIMESTAMP))),
         "03.02": (((C.CUSTOMER,),), ((C.ITEM,),), ((C.TIMESTAMP,),)),
         "03.03": (((C.CUSTOMER,),), ((C.ITEM,),), ((C.TIMESTAMP,),), MONEY),
+        "03.04": (((C.CUSTOMER,),), ((C.TIMESTAMP,),)),
         "04.00": (((C.CUSTOMER,),), ((C.ITEM,),)),
+    },
+    "campaign": {
+        "04.01": (((C.TREATMENT,),), ((C.OUTCOME,),)),
     },
 }
 """Kind -> notebook -> needs; a notebook absent for a kind needs the other kind."""
@@ -114,7 +123,7 @@ def capabilities(kind: str, present: Collection[str]) -> dict[str, tuple[str, ..
 
     Parameters
     ----------
-    kind : {"transactions", "ratings"}
+    kind : {"transactions", "ratings", "campaign"}
         What the data set holds.
     present : collection of str
         Canonical columns holding at least one value.
@@ -137,7 +146,7 @@ def capabilities(kind: str, present: Collection[str]) -> dict[str, tuple[str, ..
     for number in NOTEBOOKS:
         needs = NEEDS[kind].get(number)
         if needs is None:
-            other = next(k for k in NEEDS if number in NEEDS[k])
+            other = " or ".join(k for k in NEEDS if number in NEEDS[k])
             result[number] = (f"kind: {other}",)
             continue
         result[number] = tuple(gap for need in needs for gap in _missing(need, present))
@@ -291,7 +300,7 @@ def describe(kind: str, present: Collection[str]) -> pd.DataFrame:
         note = f"missing {', '.join(gap)}" if gap else ""
         if not gap and number == "03.00" and not has_money(present):
             note = "monetary parts off: no revenue, nor quantity and unit_price"
-        if not gap and C.TIMESTAMP not in present and number != "01.00":
+        if not gap and C.TIMESTAMP not in present and number != "01.00" and kind != "campaign":
             note = "no timestamps: chronological splits unavailable"
         rows.append({"notebook": number, "status": "no" if gap else "yes", "note": note})
     return pd.DataFrame(rows, columns=["notebook", "status", "note"])

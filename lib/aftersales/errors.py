@@ -24,6 +24,20 @@ class AmbiguousDatesError(DataValidationError):
     """
 
 
+class LeakageError(DataValidationError):
+    """A feature of the calibration period changed when the data after its end changed.
+
+    Raised by :func:`aftersales.retention.check_no_leak`; the message names the columns.
+    """
+
+
+class TooFewPositivesError(DataValidationError):
+    """A holdout holds too few customers of one class to evaluate a score.
+
+    The message names the class, the count, the minimum and the parameter to change.
+    """
+
+
 class UnknownNameError(AftersalesError, KeyError):
     """A name (data set, model, scheme, splitter) is not registered; lists the valid ones."""
 
@@ -124,3 +138,19 @@ __all__ = [
     "UnknownNameError",
     "WriteError",
 ]
+
+
+class CampaignError(DataValidationError):
+    """A campaign's data cannot be analysed as a randomised experiment."""
+
+
+class ControlArmError(CampaignError):
+    """The declared control arm is not among the campaign's arms; lists the arms found."""
+
+
+class EmptyArmError(CampaignError):
+    """An arm of the campaign has no customers (or only the control arm has any)."""
+
+
+class OutcomeValueError(CampaignError):
+    """An outcome column holds values that are neither 0/1, yes/no nor numbers; shows them."""

@@ -13,9 +13,9 @@ ORDER_LEVEL = {C.CUSTOMER, C.TIMESTAMP, C.REVENUE, C.INVOICE}
 """An order-level export: customer, date, order amount (invoice derived), no items."""
 
 
-def test_order_level_export_supports_01_00_and_03_00_only():
+def test_order_level_export_supports_01_00_03_00_and_03_04_only():
     table = capabilities.capabilities("transactions", ORDER_LEVEL)
-    assert [n for n, gap in table.items() if not gap] == ["01.00", "03.00"]
+    assert [n for n, gap in table.items() if not gap] == ["01.00", "03.00", "03.04"]
     assert table["02.00"] == (C.ITEM,)
     assert table["03.01"] == (C.ITEM,)
     assert capabilities.has_money(ORDER_LEVEL)
@@ -40,7 +40,9 @@ def test_registered_sets_match_the_shipped_params():
     retail = capabilities.capabilities(
         "transactions", capabilities.REGISTERED_COLUMNS["online-retail"]
     )
-    assert all(not gap for gap in retail.values())
+    assert {n: gap for n, gap in retail.items() if gap} == {"04.01": ("kind: campaign",)}
+    hillstrom = capabilities.capabilities("campaign", capabilities.REGISTERED_COLUMNS["hillstrom"])
+    assert [n for n, gap in hillstrom.items() if not gap] == ["04.01"]
 
 
 def test_content_notebook_needs_a_content_column():

@@ -2,11 +2,14 @@
 
 ``load(name)`` returns a canonical frame (names from :mod:`aftersales.columns`), resolving
 the parsed cache, ``data/raw``, the local mirror and finally the publisher's address; given
-the path of a source YAML file instead of a name, it reads the analyst's own export.
+the path of a source YAML file instead of a name, it reads the analyst's own export. A data set
+holds ratings, transactions or a randomised campaign (``hillstrom``, or a source of kind
+``campaign``: one row per customer with its arm, outcomes and covariates).
 """
 
 from __future__ import annotations
 
+from aftersales.datasets._campaign import load_campaign
 from aftersales.datasets._load import (
     cache_path,
     check_content,
@@ -36,6 +39,7 @@ __all__ = [
     "fingerprint",
     "is_source",
     "load",
+    "load_campaign",
     "load_ratings",
     "load_source",
     "load_transactions",

@@ -38,10 +38,13 @@ def profile(frame: pd.DataFrame, *, kind: str) -> list[tuple[str, str]]:
     list of (str, str)
         Label and value, in print order.
     """
-    who = C.CUSTOMER if kind == "transactions" else C.USER
+    who = C.USER if kind == "ratings" else C.CUSTOMER
     lines = [("rows", f"{len(frame):,}")]
+    if kind == "campaign":
+        sizes = frame[C.TREATMENT].value_counts().sort_index()
+        lines.append(("arms", ", ".join(f"{arm} {n:,}" for arm, n in sizes.items())))
     for label, column in (
-        ("customers" if kind == "transactions" else "users", who),
+        ("users" if kind == "ratings" else "customers", who),
         ("items", C.ITEM),
         ("invoices", C.INVOICE),
     ):

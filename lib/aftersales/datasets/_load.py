@@ -279,7 +279,8 @@ def load(name: str, *, refresh: bool = False) -> pd.DataFrame:
     Parameters
     ----------
     name : str
-        ``"movielens-100k"`` (ratings), ``"online-retail"`` (transactions), or the path of
+        ``"movielens-100k"`` (ratings), ``"online-retail"`` (transactions), ``"hillstrom"``
+        (a campaign), or the path of
         a source YAML file (read with its declared options; the parsed copy is cached in
         ``data/interim/sources/`` under the content hash of the source and data files).
     refresh : bool, default False
@@ -290,7 +291,8 @@ def load(name: str, *, refresh: bool = False) -> pd.DataFrame:
     pandas.DataFrame
         Ratings (``user_id, item_id, rating, timestamp, title, genres``) or transactions
         (``invoice_id, item_id, description, quantity, unit_price, timestamp, customer_id,
-        country``), with names from :mod:`aftersales.columns`.
+        country``) or a campaign (``customer_id, treatment, outcome, visit, spend`` and the
+        covariates), with names from :mod:`aftersales.columns`.
 
     Raises
     ------

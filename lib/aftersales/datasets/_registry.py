@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aftersales import columns as C
-from aftersales.datasets import _movielens, _retail
+from aftersales.datasets import _campaign, _movielens, _retail
 from aftersales.datasets._spec import DatasetSpec
 
 MOVIELENS_100K = DatasetSpec(
@@ -49,5 +49,35 @@ ONLINE_RETAIL = DatasetSpec(
     redistributable=True,
 )
 
-REGISTRY: dict[str, DatasetSpec] = {spec.name: spec for spec in (MOVIELENS_100K, ONLINE_RETAIL)}
+HILLSTROM = DatasetSpec(
+    name="hillstrom",
+    kind="campaign",
+    url=(
+        "http://www.minethatdata.com/"
+        "Kevin_Hillstrom_MineThatData_E-MailAnalytics_DataMiningChallenge_2008.03.20.csv"
+    ),
+    archive=_campaign.HILLSTROM_FILE,
+    # The publisher gives no checksum; this is the verified mirror copy's (see the mirror README).
+    archive_sha256="0e5893329d8b93cefecc571777672028290ab69865718020c78c7284f291aece",
+    mirror_files={
+        "hillstrom/hillstrom.csv": (
+            "0e5893329d8b93cefecc571777672028290ab69865718020c78c7284f291aece"
+        ),
+    },
+    parse_mirror=_campaign.parse_hillstrom,
+    parse_archive=_campaign.parse_hillstrom,
+    expected={"rows": 64_000, C.TREATMENT: 3},
+    citation=(
+        "K. Hillstrom (2008). The MineThatData E-Mail Analytics and Data Mining Challenge. "
+        "MineThatData blog, http://minethatdata.com/blog/labels/MineThatData.html"
+    ),
+    licence="none stated by the publisher; released publicly for analysis (cite the challenge)",
+    redistributable=False,
+    control=_campaign.HILLSTROM_CONTROL,
+    design={"Mens E-Mail": 1.0, "Womens E-Mail": 1.0, "No E-Mail": 1.0},
+)
+
+REGISTRY: dict[str, DatasetSpec] = {
+    spec.name: spec for spec in (MOVIELENS_100K, ONLINE_RETAIL, HILLSTROM)
+}
 """Every data set ``load`` knows, by name."""

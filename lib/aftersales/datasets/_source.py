@@ -1,12 +1,22 @@
 """Data sources: a small YAML file that says how to read an analyst's own export.
 
 ```yaml
-kind: transactions            # or: ratings
+kind: transactions            # or: ratings, campaign
 path: exports/orders-2024.csv # relative paths resolve against this file's folder
 columns: {customer_id: CustomerID, item_id: StockCode, timestamp: OrderDate}
 dates: {format: "%d/%m/%Y %H:%M", timezone: Europe/London}
 delimiter: ";"
 returns: {by: prefix, prefix: R}  # or {by: flag, column: IsReturn}; default {by: negative_quantity}
+```
+
+A campaign (one row per customer of a randomised campaign; other columns become covariates):
+
+```yaml
+kind: campaign
+path: mailing.csv
+columns: {customer_id: id, treatment: arm, outcome: bought, spend: amount}  # spend optional
+control: "No E-Mail"
+design: {"No E-Mail": 1, "E-Mail": 1}  # optional planned shares; default equal
 ```
 
 :func:`read_source` validates the file (unknown keys with a did-you-mean, unknown kind,
@@ -28,12 +38,13 @@ import yaml
 
 from aftersales import columns as C
 from aftersales.clean._returns import MARKERS, ReturnMarker
+from aftersales.datasets._campaign import CAMPAIGN_COLUMNS, load_campaign
 from aftersales.datasets._own import load_ratings, load_transactions
 from aftersales.datasets._read import MISSING_MARKERS
 from aftersales.datasets._spec import DatasetSpec
 from aftersales.errors import DataValidationError, ParameterError
 
-KINDS = ("transactions", "ratings")
+KINDS = ("transactions", "ratings", "campaign")
 """What a source holds."""
 
 KEYS = (
@@ -49,6 +60,8 @@ KEYS = (
     "name",
     "description",
     "returns",
+    "control",
+    "design",
 )
 """Keys a source file may hold (``kind`` and ``path`` are required)."""
 
@@ -68,6 +81,7 @@ CANONICAL: dict[str, tuple[str, ...]] = {
         C.DESCRIPTION,
     ),
     "ratings": (C.USER, C.ITEM, C.RATING, C.TIMESTAMP),
+    "campaign": CAMPAIGN_COLUMNS,
 }
 """Canonical names a source of each kind may map (``columns:`` keys)."""
 
@@ -103,6 +117,10 @@ class Source:
         Free text shown in reports.
     returns : ReturnMarker
         Transactions only: how return lines are marked (default: a negative quantity).
+    control : str
+        Campaigns only: the control arm's label (required for a campaign).
+    design : Mapping[str, float]
+        Campaigns only: planned share of each arm (empty: equal shares).
     """
 
     file: Path
@@ -118,6 +136,8 @@ class Source:
     missing_markers: tuple[str, ...] = MISSING_MARKERS
     description: str = ""
     returns: ReturnMarker = ReturnMarker("negative_quantity")
+    control: str = ""
+    design: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def mapped(self) -> frozenset[str]:
@@ -347,6 +367,32 @@ def _marker(source: Source) -> ReturnMarker:
 # --- end of the returns block ---------------------------------------------------------------
 
 
+def _campaign(where: str, kind: str, content: Mapping[str, Any]) -> tuple[str, dict[str, float]]:
+    """Read a campaign's ``control`` (required) and ``design`` (optional arm -> share)."""
+    control, design = content.get("control"), content.get("design")
+    if kind != "campaign":
+        for key in ("control", "design"):
+            if content.get(key) is not None:
+                raise ParameterError(f"{where}: `{key}` applies to kind: campaign only")
+        return "", {}
+    if control is None or (isinstance(control, str) and not control.strip()):
+        raise ParameterError(
+            f"{where}: a campaign needs `control:`, the label of its control arm "
+            '(e.g. control: "No E-Mail")'
+        )
+    if design is None:
+        return str(control), {}
+    valid = isinstance(design, Mapping) and all(
+        isinstance(v, int | float) and not isinstance(v, bool) and v > 0 for v in design.values()
+    )
+    if not valid or str(control) not in {str(k) for k in design}:
+        raise ParameterError(
+            f"{where}: `design` must map every arm, the control {str(control)!r} included, to a "
+            f"positive share, e.g. {{{control!r}: 1, 'E-Mail': 1}}; got {design!r}"
+        )
+    return str(control), {str(k): float(v) for k, v in design.items()}
+
+
 def read_source(file: str | Path) -> Source:
     """Read and validate a source file.
 
@@ -398,6 +444,7 @@ def read_source(file: str | Path) -> Source:
         )
     if "rating_scale" in content and kind != "ratings":
         raise ParameterError(f"{where}: `rating_scale` applies to kind: ratings only")
+    control, design = _campaign(where, kind, content)
     folder = file.resolve().parent
     data = Path(str(_text(where, content["path"], "path"))).expanduser()
     data = data if data.is_absolute() else folder / data
@@ -423,6 +470,8 @@ def read_source(file: str | Path) -> Source:
         missing_markers=_markers(where, content.get("missing_markers")),
         description=_text(where, content.get("description"), "description") or "",
         returns=_returns(where, kind, content.get("returns")),
+        control=control,
+        design=design,
     )
 
 
@@ -437,12 +486,12 @@ def load_source(source: Source) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Canonical transactions or ratings.
+        Canonical transactions, ratings or a campaign frame.
 
     Raises
     ------
     DataValidationError
-        As :func:`load_transactions` / :func:`load_ratings`.
+        As :func:`load_transactions` / :func:`load_ratings` / :func:`load_campaign`.
     ParameterError
         For a bad reading option (unit, timezone, markers).
     """
@@ -456,6 +505,15 @@ def load_source(source: Source) -> pd.DataFrame:
         "sheet": source.sheet,
     }
     options = {name: value for name, value in declared.items() if value is not None}
+    if source.kind == "campaign":
+        reading = {k: v for k, v in options.items() if k in ("delimiter", "encoding", "sheet")}
+        return load_campaign(
+            source.path,
+            columns=source.columns,
+            control=source.control,
+            design=source.design,
+            **reading,
+        )
     columns = dict(source.columns) | _return_flag(source)
     options |= {"columns": columns, "missing_markers": source.missing_markers}
     if source.kind == "ratings":
@@ -495,4 +553,6 @@ def source_spec(source: Source) -> DatasetSpec:
         licence="own data: stays on this machine",
         redistributable=False,
         returns=_marker(source),
+        control=source.control,
+        design=source.design,
     )

@@ -23,7 +23,8 @@ class DatasetSpec:
     name : str
         Registry name, e.g. ``"movielens-100k"``.
     kind : str
-        ``"ratings"`` or ``"transactions"``: which canonical schema ``load`` returns.
+        ``"ratings"``, ``"transactions"`` or ``"campaign"``: which canonical schema ``load``
+        returns.
     url : str
         Upstream download address of the archive.
     archive : str
@@ -48,6 +49,10 @@ class DatasetSpec:
     returns : ReturnMarker
         Transactions only: how return (cancellation) lines are marked; Online Retail's
         invoice prefix ``C`` unless a source file declares otherwise.
+    control : str
+        Campaigns only: the label of the control arm.
+    design : Mapping[str, float]
+        Campaigns only: the planned share of each arm (empty: equal shares).
     """
 
     name: str
@@ -65,3 +70,5 @@ class DatasetSpec:
     version: int = 2
     distinct: Mapping[str, str] = field(default_factory=dict)
     returns: ReturnMarker = ONLINE_RETAIL_MARKER
+    control: str = ""
+    design: Mapping[str, float] = field(default_factory=dict)

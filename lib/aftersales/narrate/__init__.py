@@ -12,6 +12,15 @@ from aftersales.narrate._basket import (
     segment_rules_findings,
     top_rules_findings,
 )
+from aftersales.narrate._campaign import (
+    arm_findings,
+    balance_findings,
+    plan_findings,
+    power_findings,
+    profit_findings,
+    srm_findings,
+    uplift_findings,
+)
 from aftersales.narrate._cf import (
     example_findings,
     k_sweep_findings,
@@ -21,6 +30,11 @@ from aftersales.narrate._cf import (
 from aftersales.narrate._evaluation import comparison_findings, protocol_findings
 from aftersales.narrate._mf import mf_findings, search_findings, sweep_findings
 from aftersales.narrate._replenish import buy_again_findings
+from aftersales.narrate._retention import (
+    contact_findings,
+    retention_findings,
+    retention_setup,
+)
 from aftersales.narrate._returns import (
     netting_findings,
     rate_range_findings,
@@ -39,8 +53,11 @@ from aftersales.narrate._segment import (
 from aftersales.narrate._topn import coverage_findings
 
 __all__ = [
+    "arm_findings",
+    "balance_findings",
     "buy_again_findings",
     "comparison_findings",
+    "contact_findings",
     "country_rules_findings",
     "coverage_findings",
     "cross_sell_findings",
@@ -51,8 +68,13 @@ __all__ = [
     "largest_spenders",
     "mf_findings",
     "netting_findings",
+    "plan_findings",
+    "power_findings",
+    "profit_findings",
     "protocol_findings",
     "rate_range_findings",
+    "retention_findings",
+    "retention_setup",
     "returns_overview",
     "revenue_concentration",
     "review_findings",
@@ -60,9 +82,11 @@ __all__ = [
     "segment_rules_findings",
     "silhouette_findings",
     "similarity_findings",
+    "srm_findings",
     "sweep_findings",
     "timing_findings",
     "top_returned_findings",
     "top_rules_findings",
+    "uplift_findings",
     "usercf_findings",
 ]
