@@ -22,6 +22,7 @@ from aftersales.narrate._evaluation import comparison_findings, protocol_finding
 from aftersales.narrate._mf import mf_findings, search_findings, sweep_findings
 from aftersales.narrate._replenish import buy_again_findings
 from aftersales.narrate._retention import (
+    calibration_findings,
     contact_findings,
     retention_findings,
     retention_setup,
@@ -45,6 +46,7 @@ from aftersales.narrate._topn import coverage_findings
 
 __all__ = [
     "buy_again_findings",
+    "calibration_findings",
     "comparison_findings",
     "contact_findings",
     "country_rules_findings",

@@ -32,7 +32,7 @@ MODELS: MappingProxyType[str, str] = MappingProxyType(
     {
         "recency": "Recency alone",
         "bgnbd_expected": "BG/NBD expected purchases",
-        "p_alive": "BG/NBD P(alive)",
+        "p_alive": "BG/NBD 1 - P(alive)",
         "logistic": "Logistic regression",
         "boosting": "Gradient boosting",
     }
