@@ -116,3 +116,12 @@ def test_horizon_that_leaves_no_calibration_is_named(ten: pd.DataFrame) -> None:
 def test_horizon_must_be_a_whole_positive_number(ten: pd.DataFrame, bad: object) -> None:
     with pytest.raises(ParameterError, match="churn_horizon_weeks"):
         retention.labels(ten, horizon_weeks=bad)  # type: ignore[arg-type]
+
+
+def test_validation_cut_needs_a_calibration_period(ten: pd.DataFrame) -> None:
+    # Data 2011-01-01 .. 02-07. Three weeks: calibration to 01-17; one horizon earlier the
+    # holdout would start on 12-28, before the data: no calibration period is left.
+    the_cut = retention.cut(ten, horizon_weeks=3)
+    assert the_cut.calibration_end == pd.Timestamp("2011-01-17")
+    with pytest.raises(ParameterError, match="churn_horizon_weeks"):
+        the_cut.earlier()

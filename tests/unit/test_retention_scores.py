@@ -245,3 +245,36 @@ def test_order_level_export_without_items_or_returns() -> None:
     assert (a[C.N_PRODUCTS], a[C.TOP_PRODUCT_SHARE], a[C.RETURN_SHARE]) == (1, 1.0, 0.0)
     check = retention.check_no_leak(retention.features, orders, None, "2011-01-31")
     assert check == retention.LeakCheck(2, 14, 1, 0)
+
+
+def test_feature_profile_splits_the_classes(shop: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    lines, returns = shop
+    the_cut = retention.cut(lines, calibration_end="2011-01-31", horizon_weeks=1)
+    profile = retention.feature_profile(retention.build_study(lines, returns, the_cut))
+    # One customer per class: a (at risk, recency 1, 3 invoices), b (buys again, recency 11).
+    assert profile.loc[C.RECENCY, C.AT_RISK] == 1 and profile.loc[C.RECENCY, C.BUYS_AGAIN] == 11
+    assert profile.loc[C.FREQUENCY, C.AT_RISK] == 3
+    assert profile.loc[C.MEDIAN_GAP, C.N_CUSTOMERS] == 1  # b has one purchase day
+
+
+def test_calibration_findings_weigh_bins_by_customers(
+    shop: tuple[pd.DataFrame, pd.DataFrame],
+) -> None:
+    from aftersales import narrate
+
+    lines, returns = shop
+    the_cut = retention.cut(lines, calibration_end="2011-01-31", horizon_weeks=1)
+    study = retention.build_study(lines, returns, the_cut)  # a at risk, b not: 50 %
+    bins = pd.DataFrame(
+        {
+            C.MODEL: ["m", "m"],
+            C.MEAN_PREDICTED: [0.2, 0.8],
+            C.OBSERVED_RATE: [0.0, 1.0],
+            C.N_CUSTOMERS: [3, 1],
+        }
+    )
+    # Weighted mean (3 x 0.2 + 0.8) / 4 = 0.35.
+    text = narrate.calibration_findings(bins, study, study).data
+    assert "50 % of the holdout" in text and "m 35 %" in text
+    tiny = bins.assign(**{C.MEAN_PREDICTED: [1e-13, 1e-12]})
+    assert "m below 0.1 %" in narrate.calibration_findings(tiny, study, study).data

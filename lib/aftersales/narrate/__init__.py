@@ -31,6 +31,7 @@ from aftersales.narrate._evaluation import comparison_findings, protocol_finding
 from aftersales.narrate._mf import mf_findings, search_findings, sweep_findings
 from aftersales.narrate._replenish import buy_again_findings
 from aftersales.narrate._retention import (
+    calibration_findings,
     contact_findings,
     retention_findings,
     retention_setup,
@@ -56,6 +57,7 @@ __all__ = [
     "arm_findings",
     "balance_findings",
     "buy_again_findings",
+    "calibration_findings",
     "comparison_findings",
     "contact_findings",
     "country_rules_findings",

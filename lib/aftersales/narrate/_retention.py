@@ -143,3 +143,46 @@ def contact_findings(current: Current, risks: pd.DataFrame, contacts: pd.DataFra
         ),
         f"The contact list holds {len(contacts):,} customers from {segments} segments.",
     )
+
+
+def calibration_findings(bins: pd.DataFrame, test: Study, train: Study) -> Markdown:
+    """Compare each probability's mean with the observed share at risk.
+
+    Parameters
+    ----------
+    bins : pandas.DataFrame
+        :func:`aftersales.retention.calibration` (``C.MODEL``, ``C.MEAN_PREDICTED``,
+        ``C.OBSERVED_RATE``, ``C.N_CUSTOMERS``).
+    test : Study
+        The evaluated study.
+    train : Study
+        The learned models' training study (the earlier cut).
+
+    Returns
+    -------
+    IPython.display.Markdown
+        Two sentences; shares to whole percent.
+
+    Raises
+    ------
+    aftersales.errors.DataValidationError
+        When a column is missing or the table is empty.
+    """
+    needed = (C.MODEL, C.MEAN_PREDICTED, C.OBSERVED_RATE, C.N_CUSTOMERS)
+    require(bins, needed, what="calibration bins")
+    observed = float(test.at_risk.mean())
+    weights = bins[C.N_CUSTOMERS].to_numpy(np.float64)
+    predicted = (bins[C.MEAN_PREDICTED] * weights).groupby(bins[C.MODEL], sort=False).sum()
+    totals = pd.Series(weights, index=bins.index).groupby(bins[C.MODEL], sort=False).sum()
+    means = predicted / totals
+    parts = [
+        f"{model} {share(float(mean)) if mean >= 0.001 else 'below 0.1 %'}"
+        for model, mean in means.items()
+    ]
+    return paragraph(
+        f"{share(observed)} of the holdout's customers did not buy again; the mean predicted "
+        f"probability is {', '.join(parts)}.",
+        f"The learned models were trained on the earlier cut, where "
+        f"{share(float(train.at_risk.mean()))} did not buy again: their probabilities carry "
+        f"that base rate, and the gap to the diagonal shows it.",
+    )

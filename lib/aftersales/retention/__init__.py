@@ -34,6 +34,7 @@ from aftersales.retention._contacts import (
     segments_of,
 )
 from aftersales.retention._current import Current, current_risk
+from aftersales.retention._design import Design, make_design
 from aftersales.retention._evaluate import (
     by_segment,
     calibration,
@@ -48,10 +49,8 @@ from aftersales.retention._models import (
     LEARNED,
     MODELS,
     PROBABILITIES,
-    Design,
     Scored,
     best_learned,
-    make_design,
     score_models,
 )
 from aftersales.retention._rates import repeat_rates

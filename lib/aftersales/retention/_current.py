@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
+from aftersales.retention._design import make_design
 from aftersales.retention._features import features_as_of
-from aftersales.retention._models import Scored, best_learned, make_design
+from aftersales.retention._models import Scored, best_learned
 from aftersales.retention._study import Study
 from aftersales.segment import _transactions as tx
 
