@@ -11,6 +11,7 @@ import pandas as pd
 from surprise import AlgoBase, NormalPredictor
 
 from aftersales import columns as C
+from aftersales import validate
 from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.models._data import (
     id_array,
@@ -22,7 +23,8 @@ from aftersales.models._data import (
     user_lists,
     user_mapping,
 )
-from aftersales.models._scorers import Scorer, scorer_for
+from aftersales.models._families import scorer_for
+from aftersales.models._scorers import Scorer
 from aftersales.models._seeded import SeededNormalPredictor
 from aftersales.topk import batch_rows, top_k
 
@@ -228,8 +230,7 @@ def recommend(
         If ``unknown_users="error"`` and a user is outside the trainset (the message
         counts them and shows the first few), or the model family is unsupported.
     """
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ParameterError(f"`k` must be a positive integer; got {k!r}")
+    validate.positive_int(k, "k")
     if unknown_users not in UNKNOWN_USER_POLICIES:
         raise ParameterError(
             f"`unknown_users` must be one of {', '.join(UNKNOWN_USER_POLICIES)}; "

@@ -10,6 +10,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from aftersales import columns as C
+from aftersales import validate
 from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.models import Scores
 from aftersales.topk import batch_rows, top_k
@@ -18,8 +19,6 @@ from aftersales.usercf._helpers import (
     UNKNOWN_USER_POLICIES,
     _check_frame,
     _ids,
-    _number,
-    _positive_int,
 )
 
 UnknownUsers = Literal["error", "popular", "skip"]
@@ -55,9 +54,11 @@ class UserCosineCF:
     ) -> None:
         if not isinstance(center, bool):
             raise ParameterError(f"`center` must be True or False; got {center!r}")
-        self.k = _positive_int(k, "k")
-        self.min_similarity = _number(min_similarity, "min_similarity", -1.0, 1.0)
-        self.shrinkage = _number(shrinkage, "shrinkage", 0.0, np.inf)
+        self.k = validate.positive_int(k, "k")
+        self.min_similarity = validate.number(
+            min_similarity, "min_similarity", low=-1.0, strict=False, high=1.0
+        )
+        self.shrinkage = validate.number(shrinkage, "shrinkage", strict=False)
         self.center = center
         self.users_: pd.Index | None = None
         self.items_: pd.Index | None = None
@@ -231,7 +232,7 @@ class UserCosineCF:
         UnknownNameError
             If ``unknown_users="error"`` and a user is not in the fitted frame.
         """
-        k = _positive_int(k, "k")
+        k = validate.positive_int(k, "k")
         if unknown_users not in UNKNOWN_USER_POLICIES:
             raise ParameterError(
                 f"`unknown_users` must be one of {', '.join(UNKNOWN_USER_POLICIES)}; "
