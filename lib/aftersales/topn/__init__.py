@@ -38,7 +38,7 @@ ratings or transactions.
 from __future__ import annotations
 
 from aftersales.errors import RankingOnlyError
-from aftersales.topn._base import UNKNOWN_USER_POLICIES, TopNModel
+from aftersales.topn._base import TopNModel
 from aftersales.topn._common import RanksOnly
 from aftersales.topn._compare import (
     COMPARE_METRICS,
@@ -85,7 +85,6 @@ __all__ = [
     "SVD_LABEL",
     "TOPN_EXPLANATION_COLUMNS",
     "TOPN_MODELS",
-    "UNKNOWN_USER_POLICIES",
     "Comparison",
     "ContentBased",
     "ExampleLists",

@@ -11,9 +11,6 @@ import pandas as pd
 from aftersales import columns as C
 from aftersales.errors import DataValidationError
 
-UNKNOWN_USER_POLICIES: tuple[str, ...] = ("error", "popular", "skip")
-"""What :meth:`UserCosineCF.recommend` does with users absent from the fitted frame."""
-
 _DECIMALS = 12
 """Scores are rounded to this many decimals, so float noise does not break ties."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -12,16 +12,13 @@ import scipy.sparse as sp
 from aftersales import columns as C
 from aftersales import validate
 from aftersales.errors import ParameterError, UnknownNameError
-from aftersales.models import Scores
+from aftersales.models import RANKING_POLICIES, Scores, UnknownUsers, check_unknown_users
 from aftersales.topk import batch_rows, top_k
 from aftersales.usercf._helpers import (
     _DECIMALS,
-    UNKNOWN_USER_POLICIES,
     _check_frame,
     _ids,
 )
-
-UnknownUsers = Literal["error", "popular", "skip"]
 
 
 class UserCosineCF:
@@ -214,7 +211,8 @@ class UserCosineCF:
             Leave out the items the user has in the fitted frame.
         unknown_users : {"error", "popular", "skip"}, default "error"
             Users absent from the fitted frame: raise, rank items by their number of
-            users (``C.SCORE`` is that count), or leave the user out.
+            users (``C.SCORE`` is that count), or leave the user out
+            (:data:`aftersales.models.RANKING_POLICIES`; ``"model"`` is refused).
         batch_size : int, optional
             Users per batch; the default bounds a batch to about 32 MB.
 
@@ -233,11 +231,7 @@ class UserCosineCF:
             If ``unknown_users="error"`` and a user is not in the fitted frame.
         """
         k = validate.positive_int(k, "k")
-        if unknown_users not in UNKNOWN_USER_POLICIES:
-            raise ParameterError(
-                f"`unknown_users` must be one of {', '.join(UNKNOWN_USER_POLICIES)}; "
-                f"got {unknown_users!r}"
-            )
+        check_unknown_users(unknown_users, supported=RANKING_POLICIES, who="UserCosineCF")
         wanted, codes = self._codes(users, unknown_ok=unknown_users != "error")
         if unknown_users == "skip":
             wanted, codes = wanted[codes >= 0], codes[codes >= 0]
