@@ -200,7 +200,7 @@ SHARE = "share"
 CLV_SHARE = "clv_share"
 PARAMETER = "parameter"
 
-# Market-basket comparisons and cross-sell tables (notebook 03.01, aftersales.plots_basket).
+# Market-basket comparisons and cross-sell tables (notebook 03.01, aftersales.basket).
 FOUND_IN = "found_in"
 CROSS_SELL_ITEM = "cross_sell_item_id"
 CROSS_SELL_DESCRIPTION = "cross_sell_description"

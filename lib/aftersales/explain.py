@@ -28,6 +28,7 @@ import pandas as pd
 import surprise
 
 from aftersales import columns as C
+from aftersales import validate
 from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.usercf import UserCosineCF
 
@@ -57,14 +58,35 @@ Names: TypeAlias = Mapping[Any, str] | pd.Series
 """Item id -> display name (title or description)."""
 
 
-def _check_options(items: Any, top: Any, names: Any) -> list[Any]:
+def check_options(items: Any, top: Any, names: Any) -> list[Any]:
+    """Check the options every ``explain`` function takes.
+
+    Parameters
+    ----------
+    items : sequence
+        Item ids to explain (no duplicates).
+    top : int
+        Rows per item, >= 1.
+    names : mapping or pandas.Series, optional
+        Item id -> display name.
+
+    Returns
+    -------
+    list
+        ``items`` as plain Python values.
+
+    Raises
+    ------
+    ParameterError
+        If ``items`` is not a sequence or holds duplicates, ``top`` is not a positive integer
+        or ``names`` is not a mapping.
+    """
     if isinstance(items, str | bytes) or not hasattr(items, "__len__"):
         raise ParameterError(f"`items` must be a sequence of item ids; got {items!r}")
     wanted = [x.item() if isinstance(x, np.generic) else x for x in items]
     if len(set(wanted)) != len(wanted):
         raise ParameterError("`items` must not contain duplicates")
-    if isinstance(top, bool) or not isinstance(top, int | np.integer) or top < 1:
-        raise ParameterError(f"`top` must be a positive integer; got {top!r}")
+    validate.positive_int(top, "top")
     if names is not None and not isinstance(names, Mapping | pd.Series):
         raise ParameterError(
             f"`names` must map item ids to names (a dict or Series); got {type(names).__name__}"
@@ -146,7 +168,7 @@ def explain_knn(
         raise ParameterError(f"`algo` must be one of {accepted}; got {type(algo).__name__}")
     if getattr(algo, "sim", None) is None:
         raise ParameterError(f"`algo` ({type(algo).__name__}) is not fitted; call fit first")
-    wanted = _check_options(items, top, names)
+    wanted = check_options(items, top, names)
     ts = algo.trainset
     u = _inner(ts.to_inner_uid, user, "user")
     inner_items = [_inner(ts.to_inner_iid, i, "items") for i in wanted]
@@ -217,7 +239,7 @@ def explain_usercf(
     """
     if not isinstance(model, UserCosineCF):
         raise ParameterError(f"`model` must be a UserCosineCF; got {type(model).__name__}")
-    wanted = _check_options(items, top, names)
+    wanted = check_options(items, top, names)
     parts = model.contributions(user, wanted)
     weight = parts[C.SIMILARITY].abs()
     position = pd.Index(wanted).get_indexer(parts[C.ITEM])  # rows are grouped in this order

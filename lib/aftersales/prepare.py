@@ -17,7 +17,7 @@ import pandas as pd
 
 from aftersales import clean, datasets, interactions, locks, paths, split
 from aftersales import columns as C
-from aftersales.content._table import CONTENT_COLUMNS, has_content, item_content
+from aftersales.clean import CONTENT_COLUMNS, has_content, item_content
 from aftersales.errors import DataValidationError, ParameterError
 
 VERSION = 3

@@ -18,14 +18,13 @@ import pandas as pd
 import surprise
 
 from aftersales import columns as C
-from aftersales import evaluate, models, outputs, topn
+from aftersales import evaluate, models, outputs, topn, validate
 from aftersales.basket import FrequentlyBoughtTogether
 from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.explain import EXPLANATION_COLUMNS, KNN_ALGORITHMS, explain_knn, explain_usercf
 from aftersales.metrics import BEYOND_METRICS, METRICS, RANKING_METRICS
 from aftersales.random import Seed
 from aftersales.topk import top_k
-from aftersales.topn._common import RanksOnly
 from aftersales.usercf import UserCosineCF
 from aftersales.validate import require_columns
 
@@ -45,7 +44,7 @@ EXPORT_COLUMNS: tuple[str, ...] = (C.USER, C.RANK, C.ITEM, C.ITEM_NAME, C.SCORE,
 """Columns of :func:`recommendation_table`."""
 
 
-class BasketRecommender(RanksOnly):
+class BasketRecommender(topn.RanksOnly):
     """Frequently bought together ranked per customer, filled up with popular items.
 
     Fitting treats each customer's training items as one basket
@@ -656,8 +655,7 @@ def recommendation_table(
     ParameterError, UnknownNameError
         As ``aftersales.topn.recommend`` (e.g. ``k`` < 1, an unknown user for a Surprise model).
     """
-    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
-        raise ParameterError(f"`top` must be a positive integer; got {top!r}")
+    validate.positive_int(top, "top")
     bought = None if history is None else _pairs(history, "history")
     recs = topn.recommend(model, users, k) if bought is None else _unbought(model, users, k, bought)
     text = f"ranked by {label or type(model).__name__}'s score"

@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
+from aftersales import validate
 from aftersales.errors import DataValidationError, ParameterError
 from aftersales.random import Seed, rng
 
@@ -134,11 +135,6 @@ def paired_test(x: ArrayLike, y: ArrayLike) -> PairedTest:
     )
 
 
-def _check_count(name: str, value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ParameterError(f"`{name}` must be a positive integer; got {value!r}")
-
-
 def resample_weights(units: int, *, n_resamples: int = 1000, seed: Seed) -> np.ndarray:
     """Draw bootstrap weights: how often each unit is drawn in each replicate.
 
@@ -164,8 +160,8 @@ def resample_weights(units: int, *, n_resamples: int = 1000, seed: Seed) -> np.n
     ParameterError
         If ``units`` or ``n_resamples`` is not a positive integer.
     """
-    _check_count("units", units)
-    _check_count("n_resamples", n_resamples)
+    validate.positive_int(units, "units")
+    validate.positive_int(n_resamples, "n_resamples")
     draws = rng(seed).integers(0, units, size=(n_resamples, units))
     draws += np.arange(n_resamples)[:, None] * units
     counts = np.bincount(draws.ravel(), minlength=n_resamples * units)
@@ -245,7 +241,7 @@ def bootstrap_ci(
     DataValidationError
         If a stratum has no unit.
     """
-    _check_count("n_resamples", n_resamples)
+    validate.positive_int(n_resamples, "n_resamples")
     if not 0 < level < 1:
         raise ParameterError(f"`level` must be in (0, 1); got {level!r}")
     if len(strata) == 0:

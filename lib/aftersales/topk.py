@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from aftersales.errors import ParameterError
+from aftersales import validate
 
 BATCH_BYTES = 32 * 2**20
 """Default working memory of one batch of dense float64 scores."""
@@ -68,6 +68,5 @@ def batch_rows(
     """
     if batch_size is None:
         return max(1, budget // (8 * blocks * max(n_cols, 1)))
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ParameterError(f"`batch_size` must be a positive integer; got {batch_size!r}")
+    validate.positive_int(batch_size, "batch_size")
     return batch_size

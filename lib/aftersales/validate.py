@@ -1,7 +1,12 @@
-"""Schema checks at the boundary: each returns its (coerced) input or raises a named error.
+r"""Schema checks at the boundary: each returns its (coerced) input or raises a named error.
 
-Messages follow one pattern: ``<source>: column `<name>` <what was expected>; <n> rows fail
-(first: row <r> value <v>, ...)``. Row numbers are 1-based data rows (the header excluded).
+Frame checks: messages follow one pattern: ``<source>: column `<name>` <what was expected>;
+<n> rows fail (first: row <r> value <v>, ...)``. Row numbers are 1-based data rows (the header
+excluded).
+
+Scalar checks (:func:`boolean`, :func:`integer`, :func:`positive_int`, :func:`number`) validate
+one parameter and raise :class:`~aftersales.errors.ParameterError` naming it: ``\`<name>\` must
+be <what>; got <value>``.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from aftersales.errors import DataValidationError
+from aftersales.errors import DataValidationError, ParameterError
 
 MAX_EXAMPLES = 3
 WHOLE_FLOAT = r"^(-?\d+)\.0+$"
@@ -336,3 +341,144 @@ def identifiers(values: pd.Series, *, source: str, nullable: bool = False) -> pd
     if not nullable:
         non_null(text, source=source)
     return text
+
+
+def _is_integer(value: object) -> bool:
+    return isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
+
+
+def boolean(value: object, name: str) -> bool:
+    """Return ``value`` if it is a bool.
+
+    Parameters
+    ----------
+    value : object
+        The value given.
+    name : str
+        Parameter name for the message.
+
+    Returns
+    -------
+    bool
+        ``value``.
+
+    Raises
+    ------
+    ParameterError
+        If it is not ``True`` or ``False``.
+    """
+    if not isinstance(value, bool | np.bool_):
+        raise ParameterError(f"`{name}` must be True or False; got {_plain(value)!r}")
+    return bool(value)
+
+
+def integer(value: object, name: str, *, low: int = 1, high: int | None = None) -> int:
+    """Return ``value`` as an int if it is an integer in ``[low, high]``.
+
+    Parameters
+    ----------
+    value : object
+        The value given (booleans are refused).
+    name : str
+        Parameter name for the message.
+    low : int, default 1
+        Smallest accepted value.
+    high : int, optional
+        Largest accepted value (no bound when omitted): a size a 2-core, 24 GB machine can fit.
+
+    Returns
+    -------
+    int
+        ``value``.
+
+    Raises
+    ------
+    ParameterError
+        If it is not an integer or lies outside ``[low, high]``.
+    """
+    if not _is_integer(value) or value < low:  # type: ignore[operator]
+        raise ParameterError(f"`{name}` must be an integer >= {low}; got {_plain(value)!r}")
+    if high is not None and value > high:  # type: ignore[operator]
+        raise ParameterError(
+            f"`{name}` must be at most {high:,} (what a 2-core, 24 GB machine can fit); "
+            f"got {_plain(value)!r}"
+        )
+    return int(value)  # type: ignore[arg-type]
+
+
+def positive_int(value: object, name: str) -> int:
+    """Return ``value`` as an int if it is a whole number > 0 (a count, a list length ``k``).
+
+    Parameters
+    ----------
+    value : object
+        The value given (booleans are refused).
+    name : str
+        Parameter name for the message.
+
+    Returns
+    -------
+    int
+        ``value``.
+
+    Raises
+    ------
+    ParameterError
+        If it is not an integer or is not positive.
+    """
+    if not _is_integer(value) or value < 1:  # type: ignore[operator]
+        raise ParameterError(f"`{name}` must be a positive integer; got {_plain(value)!r}")
+    return int(value)  # type: ignore[arg-type]
+
+
+def number(
+    value: object,
+    name: str,
+    *,
+    low: float | None = 0.0,
+    strict: bool = True,
+    high: float | None = None,
+) -> float:
+    """Return ``value`` as a float if it is a finite number in range.
+
+    Parameters
+    ----------
+    value : object
+        The value given (booleans are refused).
+    name : str
+        Parameter name for the message.
+    low : float or None, default 0.0
+        Lower bound; None for none.
+    strict : bool, default True
+        Require ``value > low`` (else ``value >= low``).
+    high : float, optional
+        Upper bound, excluded (``value < high``); none when omitted.
+
+    Returns
+    -------
+    float
+        ``value``.
+
+    Raises
+    ------
+    ParameterError
+        If it is not a finite number or is out of range.
+    """
+    ok = (
+        isinstance(value, int | float | np.integer | np.floating)
+        and not isinstance(value, bool | np.bool_)
+        and bool(np.isfinite(value))
+    )
+    if ok and low is not None:
+        ok = value > low or (not strict and value == low)  # type: ignore[operator]
+    if ok and high is not None:
+        ok = value < high  # type: ignore[operator]
+    if not ok:
+        if low is None:
+            bound = "" if high is None else f" < {high:g}"
+        elif high is None:
+            bound = f" > {low:g}" if strict else f" >= {low:g}"
+        else:
+            bound = f" in {'(' if strict else '['}{low:g}, {high:g})"
+        raise ParameterError(f"`{name}` must be a finite number{bound}; got {_plain(value)!r}")
+    return float(value)  # type: ignore[arg-type]

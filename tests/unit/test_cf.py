@@ -1,4 +1,4 @@
-"""Tests of aftersales.cf and aftersales.plots_cf: hand-worked values and Surprise cross-checks."""
+"""aftersales.cf and aftersales.plots.ratings: hand-worked values and Surprise cross-checks."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import pytest
 import surprise
 from surprise import accuracy
 
-from aftersales import cf, models, plots_cf, privacy, topn
+from aftersales import cf, models, privacy, topn
 from aftersales import columns as C
 from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
 from aftersales.explain import explain_knn
+from aftersales.plots import ratings as plots_cf
 from aftersales.split import to_surprise
 from aftersales.usercf import SEED_DESIGN_FLAWS, UserCosineCF
 

@@ -246,7 +246,7 @@ def test_evaluation_protocol_is_the_split_or_surprise_folds():
 def test_figures_draw_the_data_they_are_given():
     from matplotlib.collections import PathCollection
 
-    from aftersales import plots_mf
+    from aftersales.plots import mf as plots_mf
 
     result = _fake_result()
     heat = plots_mf.search_heatmap(result, rows="a", columns="b")

@@ -1,4 +1,5 @@
-"""aftersales.plots_basket (figures and tables of notebook 03.01) and the notebook's parameters."""
+"""Notebook 03.01: aftersales.plots.basket's figures, aftersales.basket's rule comparisons and
+cross-sell tables, and the notebook's parameters."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from matplotlib.patches import FancyArrowPatch
 
 from aftersales import basket, params
 from aftersales import columns as C
-from aftersales import plots_basket as pb
 from aftersales.errors import ParameterError, UnknownNameError
+from aftersales.plots import basket as pb
 
 
 def transactions(baskets: dict[str, list[str]]) -> pd.DataFrame:
@@ -151,7 +152,7 @@ def test_rules_scatter_plots_every_rule_strongest_on_top():
 def test_compare_rules_by_hand():
     a = basket.make_baskets(transactions(GROUP_A))
     b = basket.make_baskets(transactions(GROUP_B))
-    table = pb.compare_rules(
+    table = basket.compare_rules(
         a, b, labels=("A", "B"), min_support=0.5, min_confidence=0.7, min_lift=1.0
     )
     # In A (n 4) the pairs with support >= 0.5 are x-y: x->y conf 2/3 (fails 0.7),
@@ -164,31 +165,33 @@ def test_compare_rules_by_hand():
     assert table[C.FOUND_IN].tolist() == ["A only", "B only"]
     assert table[C.ANTECEDENT_DESCRIPTIONS].tolist() == ["Y THING", "Z THING"]
     expected = {
-        pb.group_column(C.SUPPORT, "A"): [0.5, 0.0],
-        pb.group_column(C.CONFIDENCE, "A"): [1.0, 0.0],
-        pb.group_column(C.LIFT, "A"): [4 / 3, 0.0],
-        pb.group_column(C.SUPPORT, "B"): [0.25, 0.5],
-        pb.group_column(C.CONFIDENCE, "B"): [0.5, 1.0],
-        pb.group_column(C.LIFT, "B"): [2 / 3, 4 / 3],
+        basket.group_column(C.SUPPORT, "A"): [0.5, 0.0],
+        basket.group_column(C.CONFIDENCE, "A"): [1.0, 0.0],
+        basket.group_column(C.LIFT, "A"): [4 / 3, 0.0],
+        basket.group_column(C.SUPPORT, "B"): [0.25, 0.5],
+        basket.group_column(C.CONFIDENCE, "B"): [0.5, 1.0],
+        basket.group_column(C.LIFT, "B"): [2 / 3, 4 / 3],
         C.DIFFERENCE: [0.5, -1.0],
     }
     for column, values in expected.items():
         np.testing.assert_allclose(table[column], values, err_msg=column)
     # With no confidence threshold both orders of x-y pass in A: x->y is in both groups.
-    loose = pb.compare_rules(a, b, labels=("A", "B"), min_support=0.25, min_lift=0.0)
+    loose = basket.compare_rules(a, b, labels=("A", "B"), min_support=0.25, min_lift=0.0)
     found = loose.set_index([C.ANTECEDENTS, C.CONSEQUENTS])[C.FOUND_IN]
-    assert found[("x", "y")] == pb.BOTH
+    assert found[("x", "y")] == basket.BOTH
 
 
 def test_pair_metrics_in_agrees_with_pair_rules_and_handles_unknown_items():
     b = basket.make_baskets(transactions(EIGHT))
     rules = basket.pair_rules(b, min_support=1 / 8)
-    metrics = pb.pair_metrics_in(b, pd.Index(rules[C.ANTECEDENTS]), pd.Index(rules[C.CONSEQUENTS]))
+    metrics = basket.pair_metrics_in(
+        b, pd.Index(rules[C.ANTECEDENTS]), pd.Index(rules[C.CONSEQUENTS])
+    )
     for name in (C.SUPPORT, C.CONFIDENCE, C.LIFT):
         np.testing.assert_allclose(metrics[name], rules[name], rtol=1e-12, err_msg=name)
     # "tea" never occurs: as antecedent the rule is undefined; as consequent its confidence is
     # 0 (bread baskets never hold it) and its lift undefined. milk -> jam: count 0, lift 0.
-    odd = pb.pair_metrics_in(
+    odd = basket.pair_metrics_in(
         b, pd.Index(["tea", "bread", "milk"]), pd.Index(["bread", "tea", "jam"])
     )
     np.testing.assert_array_equal(odd[C.SUPPORT], [0.0, 0.0, 0.0])
@@ -199,9 +202,9 @@ def test_pair_metrics_in_agrees_with_pair_rules_and_handles_unknown_items():
 def test_compare_rules_bad_labels():
     a = basket.make_baskets(transactions(GROUP_A))
     with pytest.raises(ParameterError, match="`labels` must be two different strings"):
-        pb.compare_rules(a, a, labels=("A", "A"), min_support=0.5)
+        basket.compare_rules(a, a, labels=("A", "A"), min_support=0.5)
     with pytest.raises(ParameterError, match="`labels` must be two different strings"):
-        pb.compare_rules(a, a, labels=("A",), min_support=0.5)
+        basket.compare_rules(a, a, labels=("A",), min_support=0.5)
 
 
 def test_rule_comparison_draws_each_group_and_counts_undefined_rules():
@@ -209,12 +212,12 @@ def test_rule_comparison_draws_each_group_and_counts_undefined_rules():
     b = basket.make_baskets(transactions(GROUP_B | {"B5": ["w", "x"], "B6": ["w", "x"]}))
     # B (n 6): w 2 and w+x 2, so w->x (conf 1) passes in B; w is never bought in A, so w->x
     # is undefined there and left out of the picture.
-    table = pb.compare_rules(a, b, labels=("A", "B"), min_support=0.3, min_confidence=0.7)
+    table = basket.compare_rules(a, b, labels=("A", "B"), min_support=0.3, min_confidence=0.7)
     assert ("w", "x") in set(zip(table[C.ANTECEDENTS], table[C.CONSEQUENTS], strict=True))
     figure = pb.rule_comparison(table, labels=("A", "B"))
     axes = figure.axes[0]
     drawn = sum(len(c.get_offsets()) for c in axes.collections)
-    undefined = int(table[pb.group_column(C.CONFIDENCE, "A")].isna().sum())
+    undefined = int(table[basket.group_column(C.CONFIDENCE, "A")].isna().sum())
     assert undefined == 1 and drawn == len(table) - undefined
     legend = [t.get_text() for t in axes.get_legend().get_texts()]
     assert legend[-1] == "1 undefined in one group, not shown"
@@ -230,7 +233,7 @@ def test_cross_sell_lists_partners_of_the_most_sold_items():
     frame = transactions(EIGHT)
     b = basket.make_baskets(frame)
     model = basket.FrequentlyBoughtTogether("lift", min_support=1 / 8).fit(frame)
-    table = pb.cross_sell(model, b, n_items=2, k=5)
+    table = basket.cross_sell(model, b, n_items=2, k=5)
     # Most sold: bread (6 baskets), milk (5). Lifts >= 1: bread->butter 4/3, bread->milk 16/15
     # (bread->jam 2/3 fails); milk->bread 16/15 (milk->butter 0.8 fails, milk+jam never).
     assert table.columns.tolist() == [
@@ -249,22 +252,22 @@ def test_cross_sell_lists_partners_of_the_most_sold_items():
     assert table[C.CROSS_SELL_DESCRIPTION].tolist() == ["BUTTER THING", "MILK THING", "BREAD THING"]
     np.testing.assert_allclose(table[C.SUPPORT], [0.75, 0.75, 0.625])
     np.testing.assert_allclose(table[C.LIFT], [4 / 3, 16 / 15, 16 / 15])
-    assert len(pb.cross_sell(model, b, n_items=1, k=1)) == 1
+    assert len(basket.cross_sell(model, b, n_items=1, k=1)) == 1
 
 
 def test_cross_sell_bad_arguments():
     frame = transactions(EIGHT)
     b = basket.make_baskets(frame)
     with pytest.raises(ParameterError, match="not fitted"):
-        pb.cross_sell(basket.FrequentlyBoughtTogether(), b)
+        basket.cross_sell(basket.FrequentlyBoughtTogether(), b)
     model = basket.FrequentlyBoughtTogether(min_support=1 / 8).fit(frame)
     with pytest.raises(ParameterError, match=r"`k` must be a positive integer; got 0"):
-        pb.cross_sell(model, b, k=0)
+        basket.cross_sell(model, b, k=0)
     with pytest.raises(ParameterError, match=r"`n_items` must be a positive integer"):
-        pb.cross_sell(model, b, n_items=True)
+        basket.cross_sell(model, b, n_items=True)
     other = basket.make_baskets(transactions({"Z1": ["tea", "cake"]}))
     with pytest.raises(UnknownNameError, match="not in the fitted baskets"):
-        pb.cross_sell(model, other)
+        basket.cross_sell(model, other)
 
 
 # --- parameters of notebook 03.01 ----------------------------------------------------------

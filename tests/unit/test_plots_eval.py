@@ -1,12 +1,12 @@
-"""aftersales.plots_eval: each figure is checked through the data it draws."""
+"""aftersales.plots.evaluation, generic figures: each is checked through the data it draws."""
 
 import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from aftersales import plots_eval as P
 from aftersales.errors import DataValidationError
+from aftersales.plots import evaluation as P
 
 
 def sweep_frame():

@@ -1,12 +1,12 @@
-"""aftersales.plots_evaluation: each 04.00 figure is checked through the data it draws."""
+"""aftersales.plots.evaluation, the 04.00 figures: each is checked through the data it draws."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from aftersales import columns as C
-from aftersales import plots_evaluation as plots
 from aftersales.errors import DataValidationError
+from aftersales.plots import evaluation as plots
 
 
 def summary():

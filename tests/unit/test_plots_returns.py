@@ -1,4 +1,4 @@
-"""aftersales.plots_returns: each figure is checked through the data it draws."""
+"""aftersales.plots.returns: each figure is checked through the data it draws."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from matplotlib.figure import Figure
 
 from aftersales import columns as C
-from aftersales import plots_returns as plots
 from aftersales.errors import DataValidationError, ParameterError
+from aftersales.plots import returns as plots
 
 
 def rates() -> pd.DataFrame:

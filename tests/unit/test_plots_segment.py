@@ -1,4 +1,4 @@
-"""aftersales.plots_segment: each figure is checked through the data it draws."""
+"""aftersales.plots.segments: each figure is checked through the data it draws."""
 
 import numpy as np
 import pandas as pd
@@ -7,8 +7,8 @@ from matplotlib.figure import Figure
 
 from aftersales import clv, segment
 from aftersales import columns as C
-from aftersales import plots_segment as plots
 from aftersales.errors import DataValidationError
+from aftersales.plots import segments as plots
 
 
 def rfm_table():

@@ -284,6 +284,14 @@ def test_unknown_users_model_uses_the_fallback_estimate(trainset):
     assert list(got[C.ITEM]) == [i for i, _ in _brute_force_top(algo, "ghost", 5)]
 
 
+def test_unknown_users_skip_leaves_them_out_and_keeps_the_known_ranking(trainset):
+    algo = make_model("SVD", {"n_factors": 4}, seed=0).fit(trainset)
+    skipped = recommend(algo, ["ghost", "u5"], 3, unknown_users="skip")
+    assert skipped[C.USER].tolist() == ["u5"] * 3
+    pd.testing.assert_frame_equal(skipped, recommend(algo, ["u5"], 3))
+    assert recommend(algo, ["ghost"], 3, unknown_users="skip").empty
+
+
 @pytest.mark.parametrize("k", [0, -2, 2.5, "3", True])
 def test_k_must_be_a_positive_integer(k, trainset):
     algo = make_model("BaselineOnly", seed=0).fit(trainset)
@@ -295,8 +303,8 @@ def test_bad_calls_are_named(trainset):
     algo = make_model("BaselineOnly", seed=0).fit(trainset)
     with pytest.raises(ParameterError, match="duplicates"):
         recommend(algo, ["u5", "u5"], 3)
-    with pytest.raises(ParameterError, match="`unknown_users` must be one of"):
-        recommend(algo, ["u5"], 3, unknown_users="skip")
+    with pytest.raises(ParameterError, match="`unknown_users` must be one of error, popular"):
+        recommend(algo, ["u5"], 3, unknown_users="ignore")
     with pytest.raises(ParameterError, match="`batch_size` must be a positive integer"):
         score_all(algo, ["u5"], batch_size=0)
     with pytest.raises(ParameterError, match="sequence of raw ids"):

@@ -33,8 +33,9 @@ import pandas as pd
 import pytest
 
 from aftersales import columns as C
-from aftersales import narrate, outputs, plots_replenish, replenish
+from aftersales import narrate, outputs, replenish
 from aftersales.errors import DataValidationError, ParameterError
+from aftersales.plots import replenish as plots_replenish
 
 KEY = "replenish-test-key-0123456789"
 REFERENCE = "2024-03-01"

@@ -347,7 +347,7 @@ def test_schema_is_documented():
 
 
 def test_history_timeline_draws_each_invoice(con):
-    from aftersales import plots_store
+    from aftersales.plots import store as plots_store
 
     orders = store.history(con, token("1"))  # 101, 100 and the cancellation C102
     figure = plots_store.history_timeline(orders)

@@ -278,6 +278,8 @@ def test_unknown_users_get_popularity_by_default():
         model.recommend(["newcomer"], 2, unknown_users="error")
     with pytest.raises(ParameterError, match="unknown_users"):
         model.recommend(["u1"], 2, unknown_users="guess")
+    with pytest.raises(ParameterError, match="EASE supports error, popular, skip"):
+        model.recommend(["newcomer"], 2, unknown_users="model")
     with pytest.raises(ParameterError, match="duplicates"):
         model.recommend(["u1", "u1"], 2)
 

@@ -7,9 +7,10 @@ import pandas as pd
 import pytest
 
 from aftersales import columns as C
-from aftersales import plots_topn, topn
+from aftersales import topn
 from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
 from aftersales.metrics import catalogue_coverage, novelty, ranking_metrics
+from aftersales.plots import topn as plots_topn
 from aftersales.split import Split
 
 

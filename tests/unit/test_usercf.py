@@ -217,6 +217,8 @@ def test_unknown_user_policies():
     with pytest.raises(UnknownNameError, match=r"1 user.*99"):
         model.recommend([1, 99], 2)
     assert model.recommend([99, 1], 2, unknown_users="skip")[C.USER].tolist() == [1, 1]
+    with pytest.raises(ParameterError, match="UserCosineCF supports error, popular, skip"):
+        model.recommend([99], 2, unknown_users="model")
     # popular: number of raters per item: 10: 2, 20: 3, 30: 2, 40: 2, 50: 2.
     popular = model.recommend([99], 2, unknown_users="popular")
     assert as_rows(popular) == [(99, 20, 3.0, 1), (99, 10, 2.0, 2)]

@@ -1,8 +1,9 @@
+import numpy as np
 import pandas as pd
 import pytest
 
 from aftersales import validate
-from aftersales.errors import DataValidationError
+from aftersales.errors import DataValidationError, ParameterError
 
 
 def test_numeric_names_column_count_and_first_rows():
@@ -45,3 +46,57 @@ def test_timestamps_parse_and_refuse():
         validate.timestamps(pd.Series(["2011-01-02", "yesterday"], name="ts"), source="x")
     epoch = validate.timestamps(pd.Series(["0", "86400"], name="ts"), source="x", unit="s")
     assert epoch.iloc[1] == pd.Timestamp("1970-01-02", tz="UTC")
+
+
+# scalar checks: one parameter each, a ParameterError naming it
+
+
+def test_boolean_accepts_numpy_bools_and_refuses_one():
+    assert validate.boolean(np.bool_(True), "binary") is True
+    with pytest.raises(ParameterError, match=r"^`binary` must be True or False; got 1$"):
+        validate.boolean(1, "binary")
+
+
+def test_integer_bounds_and_plain_messages():
+    assert validate.integer(np.int64(0), "n", low=0) == 0
+    assert validate.integer(5, "n", high=5) == 5
+    with pytest.raises(ParameterError, match=r"^`n` must be an integer >= 1; got 0$"):
+        validate.integer(np.int64(0), "n")  # shown as 0, not np.int64(0)
+    with pytest.raises(ParameterError, match=r"`n` must be at most 1,000 .*; got 1001$"):
+        validate.integer(1001, "n", high=1000)
+    with pytest.raises(ParameterError, match="integer >= 1; got True"):
+        validate.integer(True, "n")
+
+
+@pytest.mark.parametrize("value", [0, -3, 2.0, "3", False])
+def test_positive_int_refuses(value):
+    with pytest.raises(ParameterError, match=r"^`k` must be a positive integer; got "):
+        validate.positive_int(value, "k")
+
+
+def test_positive_int_returns_a_python_int():
+    value = validate.positive_int(np.int32(7), "k")
+    assert value == 7
+    assert type(value) is int
+
+
+@pytest.mark.parametrize(
+    ("value", "bounds", "message"),
+    [
+        (0.0, {}, r"`x` must be a finite number > 0; got 0.0$"),
+        (-1, {"strict": False}, r"`x` must be a finite number >= 0; got -1$"),
+        (float("nan"), {"low": None}, r"`x` must be a finite number; got nan$"),
+        (1.0, {"low": -1.0, "strict": False, "high": 1.0}, r"in \[-1, 1\); got 1.0$"),
+        (0.5, {"low": 0.5, "high": 2.0}, r"in \(0.5, 2\); got 0.5$"),
+        (True, {"low": None}, r"finite number; got True$"),
+    ],
+)
+def test_number_refuses_out_of_range(value, bounds, message):
+    with pytest.raises(ParameterError, match=message):
+        validate.number(value, "x", **bounds)
+
+
+def test_number_accepts_the_closed_bound_and_returns_a_float():
+    assert validate.number(0, "x", strict=False) == 0.0
+    assert validate.number(np.float32(0.25), "x", low=-1.0, strict=False, high=1.0) == 0.25
+    assert type(validate.number(3, "x")) is float

@@ -19,6 +19,15 @@ from __future__ import annotations
 
 from aftersales.basket._baskets import Baskets, make_baskets
 from aftersales.basket._common import RULE_METRICS
+from aftersales.basket._compare import (
+    BOTH,
+    GROUP_METRICS,
+    compare_rules,
+    cross_sell,
+    group_column,
+    only_in,
+    pair_metrics_in,
+)
 from aftersales.basket._pairs import PairTable, pair_metrics, pair_rules, pair_table
 from aftersales.basket._rules import (
     association_rules,
@@ -30,16 +39,23 @@ from aftersales.basket._rules import (
 from aftersales.basket._together import FrequentlyBoughtTogether
 
 __all__ = [
+    "BOTH",
+    "GROUP_METRICS",
     "RULE_METRICS",
     "Baskets",
     "FrequentlyBoughtTogether",
     "PairTable",
     "association_rules",
+    "compare_rules",
+    "cross_sell",
     "filter_rules",
     "format_rules",
     "frequent_itemsets",
+    "group_column",
     "make_baskets",
+    "only_in",
     "pair_metrics",
+    "pair_metrics_in",
     "pair_rules",
     "pair_table",
     "rules_from_itemsets",

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from numbers import Real
-
 import numpy as np
 
 from aftersales import columns as C
+from aftersales import validate
 from aftersales.basket._baskets import Baskets
 from aftersales.errors import ParameterError
 
 RULE_METRICS: tuple[str, ...] = C.RULE_COLUMNS[2:]
 """Metric columns of a rules frame (supports, confidence, lift, leverage, conviction)."""
-
-
-def _number(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(float(value)):
-        raise ParameterError(f"`{name}` must be a finite number; got {value!r}")
-    return float(value)
 
 
 def check_support(min_support: object) -> float:
@@ -38,7 +31,7 @@ def check_support(min_support: object) -> float:
     ParameterError
         If it is not a number in ``(0, 1]``.
     """
-    value = _number(min_support, "min_support")
+    value = validate.number(min_support, "min_support", low=None)
     if not 0.0 < value <= 1.0:
         raise ParameterError(f"`min_support` must be in (0, 1]; got {min_support!r}")
     return value
@@ -62,7 +55,7 @@ def check_confidence(min_confidence: object) -> float:
     ParameterError
         If it is not a number in ``[0, 1]``.
     """
-    value = _number(min_confidence, "min_confidence")
+    value = validate.number(min_confidence, "min_confidence", low=None)
     if not 0.0 <= value <= 1.0:
         raise ParameterError(f"`min_confidence` must be in [0, 1]; got {min_confidence!r}")
     return value
@@ -86,7 +79,7 @@ def check_lift(min_lift: object) -> float:
     ParameterError
         If it is not a finite number ``>= 0``.
     """
-    value = _number(min_lift, "min_lift")
+    value = validate.number(min_lift, "min_lift", low=None)
     if value < 0.0:
         raise ParameterError(f"`min_lift` must be >= 0; got {min_lift!r}")
     return value

@@ -27,8 +27,7 @@ CELLS_PER_BATCH = 1_000_000
 
 
 def _check_k(k: object) -> int:
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ParameterError(f"`k` must be a positive integer; got {k!r}")
+    validate.positive_int(k, "k")
     return int(k)
 
 

@@ -3,11 +3,14 @@
 Each step takes a frame and returns ``(frame, audit_row)``; pipelines chain the steps and
 return ``(frame, audit_table)``. :func:`reconcile` checks that an audit table adds up: the
 rows in at the first step minus the rows out at the last equal the sum of ``dropped``.
+:func:`item_content` describes the items of cleaned rows (text, categories, price), the table
+the prepared data and the content-based models read.
 """
 
 from __future__ import annotations
 
 from aftersales.clean._audit import AuditRow, audit_table, reconcile
+from aftersales.clean._content import CONTENT_COLUMNS, has_content, item_content
 from aftersales.clean._extreme import EXTREME_METHODS, ExtremeQuantity, drop_extreme_quantities
 from aftersales.clean._kcore import kcore
 from aftersales.clean._ratings import (
@@ -41,6 +44,7 @@ from aftersales.clean._transactions import (
 )
 
 __all__ = [
+    "CONTENT_COLUMNS",
     "DUPLICATE_POLICIES",
     "EXTREME_METHODS",
     "MARKERS",
@@ -66,6 +70,8 @@ __all__ = [
     "drop_nonpositive_quantity",
     "drop_out_of_scale",
     "empty_returns",
+    "has_content",
+    "item_content",
     "kcore",
     "net_returns",
     "non_product_codes",

@@ -8,13 +8,7 @@ import pandas as pd
 from aftersales import columns as C
 from aftersales import validate
 from aftersales.clean._audit import AuditRow, audit_table
-from aftersales.errors import DataValidationError, ParameterError
-
-
-def _check_minimum(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ParameterError(f"`{name}` must be an integer >= 1; got {value!r}")
-    return int(value)
+from aftersales.errors import DataValidationError
 
 
 def kcore(
@@ -49,8 +43,8 @@ def kcore(
         If a column or an id is missing, the frame is empty, or the filter removes every row (the
         message lists the users and items left after each pass).
     """
-    min_user = _check_minimum("min_user", min_user)
-    min_item = _check_minimum("min_item", min_item)
+    min_user = validate.integer(min_user, "min_user")
+    min_item = validate.integer(min_item, "min_item")
     validate.require_columns(frame, [C.USER, C.ITEM], source="kcore: `frame`")
     validate.require_rows(frame, source="kcore: `frame`")
     validate.non_null(frame[C.USER], source="kcore: `frame`")

@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 
 from aftersales import columns as C
-from aftersales import periods
+from aftersales import periods, validate
 from aftersales.clv._bgnbd import BGNBD, expected_purchases, fit_bgnbd
 from aftersales.clv._summary import purchase_days, summarise_days, unit_days
 from aftersales.errors import ParameterError
-from aftersales.segment import _transactions as tx
-from aftersales.segment._transactions import DateLike
+from aftersales.segment import days as tx
+from aftersales.segment.days import DateLike
 
 
 @dataclass(frozen=True)
@@ -101,8 +101,7 @@ def calibration_holdout(
     UnknownNameError
         If ``time_unit`` is unknown.
     """
-    if isinstance(max_frequency, bool) or not isinstance(max_frequency, int) or max_frequency < 1:
-        raise ParameterError(f"`max_frequency` must be an integer >= 1; got {max_frequency!r}")
+    validate.integer(max_frequency, "max_frequency")
     per_day = unit_days(time_unit)
     days = purchase_days(transactions)
     first_day, last_day = int(days[tx.DAY].min()), int(days[tx.DAY].max())

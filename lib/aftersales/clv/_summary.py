@@ -9,8 +9,8 @@ import pandas as pd
 
 from aftersales import columns as C
 from aftersales.errors import ParameterError, UnknownNameError
-from aftersales.segment import _transactions as tx
-from aftersales.segment._transactions import DateLike
+from aftersales.segment import days as tx
+from aftersales.segment.days import DateLike
 
 TIME_UNITS: MappingProxyType[str, float] = MappingProxyType({"days": 1.0, "weeks": 7.0})
 """Time units for recency and T, as their length in days."""

@@ -67,8 +67,7 @@ def customer_lifetime_value(
     DataValidationError
         If a summary column is missing or holds impossible values.
     """
-    if isinstance(months, bool) or not isinstance(months, int | np.integer) or months < 1:
-        raise ParameterError(f"`months` must be an integer >= 1; got {months!r}")
+    validate.integer(months, "months")
     rate = monthly_discount_rate
     if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate < np.inf:
         raise ParameterError(f"`monthly_discount_rate` must be a number >= 0; got {rate!r}")

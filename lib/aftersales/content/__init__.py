@@ -13,6 +13,7 @@ cold-item and cold-customer protocol.
 
 from __future__ import annotations
 
+from aftersales.clean import CONTENT_COLUMNS, has_content, item_content
 from aftersales.content._coldstart import (
     SCENARIOS,
     ColdStart,
@@ -27,7 +28,6 @@ from aftersales.content._explain import (
 )
 from aftersales.content._features import ContentFeatures, content_features, load_features
 from aftersales.content._study import COLD_METRICS, ColdStartStudy, cold_start_study, tune_blend
-from aftersales.content._table import CONTENT_COLUMNS, has_content, item_content
 
 __all__ = [
     "COLD_METRICS",

@@ -19,10 +19,10 @@ import pandas as pd
 
 from aftersales import columns as C
 from aftersales import split as splitters
+from aftersales import validate
 from aftersales.errors import DataValidationError, ParameterError
 from aftersales.random import Seed, rng
 from aftersales.topn import TopNSetting
-from aftersales.topn._common import check_int, check_number
 
 SCENARIOS: tuple[str, ...] = ("warm", "cold items", "cold customers")
 """The three test conditions, in report order."""
@@ -148,10 +148,10 @@ def cold_start_setting(
         If no test row is of a cold item (an empty cold-item set), or no test customer has
         a short history.
     """
-    cold_share = check_number(cold_share, "cold_share")
+    cold_share = validate.number(cold_share, "cold_share")
     if cold_share > 0.5:
         raise ParameterError(f"`cold_share` must be in (0, 0.5]; got {cold_share!r}")
-    max_history = check_int(max_history, "max_history", high=10)
+    max_history = validate.integer(max_history, "max_history", high=10)
     train, test = setting.train, setting.test
     if setting.kind == "transactions":
         cold_items = pd.Index(test[C.ITEM].unique()).difference(pd.Index(train[C.ITEM].unique()))
@@ -238,7 +238,7 @@ def validation_split(
     DataValidationError
         If ``train`` is malformed.
     """
-    cold_share = check_number(cold_share, "cold_share")
+    cold_share = validate.number(cold_share, "cold_share")
     if cold_share > 0.5:
         raise ParameterError(f"`cold_share` must be in (0, 0.5]; got {cold_share!r}")
     generator = rng(seed)

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 
 from aftersales import columns as C
+from aftersales import validate
 from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.explain import EXPLANATION_COLUMNS
-from aftersales.topn._common import check_int
 
 CONTENT_EXPLANATION_COLUMNS: tuple[str, ...] = (
     *EXPLANATION_COLUMNS,
@@ -78,8 +78,8 @@ def explain_content(
     ParameterError
         If ``top`` or ``terms`` is not a positive integer or ``items`` repeats an id.
     """
-    top = check_int(top, "top", high=1_000)
-    terms = check_int(terms, "terms", high=100)
+    top = validate.integer(top, "top", high=1_000)
+    terms = validate.integer(terms, "terms", high=100)
     data = model._fitted()
     profile = model.profiles([user])  # raises for a customer without history
     user_row = int(data.users.get_indexer([user])[0])
@@ -218,7 +218,7 @@ def explain_examples(
     """
     from aftersales.random import rng
 
-    n_users = check_int(n_users, "n_users", high=1_000)
+    n_users = validate.integer(n_users, "n_users", high=1_000)
     known = pd.Index(test[C.USER].unique()).intersection(model.users_).sort_values()
     if known.empty:
         raise ParameterError("explain_examples: no test customer is in the model's data")

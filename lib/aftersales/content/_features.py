@@ -14,9 +14,8 @@ from sklearn.preprocessing import normalize
 
 from aftersales import columns as C
 from aftersales import validate
-from aftersales.content._table import CONTENT_COLUMNS, item_content
+from aftersales.clean import CONTENT_COLUMNS, item_content
 from aftersales.errors import DataValidationError
-from aftersales.topn._common import check_int, check_number
 
 TOKEN_PATTERN = r"(?u)\b[^\W\d_]{2,}\b"
 """Words of two or more letters (numbers and sizes such as "3" or "20cm" are not content)."""
@@ -90,7 +89,7 @@ class ContentFeatures:
         ParameterError
             If ``n`` is not a positive integer.
         """
-        check_int(n, "n", low=1)
+        validate.integer(n, "n", low=1)
         coo = self.matrix.tocoo()
         word = self.words[coo.col]
         rows, cols, weights = coo.row[word], coo.col[word], coo.data[word]
@@ -209,10 +208,10 @@ def content_features(
     source = "content_features: `content`"
     validate.require_columns(content, list(CONTENT_COLUMNS), source=source)
     validate.require_rows(content, source=source)
-    category_weight = check_number(category_weight, "category_weight", strict=False)
-    price_weight = check_number(price_weight, "price_weight", strict=False)
-    price_bands = check_int(price_bands, "price_bands", low=0, high=100)
-    min_df = check_int(min_df, "min_df", high=1_000_000)
+    category_weight = validate.number(category_weight, "category_weight", strict=False)
+    price_weight = validate.number(price_weight, "price_weight", strict=False)
+    price_bands = validate.integer(price_bands, "price_bands", low=0, high=100)
+    min_df = validate.integer(min_df, "min_df", high=1_000_000)
     if content[C.ITEM].duplicated().any():
         first = content[C.ITEM][content[C.ITEM].duplicated()].iloc[0]
         raise DataValidationError(f"{source}: item {first!r} has more than one row")

@@ -18,16 +18,14 @@ import numpy as np
 import pandas as pd
 
 from aftersales import columns as C
-from aftersales import evaluate
+from aftersales import evaluate, validate
 from aftersales import split as splitters
 from aftersales.content._coldstart import SCENARIOS, ColdStart, member, validation_split
 from aftersales.errors import ParameterError
 from aftersales.metrics import ranking_metrics
 from aftersales.random import rng
 from aftersales.topk import top_k
-from aftersales.topn import make_topn, recommend
-from aftersales.topn._common import RanksOnly, check_int
-from aftersales.topn._data import value_column
+from aftersales.topn import RanksOnly, make_topn, recommend, value_column
 
 COLD_METRICS: tuple[str, ...] = ("recall", "ndcg")
 """Ranking metrics of the study."""
@@ -285,7 +283,7 @@ def cold_start_study(
         If a scenario's data are malformed.
     """
     given = dict(collaborative_params or {})
-    lengths = sorted({check_int(x, "ks") for x in ks} | {check_int(k, "k")})
+    lengths = sorted({validate.integer(x, "ks") for x in ks} | {validate.integer(k, "k")})
     if validation is None:
         validation = validation_split(data.warm_train, cold_share=cold_share, seed=seed)
     weight, blend = tune_blend(

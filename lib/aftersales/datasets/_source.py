@@ -37,7 +37,7 @@ import pandas as pd
 import yaml
 
 from aftersales import columns as C
-from aftersales.clean._returns import MARKERS, ReturnMarker
+from aftersales.clean import MARKERS, ReturnMarker
 from aftersales.datasets._campaign import CAMPAIGN_COLUMNS, load_campaign
 from aftersales.datasets._own import load_ratings, load_transactions
 from aftersales.datasets._read import MISSING_MARKERS

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from aftersales.clean._returns import ONLINE_RETAIL_MARKER, ReturnMarker
+from aftersales.clean import ONLINE_RETAIL_MARKER, ReturnMarker
 
 Parser = Callable[[Path], pd.DataFrame]
 """Reads one source file (mirror file or upstream archive) into a canonical frame."""

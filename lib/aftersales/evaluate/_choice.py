@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from aftersales import columns as C
-from aftersales import interactions
+from aftersales import interactions, validate
 from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
 from aftersales.split import Split
 from aftersales.validate import require_columns
@@ -168,8 +168,7 @@ def make_protocol(
             "the chronological protocol needs transactions (invoices with dates); this data "
             "set holds ratings: use protocol 'random'"
         )
-    if isinstance(test_months, bool) or not isinstance(test_months, int) or test_months < 1:
-        raise ParameterError(f"`test_months` must be a positive integer; got {test_months!r}")
+    validate.positive_int(test_months, "test_months")
     from aftersales.topn import purchase_time_split  # topn imports evaluate
 
     window = pd.DateOffset(months=test_months)

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from aftersales import columns as C
+from aftersales import validate
 from aftersales.errors import DataValidationError, ParameterError
 from aftersales.evaluate._frames import same_k
 from aftersales.metrics import metric_info
@@ -73,8 +74,7 @@ def activity_buckets(train: pd.DataFrame, *, n_buckets: int = 4) -> pd.Series:
     DataValidationError
         If ``train`` lacks ``C.USER`` or has no row.
     """
-    if isinstance(n_buckets, bool) or not isinstance(n_buckets, int | np.integer) or n_buckets < 2:
-        raise ParameterError(f"`n_buckets` must be an integer >= 2; got {n_buckets!r}")
+    validate.integer(n_buckets, "n_buckets", low=2)
     require_columns(train, [C.USER], source="`train`")
     require_rows(train, source="`train`")
     counts = train.groupby(C.USER, sort=True).size()
@@ -249,8 +249,7 @@ def best_per_group(
     """
     if not 0 < alpha < 1:
         raise ParameterError(f"`alpha` must be in (0, 1); got {alpha!r}")
-    if isinstance(min_pairs, bool) or not isinstance(min_pairs, int) or min_pairs < 2:
-        raise ParameterError(f"`min_pairs` must be an integer >= 2; got {min_pairs!r}")
+    validate.integer(min_pairs, "min_pairs", low=2)
     if metric_info(metric).kind != "rating" and k is None:
         raise ParameterError(f"`k` is required for the list metric {metric!r}; got None")
     higher = metric_info(metric).higher_is_better

@@ -38,6 +38,7 @@ from aftersales.evaluate._sharing import (
 )
 from aftersales.evaluate._summary import Entry, summarise
 from aftersales.metrics import (
+    HEADLINE,
     METRICS,
     RANKING_METRICS,
     RATING_METRICS,
@@ -51,11 +52,12 @@ from aftersales.metrics import (
     personalisation,
     predictions_to_frame,
     ranking_metrics,
+    rating_components,
+    result_from_components,
 )
-from aftersales.metrics._base import check_k
-from aftersales.metrics._rating import HEADLINE, rating_components, result_from_components
 from aftersales.models import has_pair_scorer, predict_pairs
 from aftersales.random import Seed
+from aftersales.validate import positive_int
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,7 +109,7 @@ def _check_ks(ks: int | Sequence[int]) -> list[int]:
     values = [ks] if isinstance(ks, int | np.integer) else list(ks)
     if not values:
         raise ParameterError("`ks` must hold at least one list length; got none")
-    return sorted({check_k(k, name="ks") for k in values})
+    return sorted({positive_int(k, "ks") for k in values})
 
 
 def _list_metrics(

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from aftersales import columns as C
+from aftersales import validate
 from aftersales.errors import DataValidationError, ParameterError
 from aftersales.evaluate._frames import same_k
 from aftersales.metrics import metric_info
@@ -102,8 +103,7 @@ def significance(
     """
     if not 0 < alpha < 1:
         raise ParameterError(f"`alpha` must be in (0, 1); got {alpha!r}")
-    if isinstance(min_pairs, bool) or not isinstance(min_pairs, int) or min_pairs < 2:
-        raise ParameterError(f"`min_pairs` must be an integer >= 2; got {min_pairs!r}")
+    validate.integer(min_pairs, "min_pairs", low=2)
     require_columns(
         per_user, [C.MODEL, C.FOLD, C.USER, C.METRIC, C.K, C.VALUE], source="`per_user`"
     )

@@ -48,11 +48,14 @@ from aftersales.metrics._ranking_at_k import (
     recall_at_k,
 )
 from aftersales.metrics._rating import (
+    HEADLINE,
     RATING_METRICS,
     fcp,
     mae,
     predictions_to_frame,
+    rating_components,
     rating_metrics,
+    result_from_components,
     rmse,
 )
 
@@ -61,6 +64,7 @@ BEYOND_METRICS: tuple[str, ...] = ("coverage", "novelty", "diversity", "personal
 
 __all__ = [
     "BEYOND_METRICS",
+    "HEADLINE",
     "METRICS",
     "RANKING_METRICS",
     "RATING_METRICS",
@@ -83,8 +87,10 @@ __all__ = [
     "precision_at_k",
     "predictions_to_frame",
     "ranking_metrics",
+    "rating_components",
     "rating_metrics",
     "recall_at_k",
     "relevant_items",
+    "result_from_components",
     "rmse",
 ]

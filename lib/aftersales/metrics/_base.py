@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from aftersales import columns as C
-from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
+from aftersales.errors import DataValidationError, UnknownNameError
 from aftersales.validate import non_null, require_columns, require_rows
 
 
@@ -118,33 +118,6 @@ def metric_info(name: str) -> MetricInfo:
         raise UnknownNameError(
             f"unknown metric {name!r}; expected one of {sorted(METRICS)}"
         ) from None
-
-
-def check_k(k: object, *, name: str = "k") -> int:
-    """Return ``k`` as an int after checking that it is a positive whole number.
-
-    Parameters
-    ----------
-    k : object
-        The candidate list length.
-    name : str, default "k"
-        Parameter name used in the message.
-
-    Returns
-    -------
-    int
-        ``k`` itself.
-
-    Raises
-    ------
-    ParameterError
-        If ``k`` is not an integer (booleans are refused) or is not positive.
-    """
-    if isinstance(k, bool) or not isinstance(k, int | np.integer):
-        raise ParameterError(f"`{name}` must be a positive integer; got {k!r}")
-    if k <= 0:
-        raise ParameterError(f"`{name}` must be a positive integer; got {k}")
-    return int(k)
 
 
 def check_recommendations(recs: pd.DataFrame, *, source: str = "`recommendations`") -> None:

@@ -16,20 +16,19 @@ from aftersales import columns as C
 from aftersales.errors import DataValidationError
 from aftersales.metrics._base import (
     MetricResult,
-    check_k,
     check_recommendations,
     per_user_series,
     top_k,
 )
 from aftersales.metrics._features import ItemFeatures, incidence
-from aftersales.validate import require_columns, require_rows
+from aftersales.validate import positive_int, require_columns, require_rows
 
 _ENTRIES_PER_BATCH = 4_000_000
 """Upper bound on the entries of the user x feature product held at once (diversity)."""
 
 
 def _lists(recs: pd.DataFrame, k: object) -> tuple[pd.DataFrame, pd.Index, np.ndarray, int]:
-    k = check_k(k)
+    k = positive_int(k, "k")
     check_recommendations(recs)
     top = top_k(recs, k)
     users = pd.Index(top[C.USER].unique()).sort_values()

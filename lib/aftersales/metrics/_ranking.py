@@ -31,13 +31,12 @@ from aftersales import columns as C
 from aftersales.errors import DataValidationError, ParameterError
 from aftersales.metrics._base import (
     MetricResult,
-    check_k,
     check_recommendations,
     metric_info,
     per_user_series,
     top_k,
 )
-from aftersales.validate import numeric, require_columns, require_rows
+from aftersales.validate import numeric, positive_int, require_columns, require_rows
 
 RANKING_METRICS: tuple[str, ...] = ("precision", "recall", "ndcg", "map", "hit_rate", "mrr")
 """Names of the ranking metrics, in display order."""
@@ -201,7 +200,7 @@ def ranking_metrics(
         If a frame is empty or malformed, the frames have no user in common, or no
         recommended user has a relevant item.
     """
-    ks = [check_k(k, name="ks") for k in ([ks] if isinstance(ks, int | np.integer) else ks)]
+    ks = [positive_int(k, "ks") for k in ([ks] if isinstance(ks, int | np.integer) else ks)]
     if not ks:
         raise ParameterError("`ks` must hold at least one list length; got none")
     for name in metrics:

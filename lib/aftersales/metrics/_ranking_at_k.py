@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from aftersales.metrics._base import MetricResult, check_k
+from aftersales.metrics._base import MetricResult
 from aftersales.metrics._ranking import ranking_metrics
+from aftersales.validate import positive_int
 
 
 def _single(
     name: str, recs: pd.DataFrame, truth: pd.DataFrame, *, k: int, threshold: float | None
 ) -> MetricResult:
-    k = check_k(k)
+    k = positive_int(k, "k")
     return ranking_metrics(recs, truth, ks=k, threshold=threshold, metrics=(name,))[(name, k)]
 
 

@@ -9,9 +9,14 @@ users at once, giving exactly what ``model.predict(u, i).est`` gives pair by pai
 from __future__ import annotations
 
 from aftersales.models._pairs import has_pair_scorer, predict_pairs
+from aftersales.models._policy import (
+    RANKING_POLICIES,
+    UNKNOWN_USER_POLICIES,
+    UnknownUsers,
+    check_unknown_users,
+)
 from aftersales.models._ranking import (
     SUPPORTED_MODELS,
-    UNKNOWN_USER_POLICIES,
     Scores,
     recommend,
     score_all,
@@ -29,12 +34,15 @@ from aftersales.models._seeded import SeededNormalPredictor
 __all__ = [
     "BASELINE_METHODS",
     "MODEL_NAMES",
+    "RANKING_POLICIES",
     "SIMILARITIES",
     "SIM_OPTION_KEYS",
     "SUPPORTED_MODELS",
     "UNKNOWN_USER_POLICIES",
     "Scores",
     "SeededNormalPredictor",
+    "UnknownUsers",
+    "check_unknown_users",
     "default_params",
     "has_pair_scorer",
     "make_model",

@@ -17,8 +17,9 @@ from surprise import AlgoBase
 
 from aftersales.errors import ParameterError
 from aftersales.models._data import inner_ids, item_mapping, user_mapping
+from aftersales.models._families import scorer_class
 from aftersales.models._ranking import _as_ids, _scorer
-from aftersales.models._scorers import Scorer, scorer_class
+from aftersales.models._scorers import Scorer
 from aftersales.topk import batch_rows
 
 _BATCH_BYTES = 16 * 2**20

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from surprise import AlgoBase, NormalPredictor
 
 from aftersales import columns as C
+from aftersales import validate
 from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.models._data import (
     id_array,
@@ -22,13 +23,11 @@ from aftersales.models._data import (
     user_lists,
     user_mapping,
 )
-from aftersales.models._scorers import Scorer, scorer_for
+from aftersales.models._families import scorer_for
+from aftersales.models._policy import UnknownUsers, check_unknown_users
+from aftersales.models._scorers import Scorer
 from aftersales.models._seeded import SeededNormalPredictor
 from aftersales.topk import batch_rows, top_k
-
-UnknownUsers = Literal["error", "popular", "model"]
-UNKNOWN_USER_POLICIES: tuple[str, ...] = ("error", "popular", "model")
-"""What :func:`recommend` does with users outside the trainset."""
 
 _TIE_DECIMALS = 12
 """Scores are rounded to this many decimals before ranking."""
@@ -205,9 +204,10 @@ def recommend(
         Items per user, >= 1. A user with fewer candidate items gets fewer rows.
     exclude_seen : bool, default True
         Leave out the items the user rated in the trainset.
-    unknown_users : {"error", "popular", "model"}, default "error"
-        Users outside the trainset: ``"error"`` raises; ``"popular"`` ranks items by
-        their number of training ratings (``C.SCORE`` is that count); ``"model"`` ranks
+    unknown_users : {"error", "popular", "skip", "model"}, default "error"
+        Users outside the trainset (:data:`UNKNOWN_USER_POLICIES`): ``"error"`` raises;
+        ``"popular"`` ranks items by their number of training ratings (``C.SCORE`` is that
+        count); ``"skip"`` leaves them out; ``"model"`` ranks
         by the model's fallback estimate for an unknown user (what ``predict`` gives,
         e.g. ``mu + b_i`` for SVD, a constant for KNNBasic).
     batch_size : int, optional
@@ -228,13 +228,8 @@ def recommend(
         If ``unknown_users="error"`` and a user is outside the trainset (the message
         counts them and shows the first few), or the model family is unsupported.
     """
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ParameterError(f"`k` must be a positive integer; got {k!r}")
-    if unknown_users not in UNKNOWN_USER_POLICIES:
-        raise ParameterError(
-            f"`unknown_users` must be one of {', '.join(UNKNOWN_USER_POLICIES)}; "
-            f"got {unknown_users!r}"
-        )
+    validate.positive_int(k, "k")
+    check_unknown_users(unknown_users)
     scorer = _scorer(model)
     ts = model.trainset
     user_list = list(raw_user_ids(ts)) if users is None else _as_ids(users, "users")
@@ -246,8 +241,12 @@ def recommend(
         raise UnknownNameError(
             f"`users`: {len(missing)} user(s) are not in the trainset (first: "
             f"{', '.join(map(repr, missing[:5]))}); pass unknown_users='popular' or "
-            "'model' to rank them anyway"
+            "'model' to rank them anyway, or 'skip' to leave them out"
         )
+    if missing and unknown_users == "skip":
+        keep = u_inner >= 0
+        user_list = [u for u, known in zip(user_list, keep, strict=True) if known]
+        u_inner = u_inner[keep]
     seen = user_lists(ts).matrix() if exclude_seen else None
     popularity = item_counts(ts) if unknown_users == "popular" else None
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []

@@ -18,11 +18,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import surprise
 from surprise import AlgoBase
 
 from aftersales.models._data import user_lists
-from aftersales.models._seeded import SeededNormalPredictor, keys_of, standard_normals
+from aftersales.models._seeded import keys_of, standard_normals
 
 
 class Scorer(ABC):
@@ -192,55 +191,3 @@ class NormalScorer(Scorer):
     def unknown(self, users, items, raw_users, raw_items):
         z = standard_normals(self.model.key, keys_of(users, raw_users), keys_of(items, raw_items))
         return self.global_mean + self.model.sigma * z
-
-
-def scorer_class(model: object) -> type[Scorer] | None:
-    """Return the scorer class of a model's family, or None if it has none.
-
-    Dispatch is on the exact class: a subclass may override ``estimate``.
-
-    Parameters
-    ----------
-    model : object
-        Any algorithm (fitted or not).
-
-    Returns
-    -------
-    type or None
-        The family's :class:`Scorer` subclass; None for other classes.
-    """
-    from aftersales.models._knn import KNNScorer  # k-NN is the largest; keep it apart
-
-    families: dict[type, type[Scorer]] = {
-        SeededNormalPredictor: NormalScorer,
-        surprise.BaselineOnly: BaselineScorer,
-        surprise.SVD: FactorScorer,
-        surprise.NMF: FactorScorer,
-        surprise.SVDpp: SVDppScorer,
-        surprise.SlopeOne: SlopeOneScorer,
-        surprise.CoClustering: CoClusteringScorer,
-        surprise.KNNBasic: KNNScorer,
-        surprise.KNNWithMeans: KNNScorer,
-        surprise.KNNWithZScore: KNNScorer,
-        surprise.KNNBaseline: KNNScorer,
-    }
-    return families.get(type(model))
-
-
-def scorer_for(model: AlgoBase) -> Scorer | None:
-    """Return the scorer of a fitted model's family, or None if it has none.
-
-    Dispatch is on the exact class: a subclass may override ``estimate``.
-
-    Parameters
-    ----------
-    model : surprise.AlgoBase
-        A fitted algorithm.
-
-    Returns
-    -------
-    Scorer or None
-        The family's scorer with its arrays prepared; None for other classes.
-    """
-    scorer = scorer_class(model)
-    return None if scorer is None else scorer(model)

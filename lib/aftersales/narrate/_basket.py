@@ -69,7 +69,7 @@ def segment_rules_findings(
     Parameters
     ----------
     comparison : pandas.DataFrame
-        ``plots_basket.compare_rules``: descriptions, found_in and difference (confidence in the
+        ``basket.compare_rules``: descriptions, found_in and difference (confidence in the
         first group minus in the second).
     labels : tuple of (str, str)
         The two groups' names, as given to ``compare_rules``.
@@ -116,7 +116,7 @@ def country_rules_findings(
     Parameters
     ----------
     comparison : pandas.DataFrame
-        ``plots_basket.compare_rules`` for the two countries, with ``lift (<label>)`` columns.
+        ``basket.compare_rules`` for the two countries, with ``lift (<label>)`` columns.
     labels : tuple of (str, str)
         The two countries, as given to ``compare_rules``.
     n_baskets : tuple of (int, int)
@@ -175,7 +175,7 @@ def cross_sell_findings(cross_sell: pd.DataFrame) -> Markdown:
     Parameters
     ----------
     cross_sell : pandas.DataFrame
-        ``plots_basket.cross_sell``: item_id, description, cross_sell_description, lift.
+        ``basket.cross_sell``: item_id, description, cross_sell_description, lift.
 
     Returns
     -------

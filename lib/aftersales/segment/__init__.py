@@ -33,7 +33,7 @@ from aftersales.segment._grid import (
     segment_summary,
 )
 from aftersales.segment._rfm import N_SCORES, RFM_COLUMNS, rfm, rfm_scores
-from aftersales.segment._transactions import DateLike, has_money, revenue
+from aftersales.segment.days import DateLike, has_money, revenue
 
 
 def segment_customers(

@@ -15,7 +15,7 @@ from aftersales import columns as C
 from aftersales import validate
 from aftersales.errors import DataValidationError, ParameterError
 from aftersales.random import Seed, int_seed
-from aftersales.segment._transactions import refuse_negative
+from aftersales.segment.days import refuse_negative
 
 DEFAULT_K_RANGE: tuple[int, ...] = tuple(range(2, 9))
 """Values of k tried when ``k`` is not given."""
@@ -152,8 +152,7 @@ def cluster_customers(
     """
     features = log_rfm_features(table)
     n = len(features)
-    if isinstance(n_init, bool) or not isinstance(n_init, int) or n_init < 1:
-        raise ParameterError(f"`n_init` must be a positive integer; got {n_init!r}")
+    validate.positive_int(n_init, "n_init")
     if k is not None:
         candidates = [_checked_k(k, n, name="k")]
     else:

@@ -8,8 +8,8 @@ import pandas as pd
 from aftersales import columns as C
 from aftersales import validate
 from aftersales.errors import DataValidationError, ParameterError
-from aftersales.segment import _transactions as tx
-from aftersales.segment._transactions import DateLike
+from aftersales.segment import days as tx
+from aftersales.segment.days import DateLike
 
 N_SCORES = 5
 """Scores run from 1 (worst) to 5 (best): quintiles."""

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from aftersales import columns as C
+from aftersales import validate
 from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
 from aftersales.random import Seed, rng
 from aftersales.split._result import (
@@ -284,8 +285,7 @@ def leave_last_n_split(frame: pd.DataFrame, *, n: int = 1, seed: Seed) -> Split:
     DataValidationError
         If the frame has no timestamps, or no user has more than ``n`` rows.
     """
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-        raise ParameterError(f"`n` must be an integer >= 1; got {n!r}")
+    validate.integer(n, "n")
     generator = rng(seed)
     source = "leave_last_n_split: `frame`"
     check_frame(frame, source=source)

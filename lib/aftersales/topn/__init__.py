@@ -38,7 +38,8 @@ ratings or transactions.
 from __future__ import annotations
 
 from aftersales.errors import RankingOnlyError
-from aftersales.topn._base import UNKNOWN_USER_POLICIES, TopNModel
+from aftersales.topn._base import TopNModel
+from aftersales.topn._common import RanksOnly
 from aftersales.topn._compare import (
     COMPARE_METRICS,
     SVD_LABEL,
@@ -50,7 +51,12 @@ from aftersales.topn._compare import (
     reference_table,
 )
 from aftersales.topn._content import ContentBased, Hybrid
-from aftersales.topn._data import Interactions, implicit_from_ratings, interaction_matrix
+from aftersales.topn._data import (
+    Interactions,
+    implicit_from_ratings,
+    interaction_matrix,
+    value_column,
+)
 from aftersales.topn._explain import TOPN_EXPLANATION_COLUMNS, explain
 from aftersales.topn._factor import ALS, BPR
 from aftersales.topn._models import EASE, ItemKNN, Popularity
@@ -79,7 +85,6 @@ __all__ = [
     "SVD_LABEL",
     "TOPN_EXPLANATION_COLUMNS",
     "TOPN_MODELS",
-    "UNKNOWN_USER_POLICIES",
     "Comparison",
     "ContentBased",
     "ExampleLists",
@@ -89,6 +94,7 @@ __all__ = [
     "ItemKNN",
     "Popularity",
     "RankingOnlyError",
+    "RanksOnly",
     "ReferenceResult",
     "TopNModel",
     "TopNSetting",
@@ -110,4 +116,5 @@ __all__ = [
     "tune_export",
     "user_groups",
     "validation_split",
+    "value_column",
 ]

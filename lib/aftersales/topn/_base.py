@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Sequence
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -12,15 +12,11 @@ import scipy.sparse as sp
 
 from aftersales import columns as C
 from aftersales.errors import ParameterError, UnknownNameError
-from aftersales.models import Scores
+from aftersales.models import RANKING_POLICIES, Scores, UnknownUsers, check_unknown_users
 from aftersales.random import Seed, rng
 from aftersales.topk import batch_rows, top_k
 from aftersales.topn._common import RanksOnly, check_k
 from aftersales.topn._data import Interactions, interaction_matrix
-
-UnknownUsers = Literal["popular", "error", "skip"]
-UNKNOWN_USER_POLICIES: tuple[str, ...] = ("popular", "error", "skip")
-"""What ``recommend`` does with users absent from the fitted data (default: popular)."""
 
 
 class TopNModel(RanksOnly):
@@ -215,7 +211,8 @@ class TopNModel(RanksOnly):
             Leave out the items the user has in the fitted data.
         unknown_users : {"popular", "error", "skip"}, default "popular"
             Users absent from the fitted data: rank them by the popularity fallback,
-            raise, or leave them out.
+            raise, or leave them out (:data:`aftersales.models.RANKING_POLICIES`; the
+            rating models' ``"model"`` is refused).
         batch_size : int, optional
             Users per batch; the default bounds a batch to about 32 MB.
 
@@ -236,11 +233,7 @@ class TopNModel(RanksOnly):
         """
         data = self._fitted()
         k = check_k(k, len(data.items))
-        if unknown_users not in UNKNOWN_USER_POLICIES:
-            raise ParameterError(
-                f"`unknown_users` must be one of {', '.join(UNKNOWN_USER_POLICIES)}; "
-                f"got {unknown_users!r}"
-            )
+        check_unknown_users(unknown_users, supported=RANKING_POLICIES, who=type(self).__name__)
         wanted, codes = self._codes(users)
         if wanted.has_duplicates:
             raise ParameterError("`users` must not contain duplicates")

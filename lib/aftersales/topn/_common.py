@@ -1,72 +1,14 @@
-"""Parameter checks and the rating-method refusals shared by the top-N models."""
+"""Size limits, the catalogue check of ``k`` and the rating-method refusals of the top-N models.
+
+Scalar parameter checks live in :mod:`aftersales.validate`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
+from aftersales import validate
 from aftersales.errors import ParameterError, RankingOnlyError
-
-
-def check_bool(value: Any, name: str) -> bool:
-    """Return ``value`` if it is a bool.
-
-    Parameters
-    ----------
-    value : object
-        The value given.
-    name : str
-        Parameter name for the message.
-
-    Returns
-    -------
-    bool
-        ``value``.
-
-    Raises
-    ------
-    ParameterError
-        If it is not ``True`` or ``False``.
-    """
-    if not isinstance(value, bool | np.bool_):
-        raise ParameterError(f"`{name}` must be True or False; got {value!r}")
-    return bool(value)
-
-
-def check_int(value: Any, name: str, *, low: int = 1, high: int | None = None) -> int:
-    """Return ``value`` as an int if it is an integer in ``[low, high]``.
-
-    Parameters
-    ----------
-    value : object
-        The value given.
-    name : str
-        Parameter name for the message.
-    low : int, default 1
-        Smallest accepted value.
-    high : int, optional
-        Largest accepted value (no bound when omitted).
-
-    Returns
-    -------
-    int
-        ``value``.
-
-    Raises
-    ------
-    ParameterError
-        If it is not an integer or lies outside ``[low, high]``.
-    """
-    if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer) or value < low:
-        raise ParameterError(f"`{name}` must be an integer >= {low}; got {value!r}")
-    if high is not None and value > high:
-        raise ParameterError(
-            f"`{name}` must be at most {high:,} (what a 2-core, 24 GB machine can fit); "
-            f"got {value!r}"
-        )
-    return int(value)
-
 
 MAX_FACTORS = 1_000
 """Latent factors of ALS/BPR: 1,000 x 1M customers is already 8 GB of float64."""
@@ -74,39 +16,6 @@ MAX_ITERATIONS = 10_000
 """Training passes of ALS/BPR (each a pass over every interaction)."""
 MAX_NEIGHBORS = 100_000
 """Neighbours kept per item by item-kNN."""
-
-
-def check_number(value: Any, name: str, *, low: float = 0.0, strict: bool = True) -> float:
-    """Return ``value`` as a float if it is a finite number above ``low``.
-
-    Parameters
-    ----------
-    value : object
-        The value given.
-    name : str
-        Parameter name for the message.
-    low : float, default 0.0
-        Lower bound.
-    strict : bool, default True
-        Require ``value > low`` (else ``value >= low``).
-
-    Returns
-    -------
-    float
-        ``value``.
-
-    Raises
-    ------
-    ParameterError
-        If it is not a finite number or is out of range.
-    """
-    is_number = isinstance(value, int | float | np.integer | np.floating) and not isinstance(
-        value, bool | np.bool_
-    )
-    if not is_number or not np.isfinite(value) or value < low or (strict and value == low):
-        bound = f"> {low:g}" if strict else f">= {low:g}"
-        raise ParameterError(f"`{name}` must be a finite number {bound}; got {value!r}")
-    return float(value)
 
 
 def check_k(k: Any, n_items: int) -> int:
@@ -129,7 +38,7 @@ def check_k(k: Any, n_items: int) -> int:
     ParameterError
         If ``k`` is not a positive integer or exceeds the catalogue.
     """
-    k = check_int(k, "k")
+    k = validate.integer(k, "k")
     if k > n_items:
         raise ParameterError(
             f"`k`={k} is larger than the catalogue: the model was fitted on {n_items} items; "

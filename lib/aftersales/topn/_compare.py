@@ -20,7 +20,6 @@ from aftersales import split as splitters
 from aftersales.errors import DataValidationError, ParameterError
 from aftersales.random import Seed, rng
 from aftersales.topn._base import TopNModel
-from aftersales.topn._common import check_int
 from aftersales.topn._data import value_column
 from aftersales.topn._explain import explain
 from aftersales.topn._protocols import ISSUE_SVD, REFERENCE_METRICS, ReferenceResult
@@ -281,7 +280,7 @@ def compare_topn(
         raise ParameterError(f"`grids` names model(s) {extra} that are not in `models` {models}")
     validate.require_columns(train, [C.USER, C.ITEM], source="compare_topn: `train`")
     validate.require_columns(test, [C.USER, C.ITEM], source="compare_topn: `test`")
-    lengths = sorted({check_int(x, "ks") for x in ks} | {check_int(k, "k")})
+    lengths = sorted({validate.integer(x, "ks") for x in ks} | {validate.integer(k, "k")})
     n_items = train[C.ITEM].nunique()
     if lengths[-1] > n_items:
         raise ParameterError(
@@ -460,7 +459,7 @@ def examples(
     DataValidationError
         If no test user is known to the model.
     """
-    n_users = check_int(n_users, "n_users")
+    n_users = validate.integer(n_users, "n_users")
     validate.require_columns(test, [C.USER, C.ITEM], source="examples: `test`")
     candidates = pd.Index(test[C.USER].unique()).intersection(model.users_).sort_values()
     if candidates.empty:

@@ -17,11 +17,12 @@ import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
 from aftersales import columns as C
+from aftersales import validate
 from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.random import Seed
 from aftersales.topk import top_k
 from aftersales.topn._base import TopNModel
-from aftersales.topn._common import MAX_NEIGHBORS, check_bool, check_int
+from aftersales.topn._common import MAX_NEIGHBORS
 from aftersales.topn._data import Interactions, interaction_matrix
 
 Features = Any  # ContentFeatures, or a data set name resolved at fit (import cycle otherwise)
@@ -149,8 +150,8 @@ class ContentBased(TopNModel):
     ) -> None:
         super().__init__(seed=seed)
         self.features = _check_features(features)
-        self.binary = check_bool(binary, "binary")
-        self.centred = check_bool(centred, "centred")
+        self.binary = validate.boolean(binary, "binary")
+        self.centred = validate.boolean(centred, "centred")
 
     def __repr__(self) -> str:
         shown = self.features if isinstance(self.features, str) else "..."
@@ -353,9 +354,9 @@ class Hybrid(TopNModel):
                 f"got {weight!r}"
             )
         self.weight = float(weight)
-        self.neighbors = check_int(neighbors, "neighbors", high=MAX_NEIGHBORS)
-        self.binary = check_bool(binary, "binary")
-        self.centred = check_bool(centred, "centred")
+        self.neighbors = validate.integer(neighbors, "neighbors", high=MAX_NEIGHBORS)
+        self.binary = validate.boolean(binary, "binary")
+        self.centred = validate.boolean(centred, "centred")
 
     def __repr__(self) -> str:
         return (

@@ -29,7 +29,7 @@ import pandas as pd
 
 from aftersales import columns as C
 from aftersales.errors import ParameterError, UnknownNameError
-from aftersales.explain import EXPLANATION_COLUMNS, Names, _check_options
+from aftersales.explain import EXPLANATION_COLUMNS, Names, check_options
 from aftersales.topn._base import TopNModel
 from aftersales.topn._factor import ALS, BPR
 from aftersales.topn._models import EASE, ItemKNN, Popularity
@@ -115,7 +115,7 @@ def explain(
             f"`model` must be a fitted aftersales.topn model; got {type(model).__name__} (for "
             "Surprise k-NN models use aftersales.explain.explain_knn)"
         )
-    wanted = _check_options(items, top, names)
+    wanted = check_options(items, top, names)
     data = model._fitted()
     user_row = int(data.users.get_indexer([user])[0]) if user in data.users else -1
     if user_row < 0:

@@ -10,15 +10,10 @@ import numpy as np
 import scipy.sparse as sp
 from threadpoolctl import threadpool_limits
 
+from aftersales import validate
 from aftersales.random import Seed, int_seed
 from aftersales.topn._base import TopNModel
-from aftersales.topn._common import (
-    MAX_FACTORS,
-    MAX_ITERATIONS,
-    check_bool,
-    check_int,
-    check_number,
-)
+from aftersales.topn._common import MAX_FACTORS, MAX_ITERATIONS
 from aftersales.topn._data import Interactions
 
 
@@ -91,11 +86,11 @@ class ALS(TopNModel):
         seed: Seed,
     ) -> None:
         super().__init__(seed=seed)
-        self.factors = check_int(factors, "factors", high=MAX_FACTORS)
-        self.regularization = check_number(regularization, "regularization")
-        self.alpha = check_number(alpha, "alpha", strict=False)
-        self.iterations = check_int(iterations, "iterations", high=MAX_ITERATIONS)
-        self.binary = check_bool(binary, "binary")
+        self.factors = validate.integer(factors, "factors", high=MAX_FACTORS)
+        self.regularization = validate.number(regularization, "regularization")
+        self.alpha = validate.number(alpha, "alpha", strict=False)
+        self.iterations = validate.integer(iterations, "iterations", high=MAX_ITERATIONS)
+        self.binary = validate.boolean(binary, "binary")
 
     def _fit(self, matrix: sp.csr_matrix, data: Interactions) -> None:
         AlternatingLeastSquares = _implicit_class("implicit.cpu.als", "AlternatingLeastSquares")
@@ -183,10 +178,10 @@ class BPR(TopNModel):
         seed: Seed,
     ) -> None:
         super().__init__(seed=seed)
-        self.factors = check_int(factors, "factors", high=MAX_FACTORS)
-        self.learning_rate = check_number(learning_rate, "learning_rate")
-        self.regularization = check_number(regularization, "regularization")
-        self.iterations = check_int(iterations, "iterations", high=MAX_ITERATIONS)
+        self.factors = validate.integer(factors, "factors", high=MAX_FACTORS)
+        self.learning_rate = validate.number(learning_rate, "learning_rate")
+        self.regularization = validate.number(regularization, "regularization")
+        self.iterations = validate.integer(iterations, "iterations", high=MAX_ITERATIONS)
 
     def _fit(self, matrix: sp.csr_matrix, data: Interactions) -> None:
         from cornac.models import BPR as CornacBPR

@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from aftersales import validate
 from aftersales.errors import ParameterError
 from aftersales.random import Seed
 from aftersales.topn._base import TopNModel
-from aftersales.topn._common import MAX_NEIGHBORS, check_bool, check_int, check_number
+from aftersales.topn._common import MAX_NEIGHBORS
 from aftersales.topn._data import Interactions
 from aftersales.topn._ease import ease_weights
 from aftersales.topn._knn import item_blocks, neighbours
@@ -63,7 +64,7 @@ class Popularity(TopNModel):
         seed: Seed = 0,
     ) -> None:
         super().__init__(seed=seed)
-        self.binary = check_bool(binary, "binary")
+        self.binary = validate.boolean(binary, "binary")
         if group is not None and not isinstance(group, Mapping | pd.Series):
             raise ParameterError(
                 f"`group` must be a mapping or Series of user id -> group, or None; "
@@ -73,7 +74,7 @@ class Popularity(TopNModel):
         if self.group is not None and self.group.index.has_duplicates:
             first = self.group.index[self.group.index.duplicated()][0]
             raise ParameterError(f"`group` must give each user one group; {first!r} repeats")
-        self.smoothing = check_number(smoothing, "smoothing", strict=False)
+        self.smoothing = validate.number(smoothing, "smoothing", strict=False)
 
     def _group_codes(self, users: pd.Index) -> np.ndarray:
         """Group row of each user in ``self._table`` (the last row is the global one)."""
@@ -153,9 +154,9 @@ class ItemKNN(TopNModel):
         seed: Seed = 0,
     ) -> None:
         super().__init__(seed=seed)
-        self.neighbors = check_int(neighbors, "neighbors", high=MAX_NEIGHBORS)
-        self.shrinkage = check_number(shrinkage, "shrinkage", strict=False)
-        self.binary = check_bool(binary, "binary")
+        self.neighbors = validate.integer(neighbors, "neighbors", high=MAX_NEIGHBORS)
+        self.shrinkage = validate.number(shrinkage, "shrinkage", strict=False)
+        self.binary = validate.boolean(binary, "binary")
 
     def _fit(self, matrix: sp.csr_matrix, data: Interactions) -> None:
         n_items = matrix.shape[1]
@@ -230,8 +231,8 @@ class EASE(TopNModel):
         seed: Seed = 0,
     ) -> None:
         super().__init__(seed=seed)
-        self.regularization = check_number(regularization, "regularization")
-        self.binary = check_bool(binary, "binary")
+        self.regularization = validate.number(regularization, "regularization")
+        self.binary = validate.boolean(binary, "binary")
         self.memory_budget = check_budget(memory_budget)
 
     def _fit(self, matrix: sp.csr_matrix, data: Interactions) -> None:

@@ -12,9 +12,9 @@ import pandas as pd
 
 from aftersales import columns as C
 from aftersales import split as splitters
+from aftersales import validate
 from aftersales.metrics import ranking_metrics
 from aftersales.random import Seed
-from aftersales.topn._common import check_int
 from aftersales.topn._data import implicit_from_ratings
 from aftersales.topn._registry import _lookup, make_topn
 from aftersales.topn._tune import tune
@@ -186,7 +186,7 @@ def reference_protocol(
     DataValidationError
         If ``ratings`` is malformed.
     """
-    k = check_int(k, "k")
+    k = validate.integer(k, "k")
     for name in models:
         _lookup(name)
     grids = {**REFERENCE_GRIDS, **(grids or {})}

@@ -8,7 +8,6 @@ from aftersales import columns as C
 from aftersales import interactions, validate
 from aftersales import split as splitters
 from aftersales.errors import DataValidationError, ParameterError
-from aftersales.topn._common import check_int
 
 _LINE_COLUMNS = (C.CUSTOMER, C.ITEM, C.INVOICE, C.QUANTITY, C.UNIT_PRICE, C.TIMESTAMP)
 
@@ -136,7 +135,7 @@ def validation_split(
     UnknownNameError
         If ``weight`` or ``rating_scheme`` is not registered.
     """
-    months = check_int(months, "months")
+    months = validate.integer(months, "months")
     validate.require_columns(transactions, [C.TIMESTAMP], source="validation_split")
     try:
         stamp = pd.Timestamp(cutoff)

@@ -18,7 +18,6 @@ from aftersales import columns as C
 from aftersales import interactions, validate
 from aftersales import split as splitters
 from aftersales.errors import DataValidationError, UnknownNameError
-from aftersales.topn._common import check_int
 from aftersales.topn._data import implicit_from_ratings
 from aftersales.topn._retail import purchase_time_split, user_groups, validation_split
 
@@ -126,7 +125,7 @@ def topn_setting(
     """
     if group not in GROUPINGS:
         raise UnknownNameError(f"`group` must be one of {', '.join(GROUPINGS)}; got {group!r}")
-    test_months = check_int(test_months, "test_months")
+    test_months = validate.integer(test_months, "test_months")
     cleaned = prepared.cleaned
     if C.INVOICE not in cleaned:
         parts = prepared.split

@@ -12,10 +12,10 @@ import pandas as pd
 
 from aftersales import columns as C
 from aftersales import split as splitters
+from aftersales import validate
 from aftersales.errors import DataValidationError, ParameterError
 from aftersales.metrics import RANKING_METRICS, ranking_metrics
 from aftersales.random import Seed, rng
-from aftersales.topn._common import check_int
 from aftersales.topn._registry import _lookup, make_topn
 
 
@@ -124,7 +124,7 @@ def tune(
     _lookup(model_name)
     if metric not in RANKING_METRICS:
         raise ParameterError(f"`metric` must be one of {RANKING_METRICS}; got {metric!r}")
-    k = check_int(k, "k")
+    k = validate.integer(k, "k")
     fixed = dict(fixed or {})
     combos = _combinations(grid)
     for combo in combos:  # fail fast on a bad name or value, before any fit

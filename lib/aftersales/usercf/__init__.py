@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from aftersales.topk import top_k
 from aftersales.usercf._flaws import SEED_DESIGN_FLAWS, SeedFlaw
-from aftersales.usercf._helpers import UNKNOWN_USER_POLICIES
 from aftersales.usercf._model import UserCosineCF
 
-__all__ = ["SEED_DESIGN_FLAWS", "UNKNOWN_USER_POLICIES", "SeedFlaw", "UserCosineCF", "top_k"]
+__all__ = ["SEED_DESIGN_FLAWS", "SeedFlaw", "UserCosineCF", "top_k"]

@@ -9,26 +9,10 @@ import numpy as np
 import pandas as pd
 
 from aftersales import columns as C
-from aftersales.errors import DataValidationError, ParameterError
-
-UNKNOWN_USER_POLICIES: tuple[str, ...] = ("error", "popular", "skip")
-"""What :meth:`UserCosineCF.recommend` does with users absent from the fitted frame."""
+from aftersales.errors import DataValidationError
 
 _DECIMALS = 12
 """Scores are rounded to this many decimals, so float noise does not break ties."""
-
-
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ParameterError(f"`{name}` must be a positive integer; got {value!r}")
-    return int(value)
-
-
-def _number(value: Any, name: str, low: float, high: float) -> float:
-    ok = isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
-    if not (ok and low <= value < high):
-        raise ParameterError(f"`{name}` must be a number in [{low}, {high}); got {value!r}")
-    return float(value)
 
 
 def _ids(values: Sequence[Any], like: pd.Index) -> pd.Index:

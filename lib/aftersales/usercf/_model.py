@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 from aftersales import columns as C
+from aftersales import validate
 from aftersales.errors import ParameterError, UnknownNameError
-from aftersales.models import Scores
+from aftersales.models import RANKING_POLICIES, Scores, UnknownUsers, check_unknown_users
 from aftersales.topk import batch_rows, top_k
 from aftersales.usercf._helpers import (
     _DECIMALS,
-    UNKNOWN_USER_POLICIES,
     _check_frame,
     _ids,
-    _number,
-    _positive_int,
 )
-
-UnknownUsers = Literal["error", "popular", "skip"]
 
 
 class UserCosineCF:
@@ -55,9 +51,11 @@ class UserCosineCF:
     ) -> None:
         if not isinstance(center, bool):
             raise ParameterError(f"`center` must be True or False; got {center!r}")
-        self.k = _positive_int(k, "k")
-        self.min_similarity = _number(min_similarity, "min_similarity", -1.0, 1.0)
-        self.shrinkage = _number(shrinkage, "shrinkage", 0.0, np.inf)
+        self.k = validate.positive_int(k, "k")
+        self.min_similarity = validate.number(
+            min_similarity, "min_similarity", low=-1.0, strict=False, high=1.0
+        )
+        self.shrinkage = validate.number(shrinkage, "shrinkage", strict=False)
         self.center = center
         self.users_: pd.Index | None = None
         self.items_: pd.Index | None = None
@@ -213,7 +211,8 @@ class UserCosineCF:
             Leave out the items the user has in the fitted frame.
         unknown_users : {"error", "popular", "skip"}, default "error"
             Users absent from the fitted frame: raise, rank items by their number of
-            users (``C.SCORE`` is that count), or leave the user out.
+            users (``C.SCORE`` is that count), or leave the user out
+            (:data:`aftersales.models.RANKING_POLICIES`; ``"model"`` is refused).
         batch_size : int, optional
             Users per batch; the default bounds a batch to about 32 MB.
 
@@ -231,12 +230,8 @@ class UserCosineCF:
         UnknownNameError
             If ``unknown_users="error"`` and a user is not in the fitted frame.
         """
-        k = _positive_int(k, "k")
-        if unknown_users not in UNKNOWN_USER_POLICIES:
-            raise ParameterError(
-                f"`unknown_users` must be one of {', '.join(UNKNOWN_USER_POLICIES)}; "
-                f"got {unknown_users!r}"
-            )
+        k = validate.positive_int(k, "k")
+        check_unknown_users(unknown_users, supported=RANKING_POLICIES, who="UserCosineCF")
         wanted, codes = self._codes(users, unknown_ok=unknown_users != "error")
         if unknown_users == "skip":
             wanted, codes = wanted[codes >= 0], codes[codes >= 0]

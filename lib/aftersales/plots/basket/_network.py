@@ -23,7 +23,7 @@ from scipy.sparse.csgraph import breadth_first_order, connected_components
 from aftersales import basket, validate
 from aftersales import columns as C
 from aftersales.errors import ParameterError
-from aftersales.plots_basket._common import LIFT_COLOURS, short_label
+from aftersales.plots.basket._common import LIFT_COLOURS, short_label
 
 LABEL_RADIUS = 1.12
 """Distance of the node labels from the centre (the nodes sit on the unit circle)."""

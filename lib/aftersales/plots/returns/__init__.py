@@ -6,7 +6,7 @@ pyplot state), with a title, labelled axes and units.
 
 from __future__ import annotations
 
-from aftersales.plots_returns._figures import (
+from aftersales.plots.returns._figures import (
     rate_intervals,
     return_shares,
     returned_vs_sold,

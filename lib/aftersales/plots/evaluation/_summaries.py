@@ -1,6 +1,6 @@
 """Figures of notebook 04.00: the model comparison drawn from an experiment's frames.
 
-Thin wrappers over :mod:`aftersales.plots_eval` that select the rows of
+Thin wrappers over the generic figures of :mod:`aftersales.plots.evaluation` that select the rows of
 ``Experiment.summary``, ``Experiment.timings`` or a per-group summary and label the axes.
 """
 
@@ -12,9 +12,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from aftersales import columns as C
-from aftersales import plots_eval
 from aftersales.errors import DataValidationError
 from aftersales.metrics import RANKING_METRICS, RATING_METRICS
+from aftersales.plots.evaluation import _curves as plots_eval
 
 
 def _at_k(summary: pd.DataFrame, metrics: Sequence[str], k: int | None) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Figures of notebook 02.01 built on :mod:`aftersales.plots_eval`.
+"""Figures of notebook 02.01 built on :mod:`aftersales.plots.evaluation`.
 
 Each function takes a result of :mod:`aftersales.evaluate`, :mod:`aftersales.mf` or
 :mod:`aftersales.published`, shapes it and returns a ``matplotlib.figure.Figure`` with a
@@ -12,9 +12,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from aftersales import columns as C
-from aftersales import plots_eval
 from aftersales.errors import DataValidationError
 from aftersales.mf import SearchResult, search_ranking, search_slice
+from aftersales.plots import evaluation as plots_eval
 
 _NAMES = {"rmse": "RMSE", "mae": "MAE"}
 

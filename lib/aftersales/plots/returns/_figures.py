@@ -10,7 +10,7 @@ from matplotlib.ticker import PercentFormatter
 from aftersales import columns as C
 from aftersales import validate
 from aftersales.errors import ParameterError
-from aftersales.plots import labelled_axes
+from aftersales.plots._base import labelled_axes
 
 SIZE = (7.5, 4.2)
 TALL = (10.0, 5.5)

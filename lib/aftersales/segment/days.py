@@ -1,4 +1,4 @@
-"""Checks and day arithmetic shared by RFM and the lifetime-value summary.
+"""Customer transactions on a day grid: checks and day arithmetic shared by RFM and lifetime value.
 
 Time is counted in whole UTC calendar days: a timestamp becomes the number of days since
 1970-01-01 (an ``int64``), so day differences are exact integers.

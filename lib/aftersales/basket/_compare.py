@@ -1,12 +1,14 @@
-"""Tables behind the basket figures: rules of two groups compared, and cross-sell lists."""
+"""Rules of two groups compared, and cross-sell lists for the most sold items (notebook 03.01)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from aftersales import basket
 from aftersales import columns as C
+from aftersales.basket._baskets import Baskets
+from aftersales.basket._pairs import pair_rules
+from aftersales.basket._together import FrequentlyBoughtTogether
 from aftersales.errors import ParameterError
 
 BOTH = "both"
@@ -51,13 +53,13 @@ def only_in(label: str) -> str:
 
 
 def pair_metrics_in(
-    baskets: basket.Baskets, antecedents: pd.Index, consequents: pd.Index
+    baskets: Baskets, antecedents: pd.Index, consequents: pd.Index
 ) -> dict[str, np.ndarray]:
     """Compute support, confidence and lift of given pair rules on other baskets.
 
     Parameters
     ----------
-    baskets : aftersales.basket.Baskets
+    baskets : aftersales.Baskets
         The baskets to evaluate on.
     antecedents, consequents : pandas.Index
         Item ids, one pair rule ``antecedent -> consequent`` per position.
@@ -85,8 +87,8 @@ def pair_metrics_in(
 
 
 def compare_rules(
-    baskets_a: basket.Baskets,
-    baskets_b: basket.Baskets,
+    baskets_a: Baskets,
+    baskets_b: Baskets,
     *,
     labels: tuple[str, str],
     min_support: float,
@@ -101,8 +103,8 @@ def compare_rules(
 
     Parameters
     ----------
-    baskets_a, baskets_b : aftersales.basket.Baskets
-        The two groups' baskets (see :func:`aftersales.basket.make_baskets` with ``segment``
+    baskets_a, baskets_b : aftersales.Baskets
+        The two groups' baskets (see :func:`aftersales.make_baskets` with ``segment``
         or ``country``).
     labels : tuple of (str, str)
         Names of the two groups, used in column names and in ``C.FOUND_IN``.
@@ -137,7 +139,7 @@ def compare_rules(
         raise ParameterError(f"`labels` must be two different strings; got {labels!r}")
     thresholds = {"min_support": min_support, "min_confidence": min_confidence}
     found = [
-        basket.pair_rules(group, **thresholds, min_lift=min_lift).assign(**{C.FOUND_IN: label})
+        pair_rules(group, **thresholds, min_lift=min_lift).assign(**{C.FOUND_IN: label})
         for group, label in zip((baskets_a, baskets_b), labels, strict=True)
     ]
     pooled = pd.concat(found, ignore_index=True)
@@ -174,8 +176,8 @@ def compare_rules(
 
 
 def cross_sell(
-    model: basket.FrequentlyBoughtTogether,
-    baskets: basket.Baskets,
+    model: FrequentlyBoughtTogether,
+    baskets: Baskets,
     *,
     n_items: int = 10,
     k: int = 5,
@@ -184,9 +186,9 @@ def cross_sell(
 
     Parameters
     ----------
-    model : aftersales.basket.FrequentlyBoughtTogether
+    model : aftersales.FrequentlyBoughtTogether
         A fitted model.
-    baskets : aftersales.basket.Baskets
+    baskets : aftersales.Baskets
         Baskets that define the most sold items (those held by most baskets; ties by id).
     n_items : int, default 10
         Number of most sold items.

@@ -8,8 +8,8 @@ from matplotlib.figure import Figure
 
 from aftersales import clv
 from aftersales import columns as C
-from aftersales.plots import labelled_axes
-from aftersales.plots_segment._common import SIZE, log_bins, thousands
+from aftersales.plots._base import labelled_axes
+from aftersales.plots.segments._common import SIZE, log_bins, thousands
 
 
 def clv_distribution(values: pd.Series, *, months: int, currency: str = "GBP") -> Figure:

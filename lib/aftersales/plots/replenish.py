@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 from aftersales import columns as C
 from aftersales import validate
-from aftersales.plots import labelled_axes
+from aftersales.plots._base import labelled_axes
 
 SIZE = (7.5, 4.0)
 
@@ -38,7 +38,7 @@ def hit_rate_by_overdue(
     aftersales.errors.DataValidationError
         When a column is missing or ``rates`` is empty.
     """
-    source = "plots_replenish.hit_rate_by_overdue: `rates`"
+    source = "plots.replenish.hit_rate_by_overdue: `rates`"
     validate.require_columns(rates, (C.DAYS_OVERDUE, C.N_PAIRS, C.PRECISION), source=source)
     validate.require_rows(rates, source=source)
     figure = Figure(figsize=SIZE, layout="constrained")

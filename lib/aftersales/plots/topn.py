@@ -1,4 +1,4 @@
-"""Figures of the top-N notebook (02.02) that ``aftersales.plots_eval`` does not draw."""
+"""Figures of the top-N notebook (02.02) that :mod:`aftersales.plots.evaluation` does not draw."""
 
 from __future__ import annotations
 

@@ -9,10 +9,10 @@ from matplotlib.ticker import PercentFormatter
 
 from aftersales import columns as C
 from aftersales import validate
+from aftersales.basket import BOTH, group_column, only_in
 from aftersales.errors import ParameterError
-from aftersales.plots import labelled_axes
-from aftersales.plots_basket._common import LIFT_COLOURS
-from aftersales.plots_basket._tables import BOTH, group_column, only_in
+from aftersales.plots._base import labelled_axes
+from aftersales.plots.basket._common import LIFT_COLOURS
 
 SIZE = (7.5, 5.0)
 
@@ -94,7 +94,7 @@ def rule_comparison(comparison: pd.DataFrame, *, labels: tuple[str, str]) -> Fig
     Parameters
     ----------
     comparison : pandas.DataFrame
-        Output of :func:`aftersales.plots_basket.compare_rules`.
+        Output of :func:`aftersales.plots.basket.compare_rules`.
     labels : tuple of (str, str)
         The two groups' labels, as given to ``compare_rules``.
 

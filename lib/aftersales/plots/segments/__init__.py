@@ -6,14 +6,14 @@ pyplot state), with a title, labelled axes and units.
 
 from __future__ import annotations
 
-from aftersales.plots_segment._clusters import cluster_scatter, silhouette
-from aftersales.plots_segment._common import SEGMENT_COLOURS
-from aftersales.plots_segment._segments import (
+from aftersales.plots.segments._clusters import cluster_scatter, silhouette
+from aftersales.plots.segments._common import SEGMENT_COLOURS
+from aftersales.plots.segments._segments import (
     rfm_distributions,
     segment_shares,
     segments_by_country,
 )
-from aftersales.plots_segment._value import clv_distribution, holdout
+from aftersales.plots.segments._value import clv_distribution, holdout
 
 __all__ = [
     "SEGMENT_COLOURS",

@@ -10,8 +10,8 @@ from matplotlib.ticker import FuncFormatter
 from aftersales import columns as C
 from aftersales import segment, validate
 from aftersales.errors import DataValidationError
-from aftersales.plots import labelled_axes
-from aftersales.plots_segment._common import WIDE
+from aftersales.plots._base import labelled_axes
+from aftersales.plots.segments._common import WIDE
 
 
 def cluster_scatter(table: pd.DataFrame, labels: pd.DataFrame, *, currency: str = "GBP") -> Figure:

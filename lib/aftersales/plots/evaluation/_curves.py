@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from aftersales.errors import DataValidationError
-from aftersales.plots import labelled_axes
+from aftersales.plots._base import labelled_axes
 
 SIZE = (7.5, 4.2)
 

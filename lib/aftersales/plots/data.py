@@ -1,51 +1,13 @@
-"""Figures built with matplotlib's object API: each function returns a ``Figure``.
-
-No pyplot state is touched, so a notebook cell that returns a figure shows exactly one
-image with a stable text form (``<Figure size ...>``), which nbval can compare.
-"""
+"""Figures of the data (notebook 01.00): bars, histograms, timelines, the long tail, audits."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-SIZE = (7.5, 4.0)
-
-
-def labelled_axes(figure: Figure, title: str, xlabel: str, ylabel: str, *position: int) -> Axes:
-    """Add a subplot with a title, axis labels and a light grid.
-
-    Every figure module of the package builds its axes with this, so the figures share
-    one look.
-
-    Parameters
-    ----------
-    figure : matplotlib.figure.Figure
-        The figure.
-    title, xlabel, ylabel : str
-        Texts of the axes (give units in the labels).
-    *position : int
-        ``add_subplot`` position, e.g. ``1, 2, 1``; none for a single subplot.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The new axes.
-    """
-    axes = figure.add_subplot(*position) if position else figure.add_subplot()
-    axes.set_title(title)
-    axes.set_xlabel(xlabel)
-    axes.set_ylabel(ylabel)
-    axes.grid(alpha=0.3)
-    return axes
-
-
-def _figure(title: str, xlabel: str, ylabel: str, *, size: tuple[float, float] = SIZE):
-    figure = Figure(figsize=size, layout="constrained")
-    return figure, labelled_axes(figure, title, xlabel, ylabel)
+from aftersales.plots._base import single_axes
 
 
 def bars(
@@ -75,7 +37,7 @@ def bars(
     matplotlib.figure.Figure
         The chart.
     """
-    figure, axes = _figure(title, xlabel, ylabel)
+    figure, axes = single_axes(title, xlabel, ylabel)
     labels = [str(v) for v in values.index]
     if horizontal:
         axes.barh(labels[::-1], values.to_numpy()[::-1], color="tab:blue")
@@ -118,7 +80,7 @@ def histogram(
     matplotlib.figure.Figure
         The chart.
     """
-    figure, axes = _figure(title, xlabel, ylabel)
+    figure, axes = single_axes(title, xlabel, ylabel)
     data = np.asarray(values, dtype=float)
     if logx and isinstance(bins, int):
         bins = np.logspace(np.log10(max(data.min(), 1e-9)), np.log10(data.max()), bins)
@@ -145,7 +107,7 @@ def timeline(values: pd.Series, *, title: str, ylabel: str, xlabel: str = "month
     matplotlib.figure.Figure
         The chart.
     """
-    figure, axes = _figure(title, xlabel, ylabel)
+    figure, axes = single_axes(title, xlabel, ylabel)
     axes.plot(values.index, values.to_numpy(), marker="o", color="tab:blue")
     axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     figure.autofmt_xdate()
@@ -167,7 +129,7 @@ def long_tail(counts: pd.Series, *, title: str, xlabel: str, ylabel: str) -> Fig
     matplotlib.figure.Figure
         The chart, with the share of interactions held by the top 20 % marked.
     """
-    figure, axes = _figure(title, xlabel, ylabel)
+    figure, axes = single_axes(title, xlabel, ylabel)
     ordered = np.sort(counts.to_numpy())[::-1]
     ranks = np.arange(1, len(ordered) + 1)
     axes.plot(ranks, ordered, color="tab:blue")
@@ -284,7 +246,7 @@ def audit(table: pd.DataFrame, *, title: str, unit: str) -> Figure:
     labels = ["input", *table[C.STEP].tolist()]
     kept = np.array([table[C.ROWS_IN].iloc[0], *table[C.ROWS_OUT].to_numpy()], dtype=float)
     dropped = np.array([0, *table[C.DROPPED].to_numpy()], dtype=float)
-    figure, axes = _figure(title, f"{unit} kept", "step", size=(7.5, 0.45 * len(labels) + 1.2))
+    figure, axes = single_axes(title, f"{unit} kept", "step", size=(7.5, 0.45 * len(labels) + 1.2))
     positions = np.arange(len(labels))[::-1]
     axes.barh(positions, kept, color="tab:blue", label="kept")
     axes.barh(positions, dropped, left=kept, color="tab:red", label="dropped at this step")

@@ -9,8 +9,8 @@ from matplotlib.ticker import PercentFormatter
 
 from aftersales import columns as C
 from aftersales import validate
-from aftersales.plots import labelled_axes
-from aftersales.plots_segment._common import (
+from aftersales.plots._base import labelled_axes
+from aftersales.plots.segments._common import (
     SEGMENT_COLOURS,
     SIZE,
     WIDE,

@@ -1,0 +1,32 @@
+"""Figures of model evaluation (notebooks 02.x and 04.00).
+
+Generic figures take a tidy frame and the names of its columns (:func:`curves`,
+:func:`bars_ci`, :func:`tradeoff`, :func:`heatmap`); the experiment figures select the rows of
+``Experiment.summary``, ``Experiment.timings`` or a per-group table and label the axes
+(:func:`ranking_bars`, :func:`rating_bars`, :func:`accuracy_against_time`,
+:func:`metric_at_k`, :func:`group_bars`).
+"""
+
+from __future__ import annotations
+
+from aftersales.plots.evaluation._curves import SIZE, bars_ci, curves, heatmap, tradeoff
+from aftersales.plots.evaluation._summaries import (
+    accuracy_against_time,
+    group_bars,
+    metric_at_k,
+    ranking_bars,
+    rating_bars,
+)
+
+__all__ = [
+    "SIZE",
+    "accuracy_against_time",
+    "bars_ci",
+    "curves",
+    "group_bars",
+    "heatmap",
+    "metric_at_k",
+    "ranking_bars",
+    "rating_bars",
+    "tradeoff",
+]
