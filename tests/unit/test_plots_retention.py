@@ -1,4 +1,4 @@
-"""aftersales.plots_retention: each figure is checked through the data it draws."""
+"""aftersales.plots.retention: each figure is checked through the data it draws."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pytest
 from matplotlib.figure import Figure
 
 from aftersales import columns as C
-from aftersales import plots_retention as plots
 from aftersales.errors import DataValidationError
+from aftersales.plots import retention as plots
 
 
 def test_auc_intervals_draws_bars_whiskers_and_chance() -> None:

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from aftersales import columns as C
-from aftersales.datasets._campaign import check_arms, outcome_values
+from aftersales.datasets import check_arms, outcome_values
 
 __all__ = [
     "OUTCOMES",

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from aftersales.cf._grid import BASES, _knn, _names, _sim_options
-from aftersales.evaluate._sharing import fit_once, fold_key
+from aftersales.evaluate import fit_once, fold_key
 from aftersales.models import SIMILARITIES, make_model
 from aftersales.random import Seed
 from aftersales.split import to_surprise

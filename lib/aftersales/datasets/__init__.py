@@ -9,7 +9,7 @@ holds ratings, transactions or a randomised campaign (``hillstrom``, or a source
 
 from __future__ import annotations
 
-from aftersales.datasets._campaign import load_campaign
+from aftersales.datasets._campaign import check_arms, load_campaign, outcome_values
 from aftersales.datasets._load import (
     cache_path,
     check_content,
@@ -34,6 +34,7 @@ __all__ = [
     "DatasetSpec",
     "Source",
     "cache_path",
+    "check_arms",
     "check_content",
     "fetch",
     "fingerprint",
@@ -43,6 +44,7 @@ __all__ = [
     "load_ratings",
     "load_source",
     "load_transactions",
+    "outcome_values",
     "read_source",
     "source",
     "spec",

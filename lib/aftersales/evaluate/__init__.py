@@ -43,6 +43,7 @@ from aftersales.evaluate._groups import (
 )
 from aftersales.evaluate._protocol import RankFn, as_folds
 from aftersales.evaluate._runner import Experiment, combine, run_experiment
+from aftersales.evaluate._sharing import fit_once, fold_key
 from aftersales.evaluate._significance import SIGNIFICANCE_COLUMNS, significance
 from aftersales.evaluate._sweep import SWEEP_COLUMNS, sweep
 
@@ -69,6 +70,8 @@ __all__ = [
     "comparison_table",
     "customer_groups",
     "describe_best",
+    "fit_once",
+    "fold_key",
     "group_summary",
     "headline_first",
     "leading_models",

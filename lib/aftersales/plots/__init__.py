@@ -13,7 +13,9 @@ axes and units; they draw, they do not compute (the numbers come from the domain
 - :mod:`~aftersales.plots.basket`: association rules and their network (03.01);
 - :mod:`~aftersales.plots.store`: the customer store (03.02);
 - :mod:`~aftersales.plots.returns`: returns (03.03);
-- :mod:`~aftersales.plots.replenish`: replenishment (04.00).
+- :mod:`~aftersales.plots.retention`: who is about to leave (03.04);
+- :mod:`~aftersales.plots.replenish`: replenishment (04.00);
+- :mod:`~aftersales.plots.campaign`: campaign effects, uplift and planning (04.01).
 
 A new figure goes in the module of its area (a new area gets a new module), and builds its
 axes with :func:`labelled_axes`. Import an area module by name

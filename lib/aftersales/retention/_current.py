@@ -12,7 +12,7 @@ from aftersales.retention._design import make_design
 from aftersales.retention._features import features_as_of
 from aftersales.retention._models import Scored, best_learned
 from aftersales.retention._study import Study
-from aftersales.segment import _transactions as tx
+from aftersales.segment import days as tx
 
 
 class Current(NamedTuple):

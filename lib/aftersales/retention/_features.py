@@ -14,8 +14,8 @@ import pandas as pd
 from aftersales import columns as C
 from aftersales.clean import empty_returns
 from aftersales.errors import DataValidationError
-from aftersales.returns._schema import matched
-from aftersales.segment import _transactions as tx
+from aftersales.returns import matched
+from aftersales.segment import days as tx
 
 FEATURE_COLUMNS: tuple[str, ...] = (
     C.RECENCY,

@@ -18,8 +18,8 @@ import pandas as pd
 from aftersales import columns as C
 from aftersales import periods
 from aftersales.errors import ParameterError
-from aftersales.segment import _transactions as tx
-from aftersales.segment._transactions import DateLike
+from aftersales.segment import days as tx
+from aftersales.segment.days import DateLike
 
 DEFAULT_HORIZON_WEEKS = 13
 """Default holdout length in weeks (a quarter)."""

@@ -11,8 +11,8 @@ import pandas as pd
 from aftersales import columns as C
 from aftersales.clean import empty_returns
 from aftersales.errors import LeakageError
-from aftersales.segment import _transactions as tx
-from aftersales.segment._transactions import DateLike
+from aftersales.segment import days as tx
+from aftersales.segment.days import DateLike
 
 FeatureBuilder = Callable[[pd.DataFrame, pd.DataFrame, DateLike], pd.DataFrame]
 """``(lines, returns, calibration_end) -> features``, as :func:`aftersales.retention.features`."""

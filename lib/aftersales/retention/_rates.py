@@ -8,8 +8,8 @@ import pandas as pd
 from aftersales import columns as C
 from aftersales import segment
 from aftersales.retention._labels import DEFAULT_HORIZON_WEEKS, cut_from_days, label_days
-from aftersales.segment import _transactions as tx
-from aftersales.segment._transactions import DateLike
+from aftersales.segment import days as tx
+from aftersales.segment.days import DateLike
 
 
 def repeat_rates(

@@ -12,7 +12,7 @@ from aftersales import columns as C
 from aftersales.errors import TooFewPositivesError
 from aftersales.retention._features import FEATURE_COLUMNS, as_of, features_as_of
 from aftersales.retention._labels import Cut
-from aftersales.segment import _transactions as tx
+from aftersales.segment import days as tx
 
 MIN_PER_CLASS = 50
 """Fewest customers of each class (at risk, buys again) a holdout needs to be scored."""

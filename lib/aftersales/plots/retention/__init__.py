@@ -6,6 +6,6 @@ pyplot state), with a title, labelled axes and units.
 
 from __future__ import annotations
 
-from aftersales.plots_retention._figures import auc_intervals, calibration_curve, gain_chart
+from aftersales.plots.retention._figures import auc_intervals, calibration_curve, gain_chart
 
 __all__ = ["auc_intervals", "calibration_curve", "gain_chart"]

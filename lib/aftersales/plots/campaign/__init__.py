@@ -6,7 +6,7 @@ pyplot state), with a title, labelled axes and units. They draw; they do not com
 
 from __future__ import annotations
 
-from aftersales.plots_campaign._figures import (
+from aftersales.plots.campaign._figures import (
     arm_rates,
     balance_dots,
     profit_curve,
