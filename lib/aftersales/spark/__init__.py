@@ -11,7 +11,7 @@ from __future__ import annotations
 from aftersales.spark._clean import apply_rules, clean_lines
 from aftersales.spark._interactions import aggregate, kcore, ratings_table
 from aftersales.spark._io import ROW, check_schemas, read_lines, source_parquet
-from aftersales.spark._prepare import build, check_options
+from aftersales.spark._prepare import build, check_options, to_pandas
 from aftersales.spark._rfm import rank_thresholds, rfm, segment_customers, segments_to_pandas
 from aftersales.spark._session import (
     CONNECT_TIMEOUT_S,
@@ -56,5 +56,6 @@ __all__ = [
     "session",
     "source_parquet",
     "time_split",
+    "to_pandas",
     "user_stratified_split",
 ]
