@@ -31,23 +31,25 @@ def _lines() -> pd.DataFrame:
         _line("1", "A", 10, 2.0, 0, "c1"),  # exact duplicate: dropped before netting
         _line("2", "A", 5, 2.5, 60, "c1"),
         _line("C3", "A", -12, 2.0, 120, "c1"),  # takes 10 from invoice 1, 2 from invoice 2
-        _line("4", "B", 3, 1.0, 0, "c2"),
-        _line("C5", "B", -3, 1.0, 0, "c2"),  # same minute: the purchase counts as earlier
-        _line("C6", "B", -2, 1.0, 30, "c2"),  # nothing left: unmatched
+        _line("4", "K", 3, 1.0, 0, "c2"),
+        _line("C5", "K", -3, 1.0, 0, "c2"),  # same minute: the purchase counts as earlier
+        _line("C6", "K", -2, 1.0, 30, "c2"),  # nothing left: unmatched
         _line("C7", "Z", -1, 4.0, 30, "c2"),  # never bought: unmatched
         _line("8", "POST", 1, 18.0, 0, "c3"),  # postage
         _line("9", "A", 1, 0.0, 0, "c3"),  # free
         _line("10", "A", 4, 2.0, 0, None),  # guest
-        _line("11", "B", 0, 1.0, 0, "c3"),  # stock adjustment
-        _line("12", "B", 7, 1.0, 2000, "c3"),
+        _line(
+            "11", "K", 0, 1.0, 0, "c3"
+        ),  # stock adjustment (item B would be a non-product code: bad debt)
+        _line("12", "K", 7, 1.0, 2000, "c3"),
         _line("13", "A", 2, 2.0, 3000, "c4"),
-        _line("14", "B", 1, 1.0, 4000, "c5"),
+        _line("14", "K", 1, 1.0, 4000, "c5"),
         _line("15", "A", 6, 2.0, 90000, "c6"),
-        _line("16", "B", 6, 1.0, 90000, "c6"),
+        _line("16", "K", 6, 1.0, 90000, "c6"),
         _line("17", "A", 1, 2.0, 9000, "c7"),
-        _line("18", "B", 2, 1.0, 100, "c8"),
+        _line("18", "K", 2, 1.0, 100, "c8"),
         _line("19", "A", 1, 2.0, 200, "c9"),
-        _line("20", "B", 1, 1.0, 5000, "c9"),
+        _line("20", "K", 1, 1.0, 5000, "c9"),
         _line("21", "A", 3, 2.0, 300, "c10"),
     ]
     frame = pd.DataFrame(rows)
