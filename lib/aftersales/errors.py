@@ -105,17 +105,37 @@ class UnknownCustomerError(AftersalesError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class EngineUnavailableError(AftersalesError, RuntimeError):
+    """An engine's software is missing (pyspark, or Java 17 for Spark); says how to install it."""
+
+
+class EngineConnectionError(AftersalesError, ConnectionError):
+    """The Spark master could not be reached in time; names its address."""
+
+
+class EngineMemoryError(AftersalesError, MemoryError):
+    """Spark ran out of memory; names the parameter that sets it (``spark_driver_memory``)."""
+
+
+class SchemaMismatchError(DataValidationError):
+    """The Parquet files of one folder disagree on their columns; names the files and columns."""
+
+
 __all__ = [
     "AftersalesError",
     "AmbiguousDatesError",
     "ConvergenceWarning",
     "DataUnavailableError",
     "DataValidationError",
+    "EngineConnectionError",
+    "EngineMemoryError",
+    "EngineUnavailableError",
     "IntegrityError",
     "LockedError",
     "MemoryBudgetError",
     "ParameterError",
     "RankingOnlyError",
+    "SchemaMismatchError",
     "StoreMissingError",
     "StoreQueryError",
     "StoreReadOnlyError",
