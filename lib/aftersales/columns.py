@@ -283,3 +283,20 @@ TOP_TERMS = "top_terms"
 TERM = "term"
 RULE_ID = "rule_id"
 SIDE = "side"
+
+# Scale-out measurements (aftersales.scale): one row per data size and engine.
+SCALE = "scale"
+ENGINE = "engine"
+SECONDS = "seconds"
+PEAK_MIB = "peak_mib"
+SCALE_COLUMNS: tuple[str, ...] = (
+    SCALE,
+    ENGINE,
+    N_LINES,
+    STATUS,
+    SECONDS,
+    PEAK_MIB,
+    KEPT,
+    N_PAIRS,
+    N_CUSTOMERS,
+)

@@ -23,8 +23,15 @@ def lines() -> pd.DataFrame:
             C.ITEM: pd.array(["x", "y", "x", "x", "x", "z", "y"], dtype="string"),
             C.QUANTITY: np.array([10, 3, -10, 1, 1, 7, 2], dtype="int64"),
             C.UNIT_PRICE: [2.0, 1.5, 2.0, 2.0, 2.0, 0.5, 1.5],
-            C.TIMESTAMP: [day, day, day + pd.Timedelta("2D"), day, day + pd.Timedelta("9D"),
-                          day, day + pd.Timedelta("1D")],
+            C.TIMESTAMP: [
+                day,
+                day,
+                day + pd.Timedelta("2D"),
+                day,
+                day + pd.Timedelta("9D"),
+                day,
+                day + pd.Timedelta("1D"),
+            ],
             C.CUSTOMER: pd.array(["A", "A", "A", "B", "B", None, "A"], dtype="string"),
             C.COUNTRY: ["UK", "UK", "UK", "FR", "FR", "UK", "UK"],
         }
@@ -66,14 +73,16 @@ def test_jitter_is_one_shift_and_one_factor_per_customer(lines):
 
 def test_copies_are_seeded_and_differ_by_seed(lines):
     one = copy_lines(lines, 2, seed=11, max_shift_days=30, quantity_spread=0.9)
-    pd.testing.assert_frame_equal(one, copy_lines(lines, 2, seed=11, max_shift_days=30,
-                                                  quantity_spread=0.9))
+    pd.testing.assert_frame_equal(
+        one, copy_lines(lines, 2, seed=11, max_shift_days=30, quantity_spread=0.9)
+    )
     other = copy_lines(lines, 2, seed=12, max_shift_days=30, quantity_spread=0.9)
     assert not one[[C.TIMESTAMP, C.QUANTITY]].equals(other[[C.TIMESTAMP, C.QUANTITY]])
 
 
 def test_share_keeps_whole_customers(lines):
-    out = copy_lines(lines, 1, seed=3, share=0.5)
+    out = copy_lines(lines, 1, seed=1, share=0.5)
+    assert out[C.CUSTOMER].dropna().unique().tolist() == ["A-1"]  # seed 1 keeps A only
     for customer, group in out.groupby(C.CUSTOMER):
         source = customer.rsplit("-", 1)[0]
         assert len(group) == lines[C.CUSTOMER].eq(source).sum()

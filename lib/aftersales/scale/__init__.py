@@ -18,8 +18,11 @@ from aftersales.scale._measure import (
     tree_rss,
     workload_command,
 )
+from aftersales.scale._study import measure_scales, ratios
+from aftersales.scale._workload import ENGINES, pandas_workload, read_lines, run_workload
 
 __all__ = [
+    "ENGINES",
     "ENLARGE_COLUMNS",
     "MAX_FACTOR",
     "STATUSES",
@@ -27,7 +30,12 @@ __all__ = [
     "Measurement",
     "copy_lines",
     "enlarge",
+    "measure_scales",
+    "pandas_workload",
+    "ratios",
+    "read_lines",
     "run_measured",
+    "run_workload",
     "tree_rss",
     "workload_command",
 ]

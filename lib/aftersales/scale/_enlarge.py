@@ -60,7 +60,11 @@ def _check(factor: object, max_shift_days: object, quantity_spread: object) -> f
         raise ParameterError(f"enlarge: `factor` must be a number; got {factor!r}")
     if not 0 < factor <= MAX_FACTOR:
         raise ParameterError(f"enlarge: `factor` must be in (0, {MAX_FACTOR:g}]; got {factor!r}")
-    if isinstance(max_shift_days, bool) or not isinstance(max_shift_days, int) or max_shift_days < 0:
+    if (
+        isinstance(max_shift_days, bool)
+        or not isinstance(max_shift_days, int)
+        or max_shift_days < 0
+    ):
         raise ParameterError(
             f"enlarge: `max_shift_days` must be a non-negative integer; got {max_shift_days!r}"
         )

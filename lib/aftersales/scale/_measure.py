@@ -128,7 +128,11 @@ def run_measured(
     ParameterError
         If ``memory_limit``, ``timeout`` or ``interval`` is not positive.
     """
-    for name, value in (("memory_limit", memory_limit), ("timeout", timeout), ("interval", interval)):
+    for name, value in (
+        ("memory_limit", memory_limit),
+        ("timeout", timeout),
+        ("interval", interval),
+    ):
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
             raise ParameterError(f"run_measured: `{name}` must be positive; got {value!r}")
     start = time.perf_counter()
