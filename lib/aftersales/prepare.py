@@ -23,6 +23,12 @@ from aftersales.errors import DataValidationError, ParameterError
 VERSION = 3
 """Bumped whenever preparation changes, so older caches are not reused."""
 
+ENGINES = ("pandas", "spark")
+"""Engines that run the preparation."""
+
+ENGINE_SETTINGS = ("engine", "spark_master", "spark_driver_memory")
+"""Options that choose how the preparation runs, not what it computes."""
+
 LOCK_WAIT_S = 1800.0
 """Seconds a process waits for another one preparing the same cache (then reads it)."""
 
@@ -56,6 +62,15 @@ class Preparation:
     returns : str
         Transactions only: ``"net"`` (default) matches cancellations to the purchases they
         reverse and nets them; ``"ignore"`` drops cancellations and keeps those purchases.
+    engine : str
+        ``"pandas"`` (default) or ``"spark"``: run cleaning, conversion, k-core and split as
+        Spark jobs (:mod:`aftersales.spark`; transaction data, ``time`` or
+        ``user_stratified`` split). Same results; the cache key of a pandas preparation
+        does not include the engine options.
+    spark_master : str
+        The Spark master (``local[*]``, ``spark://host:port``...); not part of the key.
+    spark_driver_memory : str
+        The Spark driver's memory (``"2g"``); not part of the key.
     """
 
     dataset: str = "movielens-100k"
@@ -70,6 +85,25 @@ class Preparation:
     test_size: float = 0.2
     seed: int = 42
     returns: str = "net"
+    engine: str = "pandas"
+    spark_master: str = "local[*]"
+    spark_driver_memory: str = "2g"
+
+    def identity(self) -> dict[str, object]:
+        """Return the options that decide the result (what the cache key and files hold).
+
+        Returns
+        -------
+        dict
+            Every option but the Spark connection settings; ``engine`` only when it is
+            not ``"pandas"``, so pandas caches keep their keys.
+        """
+        content = asdict(self)
+        for name in ENGINE_SETTINGS:
+            content.pop(name)
+        if self.engine != "pandas":
+            content["engine"] = self.engine
+        return content
 
     @property
     def key(self) -> str:
@@ -78,7 +112,7 @@ class Preparation:
         For a source file, the content hash of the source and its data file is part of the
         key, so editing either one recomputes.
         """
-        content = {"version": VERSION, **asdict(self)}
+        content = {"version": VERSION, **self.identity()}
         fingerprint = datasets.fingerprint(self.dataset)
         if fingerprint:
             content["content"] = fingerprint
@@ -261,6 +295,12 @@ def _content(cleaned: pd.DataFrame) -> pd.DataFrame:
 
 
 def _build(options: Preparation) -> Prepared:
+    if options.engine not in ENGINES:
+        raise ParameterError(f"prepare: `engine` must be one of {ENGINES}; got {options.engine!r}")
+    if options.engine == "spark":
+        from aftersales.spark import build
+
+        return build(options)
     cleaned, audit, names, returns = clean_source(options)
     if C.INVOICE in cleaned and C.ITEM not in cleaned:
         table, note = _without_items()
@@ -341,7 +381,7 @@ def _write_files(prepared: Prepared, scratch: Path) -> None:
     for name, frame in frames.items():
         frame.to_parquet(scratch / f"{name}.parquet")
     meta = {
-        "options": asdict(prepared.options),
+        "options": prepared.options.identity(),
         "version": VERSION,
         "split": {
             "method": prepared.split.method,
@@ -359,7 +399,7 @@ def _read(options: Preparation, folder: Path) -> Prepared | None:
         frames = {name: pd.read_parquet(folder / f"{name}.parquet") for name in FRAMES}
     except (OSError, ValueError):
         return None
-    if meta.get("options") != asdict(options) or meta.get("version") != VERSION:
+    if meta.get("options") != options.identity() or meta.get("version") != VERSION:
         return None
     info = meta["split"]
     parts = split.Split(
@@ -442,3 +482,37 @@ def prepare(
         prepared = _build(options)
         _write(prepared, folder)
     return prepared
+
+
+def segment_customers(prepared: Prepared, *, reference_date: object = None) -> pd.DataFrame:
+    """RFM, scores and named segment per customer, on the engine the preparation ran on.
+
+    Parameters
+    ----------
+    prepared : Prepared
+        A transaction data set's preparation.
+    reference_date : date-like, optional
+        The RFM "today"; default the day after the last transaction.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`aftersales.segment.segment_customers` (the Spark engine computes the same
+        table with :func:`aftersales.spark.segment_customers` and collects it).
+
+    Raises
+    ------
+    DataValidationError
+        As :func:`aftersales.segment.segment_customers`.
+    """
+    from aftersales import segment
+
+    if prepared.options.engine != "spark":
+        return segment.segment_customers(prepared.cleaned, reference_date=reference_date)
+    from aftersales import spark
+
+    session = spark.session(prepared.options.spark_master, prepared.options.spark_driver_memory)
+    with spark.memory_guard(prepared.options.spark_driver_memory):
+        lines = session.createDataFrame(prepared.cleaned.reset_index(drop=True))
+        table = spark.segment_customers(lines, reference_date=reference_date)
+        return spark.segments_to_pandas(table)

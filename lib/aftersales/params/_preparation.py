@@ -10,7 +10,7 @@ from aftersales.clean import DUPLICATE_POLICIES, EXTREME_METHODS, RETURNS_MODES
 from aftersales.errors import AftersalesError, ParameterError
 from aftersales.interactions import RATING_SCHEMES, WEIGHTS
 from aftersales.params._core import NotebookParams, choice, number
-from aftersales.prepare import Preparation
+from aftersales.prepare import ENGINES, Preparation
 from aftersales.split import SPLITTERS
 
 DATASETS = ("movielens-100k", "online-retail")
@@ -110,6 +110,33 @@ class PreparationParams(NotebookParams):
         Returns
         -------
         Preparation
-            Options for :func:`aftersales.prepare.prepare`.
+            Options for :func:`aftersales.prepare.prepare` (engine options at their
+            defaults unless the notebook declares :class:`EngineParams`).
         """
-        return Preparation(**{name: getattr(self, name) for name in Preparation.names()})
+        return Preparation(
+            **{name: getattr(self, name) for name in Preparation.names() if hasattr(self, name)}
+        )
+
+
+@dataclass(frozen=True)
+class EngineParams(PreparationParams):
+    """The preparation parameters and the engine that runs them (pandas or Spark)."""
+
+    engine: str = choice(*ENGINES, default="pandas", help="preparation engine")
+    spark_master: str = field(
+        default="local[*]", metadata={"help": "Spark master: local[*] or spark://host:port"}
+    )
+    spark_driver_memory: str = field(
+        default="2g", metadata={"help": "Spark driver memory, e.g. 2g"}
+    )
+
+    def __post_init__(self) -> None:
+        """Check the data set, the Spark master URL and the driver memory size."""
+        super().__post_init__()
+        from aftersales.spark._session import check_driver_memory, master_addresses
+
+        try:
+            master_addresses(self.spark_master)
+            check_driver_memory(self.spark_driver_memory)
+        except ParameterError as error:
+            raise ParameterError(f"notebook parameters: {error}") from None

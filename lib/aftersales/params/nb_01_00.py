@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from aftersales.params._core import register
-from aftersales.params._preparation import DATASETS, PreparationParams
+from aftersales.params._preparation import DATASETS, EngineParams
 
 __all__ = ["DATASETS", "PreprocessingParams"]
 
 
 @register("01.00")
 @dataclass(frozen=True)
-class PreprocessingParams(PreparationParams):
+class PreprocessingParams(EngineParams):
     """Parameters of ``01.00-preprocessing``: the preparation options and a pseudonym key."""
 
     # Empty: $AFTERSALES_PSEUDONYM_KEY, else the machine-local key file; never shown.

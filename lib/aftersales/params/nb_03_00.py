@@ -10,7 +10,7 @@ from aftersales import datasets, periods
 from aftersales.clv import TIME_UNITS
 from aftersales.errors import ParameterError
 from aftersales.params._core import choice, number, register
-from aftersales.params._preparation import PreparationParams, dataset_field
+from aftersales.params._preparation import EngineParams, dataset_field
 
 __all__ = ["SegmentationParams"]
 
@@ -33,7 +33,7 @@ def _day(value: str, *, name: str) -> pd.Timestamp:
 
 @register("03.00")
 @dataclass(frozen=True)
-class SegmentationParams(PreparationParams):
+class SegmentationParams(EngineParams):
     """Parameters of ``03.00-customer-segmentation``.
 
     The preparation options (only the cleaning ones matter here: segmentation reads the

@@ -8,6 +8,11 @@ pandas frames (audits, summaries, per-customer tables) for the notebooks.
 
 from __future__ import annotations
 
+from aftersales.spark._clean import apply_rules, clean_lines
+from aftersales.spark._interactions import aggregate, kcore, ratings_table
+from aftersales.spark._io import ROW, check_schemas, read_lines, source_parquet
+from aftersales.spark._prepare import build, check_options
+from aftersales.spark._rfm import rank_thresholds, rfm, segment_customers, segments_to_pandas
 from aftersales.spark._session import (
     CONNECT_TIMEOUT_S,
     INSTALL_SPARK,
@@ -20,16 +25,36 @@ from aftersales.spark._session import (
     memory_guard,
     session,
 )
+from aftersales.spark._split import SPLITS, TEST, time_split, user_stratified_split
 
 __all__ = [
     "CONNECT_TIMEOUT_S",
     "INSTALL_SPARK",
     "JAVA_MIN",
+    "ROW",
+    "SPLITS",
+    "TEST",
+    "aggregate",
+    "apply_rules",
+    "build",
     "check_driver_memory",
     "check_java",
+    "check_options",
     "check_pyspark",
     "check_reachable",
+    "check_schemas",
+    "clean_lines",
+    "kcore",
     "master_addresses",
     "memory_guard",
+    "rank_thresholds",
+    "ratings_table",
+    "read_lines",
+    "rfm",
+    "segment_customers",
+    "segments_to_pandas",
     "session",
+    "source_parquet",
+    "time_split",
+    "user_stratified_split",
 ]
