@@ -10,6 +10,7 @@ import pytest
 from aftersales import columns as C
 from aftersales.errors import DataValidationError, ParameterError, WriteError
 from aftersales.scale import copy_lines, enlarge
+from aftersales.spark import ROW
 
 
 @pytest.fixture
@@ -101,6 +102,9 @@ def test_enlarge_writes_one_file_a_copy(lines, tmp_path):
         assert str(frame[C.TIMESTAMP].dtype).startswith("datetime64") and frame[C.TIMESTAMP].dt.tz
     schemas = {pq.read_schema(p) for p in written.files}
     assert len(schemas) == 1
+    # The row-order column numbers the lines copy after copy: 0..6, 7..13, 14..20.
+    order = [f[ROW].tolist() for f in frames]
+    assert order == [list(range(7 * c, 7 * c + 7)) for c in range(3)]
 
 
 def test_enlarge_fraction_and_seed(lines, tmp_path):

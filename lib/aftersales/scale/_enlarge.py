@@ -25,6 +25,7 @@ from aftersales import columns as C
 from aftersales import validate
 from aftersales.errors import ParameterError, WriteError
 from aftersales.random import Seed, int_seed
+from aftersales.spark._io import ROW
 
 ENLARGE_COLUMNS: tuple[str, ...] = (C.INVOICE, C.CUSTOMER, C.TIMESTAMP, C.QUANTITY)
 """Columns the generator rewrites (every other column is copied as it is)."""
@@ -188,7 +189,9 @@ def enlarge(
     ``r`` adds one copy holding a share ``r`` of the customers, so ``factor=0.1`` writes a
     tenth of the source's customers with their lines as they are. Files are written one
     copy at a time (``part-00000.parquet``, ...; no partition column, so every file has the
-    source's schema); a folder that already holds Parquet files is refused.
+    source's schema plus ``aftersales.spark.ROW``, the line's position in the whole data
+    set, copy after copy, which the Spark reader uses as row order); a folder that already
+    holds Parquet files is refused.
 
     Parameters
     ----------
@@ -229,15 +232,17 @@ def enlarge(
     shares = [1.0] * whole + ([rest] if rest > 1e-9 else [])
     base = int_seed(seed)
     files, rows = [], 0
+    indexed = lines.assign(**{ROW: np.arange(len(lines), dtype="int64")})
     for copy, share in enumerate(shares):
         frame = copy_lines(
-            lines,
+            indexed,
             copy,
             seed=base,
             share=share,
             max_shift_days=max_shift_days,
             quantity_spread=quantity_spread,
         )
+        frame[ROW] += copy * len(lines)
         path = folder / f"part-{copy:05d}.parquet"
         pq.write_table(_table(frame), path)
         files.append(path)

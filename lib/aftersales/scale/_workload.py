@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 from aftersales import clean, interactions, segment
 from aftersales import columns as C
 from aftersales.errors import DataValidationError, ParameterError
+from aftersales.spark._io import ROW
 
 ENGINES: tuple[str, ...] = ("pandas", "spark")
 """Engines a workload runs on."""
@@ -45,6 +46,8 @@ def read_lines(folder: str | Path) -> pd.DataFrame:
     if not files:
         raise DataValidationError(f"read_lines: `{folder}` holds no .parquet file")
     frame = pq.ParquetDataset(files).read().to_pandas()
+    if ROW in frame.columns:  # the generator's row order, which pandas keeps by position
+        frame = frame.sort_values(ROW, kind="stable", ignore_index=True).drop(columns=ROW)
     return frame.astype({C.TIMESTAMP: "datetime64[ns, UTC]"})
 
 
