@@ -90,5 +90,5 @@ def test_curves_plot_the_table(table):
     time_axes, memory_axes = figure.axes
     assert time_axes.get_ylabel() == "wall time (s)"
     assert memory_axes.get_ylabel() == "peak memory (MiB)"
-    spark_line = [ln for ln in memory_axes.get_lines() if ln.get_label() == "spark"][0]
+    spark_line = next(ln for ln in memory_axes.get_lines() if ln.get_label() == "spark")
     assert list(spark_line.get_ydata()) == [2000.0, 2500.0]
