@@ -328,3 +328,20 @@ VALUE_AT_RISK = "value_at_risk"
 SPLIT = "split"
 AP_CI_LOW = "ap_ci_low"
 AP_CI_HIGH = "ap_ci_high"
+
+# Scale-out measurements (aftersales.scale): one row per data size and engine.
+SCALE = "scale"
+ENGINE = "engine"
+SECONDS = "seconds"
+PEAK_MIB = "peak_mib"
+SCALE_COLUMNS: tuple[str, ...] = (
+    SCALE,
+    ENGINE,
+    N_LINES,
+    STATUS,
+    SECONDS,
+    PEAK_MIB,
+    KEPT,
+    N_PAIRS,
+    N_CUSTOMERS,
+)

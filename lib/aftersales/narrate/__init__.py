@@ -44,6 +44,7 @@ from aftersales.narrate._returns import (
     timing_findings,
     top_returned_findings,
 )
+from aftersales.narrate._scale import scale_agreement, scale_findings
 from aftersales.narrate._segment import (
     dropout_findings,
     holdout_findings,
@@ -80,6 +81,8 @@ __all__ = [
     "returns_overview",
     "revenue_concentration",
     "review_findings",
+    "scale_agreement",
+    "scale_findings",
     "search_findings",
     "segment_rules_findings",
     "silhouette_findings",
