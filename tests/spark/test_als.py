@@ -10,11 +10,11 @@ import pytest
 
 from aftersales import columns as C
 from aftersales import metrics, prepare, stats, topn
+from aftersales import spark as als_module
 from aftersales.errors import DataValidationError, ParameterError
 
 pytestmark = pytest.mark.spark
 
-als_module = pytest.importorskip("aftersales.spark._als")
 SparkALS = als_module.SparkALS
 
 

@@ -13,6 +13,7 @@ from aftersales.clean._audit import AuditRow, audit_table, reconcile
 from aftersales.clean._content import CONTENT_COLUMNS, has_content, item_content
 from aftersales.clean._extreme import EXTREME_METHODS, ExtremeQuantity, drop_extreme_quantities
 from aftersales.clean._kcore import kcore
+from aftersales.clean._matching import MATCHED, UNMATCHED
 from aftersales.clean._ratings import (
     DUPLICATE_POLICIES,
     check_scale,
@@ -22,6 +23,7 @@ from aftersales.clean._ratings import (
     resolve_duplicates,
 )
 from aftersales.clean._returns import (
+    DERIVED_INVOICE,
     MARKERS,
     ONLINE_RETAIL_MARKER,
     RETURNS_MODES,
@@ -45,12 +47,15 @@ from aftersales.clean._transactions import (
 
 __all__ = [
     "CONTENT_COLUMNS",
+    "DERIVED_INVOICE",
     "DUPLICATE_POLICIES",
     "EXTREME_METHODS",
     "MARKERS",
+    "MATCHED",
     "NON_PRODUCT_CODES",
     "ONLINE_RETAIL_MARKER",
     "RETURNS_MODES",
+    "UNMATCHED",
     "AuditRow",
     "ExtremeQuantity",
     "Netted",

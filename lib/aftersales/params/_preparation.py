@@ -133,7 +133,7 @@ class EngineParams(PreparationParams):
     def __post_init__(self) -> None:
         """Check the data set, the Spark master URL and the driver memory size."""
         super().__post_init__()
-        from aftersales.spark._session import check_driver_memory, master_addresses
+        from aftersales.spark import check_driver_memory, master_addresses
 
         try:
             master_addresses(self.spark_master)

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from aftersales import datasets
 from aftersales.errors import ParameterError
 from aftersales.params._core import NotebookParams, items, number, register
-from aftersales.scale import MAX_FACTOR
-from aftersales.scale._workload import ENGINES
+from aftersales.scale import ENGINES, MAX_FACTOR
 
 __all__ = ["ScaleParams"]
 

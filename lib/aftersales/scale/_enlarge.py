@@ -25,7 +25,7 @@ from aftersales import columns as C
 from aftersales import validate
 from aftersales.errors import ParameterError, WriteError
 from aftersales.random import Seed, int_seed
-from aftersales.spark._io import ROW
+from aftersales.spark import ROW
 
 ENLARGE_COLUMNS: tuple[str, ...] = (C.INVOICE, C.CUSTOMER, C.TIMESTAMP, C.QUANTITY)
 """Columns the generator rewrites (every other column is copied as it is)."""

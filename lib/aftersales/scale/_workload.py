@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 from aftersales import clean, interactions, segment
 from aftersales import columns as C
 from aftersales.errors import DataValidationError, ParameterError
-from aftersales.spark._io import ROW
+from aftersales.spark import ROW
 
 ENGINES: tuple[str, ...] = ("pandas", "spark")
 """Engines a workload runs on."""

@@ -8,6 +8,7 @@ pandas frames (audits, summaries, per-customer tables) for the notebooks.
 
 from __future__ import annotations
 
+from aftersales.spark._als import RANKING_METRICS_SPARK, SparkALS, ranking_per_user, ranking_summary
 from aftersales.spark._clean import apply_rules, clean_lines
 from aftersales.spark._interactions import aggregate, kcore, ratings_table
 from aftersales.spark._io import ROW, check_schemas, read_lines, source_parquet
@@ -31,9 +32,11 @@ __all__ = [
     "CONNECT_TIMEOUT_S",
     "INSTALL_SPARK",
     "JAVA_MIN",
+    "RANKING_METRICS_SPARK",
     "ROW",
     "SPLITS",
     "TEST",
+    "SparkALS",
     "aggregate",
     "apply_rules",
     "build",
@@ -48,6 +51,8 @@ __all__ = [
     "master_addresses",
     "memory_guard",
     "rank_thresholds",
+    "ranking_per_user",
+    "ranking_summary",
     "ratings_table",
     "read_lines",
     "rfm",

@@ -25,9 +25,10 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from aftersales import columns as C
+from aftersales import validate
 from aftersales.errors import DataValidationError, ParameterError
 from aftersales.random import Seed, int_seed
-from aftersales.topn._common import MAX_FACTORS, MAX_ITERATIONS, check_bool, check_int, check_number
+from aftersales.topn import MAX_FACTORS, MAX_ITERATIONS
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -104,11 +105,11 @@ class SparkALS:
         binary: bool = False,
         seed: Seed,
     ) -> None:
-        self.factors = check_int(factors, "factors", high=MAX_FACTORS)
-        self.regularization = check_number(regularization, "regularization")
-        self.alpha = check_number(alpha, "alpha", strict=False)
-        self.iterations = check_int(iterations, "iterations", high=MAX_ITERATIONS)
-        self.binary = check_bool(binary, "binary")
+        self.factors = validate.integer(factors, "factors", high=MAX_FACTORS)
+        self.regularization = validate.number(regularization, "regularization")
+        self.alpha = validate.number(alpha, "alpha", strict=False)
+        self.iterations = validate.integer(iterations, "iterations", high=MAX_ITERATIONS)
+        self.binary = validate.boolean(binary, "binary")
         self.seed = int_seed(seed) % (2**31)
         self._model: Any = None
 
@@ -203,7 +204,7 @@ class SparkALS:
 
         if self._model is None:
             raise ParameterError("SparkALS.recommend: call fit first")
-        k = check_int(k, "k")
+        k = validate.integer(k, "k")
         counts = self._seen.groupBy(_USER_CODE).agg(F.count("*").alias(_N_SEEN))
         if exclude_seen:
             tier = F.greatest(
@@ -273,7 +274,7 @@ def ranking_per_user(recs: DataFrame, truth: DataFrame, *, k: int) -> DataFrame:
     """
     from pyspark.sql import functions as F
 
-    k = check_int(k, "k")
+    k = validate.integer(k, "k")
     _require(recs, (C.USER, C.ITEM, C.RANK), source="ranking_per_user: `recs`")
     _require(truth, (C.USER, C.ITEM), source="ranking_per_user: `truth`")
     relevant = truth.select(C.USER, C.ITEM).distinct()

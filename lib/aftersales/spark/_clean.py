@@ -20,8 +20,7 @@ import pandas as pd
 
 from aftersales import clean
 from aftersales import columns as C
-from aftersales.clean import AuditRow, ExtremeQuantity, ReturnMarker
-from aftersales.clean._returns import DERIVED_INVOICE
+from aftersales.clean import DERIVED_INVOICE, AuditRow, ExtremeQuantity, ReturnMarker
 from aftersales.errors import DataValidationError
 from aftersales.spark._io import ROW
 

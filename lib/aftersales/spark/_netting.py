@@ -19,9 +19,7 @@ import pandas as pd
 
 from aftersales import clean
 from aftersales import columns as C
-from aftersales.clean import AuditRow, ReturnMarker
-from aftersales.clean._matching import MATCHED, UNMATCHED
-from aftersales.clean._returns import DERIVED_INVOICE
+from aftersales.clean import DERIVED_INVOICE, MATCHED, UNMATCHED, AuditRow, ReturnMarker
 from aftersales.spark._clean import strip
 from aftersales.spark._io import ROW
 

@@ -21,7 +21,7 @@ from aftersales.spark._interactions import kcore, ratings_table
 from aftersales.spark._io import ROW, read_lines, source_parquet
 from aftersales.spark._session import memory_guard, session
 from aftersales.spark._split import SPLITS, TEST, time_split, user_stratified_split
-from aftersales.split._result import make_split
+from aftersales.split import make_split
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame

@@ -18,7 +18,7 @@ import pandas as pd
 from aftersales import columns as C
 from aftersales.errors import DataValidationError, ParameterError
 from aftersales.segment import N_SCORES, SEGMENT_GRID
-from aftersales.segment import _transactions as tx
+from aftersales.segment import days as tx
 
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame

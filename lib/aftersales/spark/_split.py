@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from aftersales import columns as C
 from aftersales.errors import DataValidationError, ParameterError
-from aftersales.split._result import check_test_size
+from aftersales.split import check_test_size
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame

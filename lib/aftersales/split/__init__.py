@@ -17,7 +17,7 @@ import pandas as pd
 from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.random import Seed
 from aftersales.split._kfold import kfold
-from aftersales.split._result import Split
+from aftersales.split._result import Split, check_test_size, make_split
 from aftersales.split._splitters import (
     SINGLETON_POLICIES,
     item_stratified_split,
@@ -99,9 +99,11 @@ __all__ = [
     "SINGLETON_POLICIES",
     "SPLITTERS",
     "Split",
+    "check_test_size",
     "item_stratified_split",
     "kfold",
     "leave_last_n_split",
+    "make_split",
     "random_split",
     "split",
     "time_split",

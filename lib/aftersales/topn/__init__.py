@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from aftersales.errors import RankingOnlyError
 from aftersales.topn._base import TopNModel
-from aftersales.topn._common import RanksOnly
+from aftersales.topn._common import MAX_FACTORS, MAX_ITERATIONS, RanksOnly
 from aftersales.topn._compare import (
     COMPARE_METRICS,
     SVD_LABEL,
@@ -80,6 +80,8 @@ __all__ = [
     "EASE",
     "GROUPINGS",
     "ISSUE_SVD",
+    "MAX_FACTORS",
+    "MAX_ITERATIONS",
     "REFERENCE_GRIDS",
     "REFERENCE_METRICS",
     "SVD_LABEL",
