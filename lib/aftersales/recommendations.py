@@ -661,9 +661,15 @@ def recommendation_table(
     text = f"ranked by {label or type(model).__name__}'s score"
     as_items = _neighbours_are_items(model)
     parts = [pd.DataFrame(columns=list(EXPLANATION_COLUMNS))]
-    for user, part in recs.groupby(C.USER, sort=False):  # one explanation call per user
-        rows = explain_items(model, user, part[C.ITEM].tolist(), top=top, names=names)
+    if isinstance(model, topn.Popularity | topn.ItemKNN | topn.EASE | topn.ALS | topn.BPR):
+        # what explain_items gives per user (nothing for unknown ones), in one frame
+        known = recs[recs[C.USER].isin(model.users_)]
+        rows = topn.explain_many(model, known, top=top, names=names)
         parts.append(rows[list(EXPLANATION_COLUMNS)])
+    else:
+        for user, part in recs.groupby(C.USER, sort=False):  # one explanation call per user
+            rows = explain_items(model, user, part[C.ITEM].tolist(), top=top, names=names)
+            parts.append(rows[list(EXPLANATION_COLUMNS)])
     explanations = pd.concat([part for part in parts if len(part)] or parts, ignore_index=True)
     if bought is not None and as_items:  # reasons name only items of the history
         named = explanations[C.NEIGHBOR].notna()

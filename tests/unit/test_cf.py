@@ -227,6 +227,32 @@ def test_usercf_algo_in_run_experiment_matches_surprise_accuracy():
     assert all(1 <= p.est <= 5 for p in predictions)
 
 
+def test_compare_usercf_keeps_the_lists_a_refit_would_rank():
+    # 02.00 reads the overlap of UserCosineCF and KNNBasic from these lists instead of
+    # refitting both models and ranking again: the two must agree row for row.
+    specs = {
+        "ours": cf.UserCosineCFAlgo(2),
+        "basic": cf.knn("KNNBasic", basis="user", similarity="cosine", k=2, seed=0),
+    }
+    result = cf.compare_usercf(specs, [(TRAIN, TEST), (TRAIN, TEST)], top_k=2, n_resamples=20)
+    assert isinstance(result, cf.UserCFComparison)
+    assert list(result.lists.columns) == list(cf.LIST_COLUMNS)
+    users = [1, 2, 3, 4, 5, 6]  # every test user is in training
+    refit_ours = cf.fit(cf.UserCosineCFAlgo(2), TRAIN, scale=(1, 5)).recommend(users, 2)
+    refit_basic = models.recommend(cf.fit(specs["basic"], TRAIN, scale=(1, 5)), users, 2)
+    for fold in (0, 1):
+        pd.testing.assert_frame_equal(result.top_lists("ours", fold=fold), refit_ours)
+        pd.testing.assert_frame_equal(result.top_lists("basic", fold=fold), refit_basic)
+    kept = cf.top_k_overlap(result.top_lists("ours"), result.top_lists("basic"), k=2)
+    assert kept == cf.top_k_overlap(refit_ours, refit_basic, k=2)
+    # user 1 rated 10-40: both models can only list 50 for them
+    assert result.top_lists("ours").query(f"{C.USER} == 1")[C.ITEM].tolist() == [50]
+    with pytest.raises(UnknownNameError, match="models: ours, basic"):
+        result.top_lists("SVD")
+    with pytest.raises(UnknownNameError, match="no list on fold 2"):
+        result.top_lists("ours", fold=2)
+
+
 def test_topn_recommend_dispatches_to_each_kind():
     ours, _ = surprise_fit(cf.UserCosineCFAlgo(2))
     expected = UserCosineCF(2).fit(TRAIN).recommend([1, 4], 2)

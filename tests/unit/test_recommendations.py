@@ -108,6 +108,30 @@ def test_recommendation_table_of_a_top_n_model() -> None:
     assert list(table[C.EXPLANATION]) == ["popular with customers"] * 2
 
 
+def test_recommendation_table_explains_top_n_lists_as_explain_does_per_user() -> None:
+    # The export explains a top-N model's lists in one topn.explain_many call; the texts
+    # must be those of topn.explain asked customer by customer (u9 is unknown: popular
+    # fallback items, no explanation rows, the default text).
+    model = R.fit_model(topn.make_topn("itemknn", {"neighbors": 3}, seed=0), history())
+    users = ["u4", "u1", "u9", "u3"]
+    table = R.recommendation_table(
+        model, users, k=2, key=KEY, names=NAMES, label="itemknn", raw_ids=True
+    )
+    recs = topn.recommend(model, users, 2)
+    expected = []
+    for user, part in recs.groupby(C.USER, sort=False):
+        items = part[C.ITEM].tolist()
+        if user in model.users_:
+            rows = topn.explain(model, user, items, top=2, names=NAMES)
+            expected += R.explanation_text(rows, items, default="ranked by itemknn's score")
+        else:
+            expected += ["ranked by itemknn's score"] * len(items)
+    assert list(table[C.USER]) == list(recs[C.USER])
+    assert list(table[C.EXPLANATION]) == expected
+    # u4 has only C, bought with D by u3: D first, because of cheese, with all the score
+    assert table[C.EXPLANATION].iloc[0] == "because you bought cheese (1.00)"
+
+
 def test_recommendation_table_of_a_surprise_knn_names_neighbour_items() -> None:
     ratings = pd.DataFrame(
         {

@@ -203,3 +203,49 @@ def test_bad_input_is_named():
         topn.explain(object(), "u1", ["c"])
     with pytest.raises(ParameterError, match="not fitted"):
         topn.explain(topn.EASE(), "u1", ["c"])
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        topn.ItemKNN(neighbors=2, shrinkage=1.0),
+        topn.EASE(regularization=1.0),
+        topn.Popularity(),
+        topn.ALS(factors=2, iterations=3, seed=0),
+        topn.BPR(factors=2, iterations=3, seed=0),
+    ],
+    ids=lambda m: type(m).__name__,
+)
+def test_explain_many_equals_explain_per_user(model):
+    # 04.00's export explains thousands of customers with explain_many; it must give
+    # exactly the concatenation of explain's frames, user by user.
+    model.fit(frame(PAIRS))
+    lists = pd.DataFrame(
+        {C.USER: ["u3", "u3", "u1", "u1", "u4"], C.ITEM: ["a", "d", "c", "d", "b"]}
+    )
+    many = topn.explain_many(model, lists, top=2, names=NAMES)
+    one_by_one = pd.concat(
+        [
+            topn.explain(model, user, part[C.ITEM].tolist(), top=2, names=NAMES)
+            for user, part in lists.groupby(C.USER, sort=False)
+        ],
+        ignore_index=True,
+    )
+    pd.testing.assert_frame_equal(many, one_by_one)
+    assert many[C.USER].drop_duplicates().tolist() == ["u3", "u1", "u4"]
+
+
+def test_explain_many_by_hand_and_on_bad_input():
+    model = topn.ItemKNN(neighbors=2, shrinkage=1.0).fit(frame(PAIRS))
+    lists = pd.DataFrame({C.USER: ["u1", "u1"], C.ITEM: ["c", "d"]})
+    out = topn.explain_many(model, lists, names=NAMES)
+    assert out[C.NEIGHBOR].tolist() == ["b", "a", "a"]  # as test_itemknn_contributions_by_hand
+    np.testing.assert_allclose(out[C.CONTRIBUTION], [S_BC, S_AC, S_AD])
+    empty = topn.explain_many(model, lists.iloc[:0])
+    assert list(empty.columns) == list(topn.TOPN_EXPLANATION_COLUMNS) and empty.empty
+    with pytest.raises(ParameterError, match="columns"):
+        topn.explain_many(model, lists.drop(columns=C.ITEM))
+    with pytest.raises(UnknownNameError, match="not in the model's fitted data"):
+        topn.explain_many(model, pd.DataFrame({C.USER: ["u9"], C.ITEM: ["a"]}))
+    with pytest.raises(ParameterError, match=r"fitted aftersales\.topn model"):
+        topn.explain_many(object(), lists)

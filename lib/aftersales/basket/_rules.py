@@ -6,8 +6,6 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from mlxtend.frequent_patterns import association_rules as _mlxtend_rules
-from mlxtend.frequent_patterns import fpgrowth
 
 from aftersales import columns as C
 from aftersales import validate
@@ -85,6 +83,8 @@ def frequent_itemsets(
     itemsets = [frozenset((labels[i],)) for i in singles]
     support = baskets.item_counts()[singles] / baskets.n_baskets
     if len(paired):
+        from mlxtend.frequent_patterns import fpgrowth  # mlxtend: only when mining
+
         onehot = pd.DataFrame(baskets.matrix[:, paired].toarray())
         found = fpgrowth(onehot, min_support=min_support, max_len=max_len)
         itemsets += [frozenset(labels[paired[i]] for i in s) for s in found[C.ITEMSETS]]
@@ -235,6 +235,8 @@ def rules_from_itemsets(
     validate.require_columns(itemsets, C.ITEMSET_COLUMNS, source="`itemsets`")
     if len(itemsets) == 0 or itemsets[C.ITEMSETS].map(len).max() < 2:
         return _empty_rules()
+    from mlxtend.frequent_patterns import association_rules as _mlxtend_rules
+
     try:
         rules = _mlxtend_rules(
             itemsets,

@@ -8,6 +8,7 @@
 - :class:`UserCosineCFAlgo` runs ``aftersales.usercf.UserCosineCF`` (the source design's
   user CF done right) inside ``aftersales.evaluate.run_experiment`` (ranked, like every
   model, by ``aftersales.topn.recommend``); :func:`compare_usercf` runs the comparison
+  (a :class:`UserCFComparison`: the experiment and the ranked lists)
   and :func:`seed_flaws` lists what the design's sketch gets wrong.
 - :func:`knn` and :func:`fit` build and fit one model on a training frame.
 - :func:`choose_customer`, :func:`customer_summary`, :func:`customer_profile`,
@@ -39,6 +40,8 @@ from aftersales.cf._grid import (
 )
 from aftersales.cf._usercf import (
     COMPARISON_METRICS,
+    LIST_COLUMNS,
+    UserCFComparison,
     UserCosineCFAlgo,
     compare_usercf,
     seed_flaws,
@@ -50,8 +53,10 @@ __all__ = [
     "GRID_COLUMNS",
     "KNN_MODELS",
     "KNN_SWEEP_COLUMNS",
+    "LIST_COLUMNS",
     "READABLE_COLUMNS",
     "KNNSetting",
+    "UserCFComparison",
     "UserCosineCFAlgo",
     "best_k",
     "best_setting",

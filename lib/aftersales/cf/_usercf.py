@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -11,7 +12,7 @@ from surprise import Prediction, Trainset
 
 from aftersales import columns as C
 from aftersales import topn
-from aftersales.errors import ParameterError
+from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.evaluate import Experiment, run_experiment
 from aftersales.random import Seed
 from aftersales.usercf import SEED_DESIGN_FLAWS, SeedFlaw, UserCosineCF
@@ -203,6 +204,53 @@ def seed_flaws() -> pd.DataFrame:
 COMPARISON_METRICS: tuple[str, ...] = ("rmse", "mae", "precision", "recall", "ndcg", "hit_rate")
 """Metrics of :func:`compare_usercf`: rating error and top-k accuracy."""
 
+LIST_COLUMNS: tuple[str, ...] = (C.MODEL, C.FOLD, C.USER, C.ITEM, C.SCORE, C.RANK)
+"""Columns of :attr:`UserCFComparison.lists`."""
+
+
+@dataclass(frozen=True, eq=False)
+class UserCFComparison(Experiment):
+    """The :class:`aftersales.evaluate.Experiment` of :func:`compare_usercf`, with its lists.
+
+    Attributes
+    ----------
+    lists : pandas.DataFrame
+        :data:`LIST_COLUMNS`: the top-``top_k`` list of every ranked test user, per model and
+        fold, exactly the lists the ranking metrics scored (``aftersales.topn.recommend`` on
+        each fold's fit), so they need not be recomputed.
+    """
+
+    lists: pd.DataFrame
+
+    def top_lists(self, model: str, *, fold: int = 0) -> pd.DataFrame:
+        """Return one model's lists on one fold.
+
+        Parameters
+        ----------
+        model : str
+            A model label of the comparison.
+        fold : int, default 0
+            The fold (0 for a single split).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``C.USER``, ``C.ITEM``, ``C.SCORE``, ``C.RANK``, as ``aftersales.topn.recommend``
+            returns them.
+
+        Raises
+        ------
+        UnknownNameError
+            If the comparison holds no list of ``model`` on ``fold``.
+        """
+        chosen = self.lists[(self.lists[C.MODEL] == model) & (self.lists[C.FOLD] == fold)]
+        if chosen.empty:
+            labels = ", ".join(map(str, dict.fromkeys(self.lists[C.MODEL])))
+            raise UnknownNameError(
+                f"`model` {model!r} has no list on fold {fold}; models: {labels or 'none'}"
+            )
+        return chosen.drop(columns=[C.MODEL, C.FOLD]).reset_index(drop=True)
+
 
 def compare_usercf(
     models: Mapping[str, Any],
@@ -212,7 +260,7 @@ def compare_usercf(
     n_resamples: int = 200,
     seed: Seed = 0,
     progress: bool = False,
-) -> Experiment:
+) -> UserCFComparison:
     """Evaluate ``UserCosineCFAlgo`` next to Surprise models: rating error and top-k lists.
 
     Parameters
@@ -232,21 +280,39 @@ def compare_usercf(
 
     Returns
     -------
-    aftersales.evaluate.Experiment
-        :data:`COMPARISON_METRICS` for every model, ranked with ``aftersales.topn.recommend``.
+    UserCFComparison
+        :data:`COMPARISON_METRICS` for every model, ranked with ``aftersales.topn.recommend``,
+        and the ranked lists themselves (``lists``).
 
     Raises
     ------
     ParameterError, UnknownNameError
         As raised by :func:`aftersales.evaluate.run_experiment`.
     """
-    return run_experiment(
+    labels = list(models) if isinstance(models, Mapping) else []
+    ranked: list[pd.DataFrame] = []
+
+    def rank_and_keep(model: Any, users: Sequence[Any], k: int) -> pd.DataFrame:
+        # run_experiment ranks once per fold and model, models in mapping order
+        recs = topn.recommend(model, users, k)
+        fold, position = divmod(len(ranked), len(labels))
+        ranked.append(recs.assign(**{C.MODEL: labels[position], C.FOLD: fold}))
+        return recs
+
+    experiment = run_experiment(
         models,
         protocol,
-        rank_fn=topn.recommend,
+        rank_fn=rank_and_keep,
         ks=top_k,
         metrics=COMPARISON_METRICS,
         n_resamples=n_resamples,
         seed=seed,
         progress=progress,
     )
+    lists = (
+        pd.concat(ranked, ignore_index=True)[list(LIST_COLUMNS)]
+        if ranked
+        else pd.DataFrame(columns=list(LIST_COLUMNS))
+    )
+    parts = {field.name: getattr(experiment, field.name) for field in fields(Experiment)}
+    return UserCFComparison(**parts, lists=lists)

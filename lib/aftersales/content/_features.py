@@ -9,8 +9,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from aftersales import columns as C
 from aftersales import validate
@@ -224,6 +222,10 @@ def content_features(
             "category, so there is no content to compare; check the source's `description` "
             "column"
         )
+    # scikit-learn loads in seconds: imported here, not by every notebook that imports params
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
     blocks, names, words = [], [], []
     if text.str.strip().any():
         vectoriser = TfidfVectorizer(

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from sklearn.cluster import KMeans
-from sklearn.metrics import silhouette_samples
 from threadpoolctl import threadpool_limits
 
 from aftersales import columns as C
@@ -16,6 +15,9 @@ from aftersales import validate
 from aftersales.errors import DataValidationError, ParameterError
 from aftersales.random import Seed, int_seed
 from aftersales.segment.days import refuse_negative
+
+if TYPE_CHECKING:  # scikit-learn loads in seconds: imported where it is used
+    from sklearn.cluster import KMeans
 
 DEFAULT_K_RANGE: tuple[int, ...] = tuple(range(2, 9))
 """Values of k tried when ``k`` is not given."""
@@ -104,6 +106,8 @@ def _fit(features: np.ndarray, k: int, seed: int, n_init: int) -> KMeans:
     # tol=0 runs Lloyd's algorithm until the labels stop changing (a fixed point). With the
     # default tol=1e-4 a run stops on a small centre shift instead, at an iteration that
     # last-bit differences between CPUs can move, and the clustering moves with it.
+    from sklearn.cluster import KMeans
+
     model = KMeans(
         n_clusters=k, n_init=n_init, random_state=seed, tol=0.0, max_iter=KMEANS_MAX_ITER
     )
@@ -161,6 +165,8 @@ def cluster_customers(
             raise ParameterError("`k_range` must hold at least one k; got an empty range")
     random_state = int_seed(seed)
     rows, best = [], None
+    from sklearn.metrics import silhouette_samples  # scikit-learn: only when clustering
+
     for candidate in candidates:
         # One thread (OpenMP for k-means, BLAS for the silhouette distances): the sums then do
         # not depend on the thread count, and on a few thousand customers x 3 features threads

@@ -28,9 +28,10 @@ parameters an exported model is refitted with;
 :func:`reference_protocol` runs issue #7's movielens-100k protocol next to Surprise's SVD;
 :func:`purchase_time_split` is the retail setting (train before a date, test the month
 after), and :func:`user_groups` gives the country of each customer for ``Popularity``.
-:func:`explain` lists the training items behind a recommendation. :func:`compare_topn`
-tunes and evaluates several models (and SVD) on one split, :func:`examples` draws example
-lists with explanations, :func:`reference_table` sets issue #7's numbers beside ours, and
+:func:`explain` lists the training items behind a recommendation (:func:`explain_many`
+for many users at once). :func:`compare_topn` tunes and evaluates several models (and SVD)
+on one split, :func:`examples` draws example lists with explanations,
+:func:`reference_table` sets issue #7's numbers beside ours, and
 :func:`topn_setting` builds the train, test and validation data of notebook 02.02 for
 ratings or transactions.
 """
@@ -57,7 +58,7 @@ from aftersales.topn._data import (
     interaction_matrix,
     value_column,
 )
-from aftersales.topn._explain import TOPN_EXPLANATION_COLUMNS, explain
+from aftersales.topn._explain import TOPN_EXPLANATION_COLUMNS, explain, explain_many
 from aftersales.topn._factor import ALS, BPR
 from aftersales.topn._models import EASE, ItemKNN, Popularity
 from aftersales.topn._protocols import (
@@ -106,6 +107,7 @@ __all__ = [
     "default_topn_params",
     "examples",
     "explain",
+    "explain_many",
     "implicit_from_ratings",
     "interaction_matrix",
     "make_topn",

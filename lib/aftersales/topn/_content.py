@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.preprocessing import normalize
 
 from aftersales import columns as C
 from aftersales import validate
@@ -186,6 +185,8 @@ class ContentBased(TopNModel):
         self._feature_names = features.names
         matrix = data_.binary if self.binary else data_.values
         self._data, self._matrix, self._seen = data_, matrix, data_.binary
+        from sklearn.preprocessing import normalize  # scikit-learn: only when fitted
+
         self._profiles = normalize(matrix @ self._item_features)
         self._by_feature = self._item_features.T.tocsr()
         # the mean customer's score of every item, m . f_i (zero when not centred)
