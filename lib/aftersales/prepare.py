@@ -287,8 +287,20 @@ def _without_items() -> tuple[pd.DataFrame, pd.DataFrame]:
     return table, note
 
 
-def _content(cleaned: pd.DataFrame) -> pd.DataFrame:
-    """Return the item content table, or an empty one when the rows have none."""
+def content_table(cleaned: pd.DataFrame) -> pd.DataFrame:
+    """Return the item content table, or an empty one when the rows have none.
+
+    Parameters
+    ----------
+    cleaned : pandas.DataFrame
+        Cleaned transaction lines.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`aftersales.clean.item_content` of the lines, or an empty frame with
+        :data:`aftersales.clean.CONTENT_COLUMNS` when they carry no content.
+    """
     if not has_content(cleaned):
         return pd.DataFrame({name: pd.Series(dtype="object") for name in CONTENT_COLUMNS})
     return item_content(cleaned)
@@ -312,7 +324,7 @@ def _build(options: Preparation) -> Prepared:
             method=options.split_method,
         )
         return Prepared(
-            options, cleaned, audit, note, table, parts, names, _content(cleaned), returns
+            options, cleaned, audit, note, table, parts, names, content_table(cleaned), returns
         )
     if C.INVOICE in cleaned:
         pairs = interactions.aggregate(cleaned)
@@ -336,7 +348,7 @@ def _build(options: Preparation) -> Prepared:
         kept,
         parts,
         names,
-        _content(cleaned),
+        content_table(cleaned),
         returns,
     )
 

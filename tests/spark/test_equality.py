@@ -181,7 +181,7 @@ def test_ratings_and_weights_equal_pandas(spark):
 def test_online_retail_prepare_and_rfm_equal_pandas(real_source, spark):
     options = dict(dataset="online-retail", split_method="time")
     expected = prepare.prepare(cache=False, **options)
-    got = engine.build(prepare.Preparation(engine="spark", **options))
+    got = engine.build(prepare.Preparation(engine="spark", spark_master="local[2]", **options))
     pd.testing.assert_frame_equal(got.audit, expected.audit)
     pd.testing.assert_frame_equal(got.kcore_audit, expected.kcore_audit)
     pd.testing.assert_frame_equal(got.cleaned, expected.cleaned)

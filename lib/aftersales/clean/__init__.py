@@ -43,6 +43,7 @@ from aftersales.clean._transactions import (
     drop_nonpositive_price,
     drop_nonpositive_quantity,
     non_product_codes,
+    skipped,
 )
 
 __all__ = [
@@ -82,4 +83,5 @@ __all__ = [
     "non_product_codes",
     "reconcile",
     "resolve_duplicates",
+    "skipped",
 ]

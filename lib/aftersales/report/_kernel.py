@@ -20,19 +20,50 @@ Wall seconds of a notebook depend on what else the machine runs; the CPU seconds
 used (user + system, its finished children included) do much less. A :class:`CpuMeter`
 handed to :func:`kernel_manager_class` receives them when the kernel is shut down (read from
 ``/proc``, so on Linux; elsewhere it stays ``None``).
+
+The kernels run in sessions of their own, so a Ctrl-C in the terminal reaches the runner but
+not them; while notebooks execute in worker threads, the runner passes it on with
+:func:`interrupt_running`, which sends SIGINT to every kernel its managers started and have
+not shut down yet.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from jupyter_client import AsyncKernelManager
 from traitlets import default
+
+_LIVE: set[int] = set()
+"""Process ids of the kernels started by this runner's managers and not yet shut down."""
+_LIVE_LOCK = threading.Lock()
+
+
+def interrupt_running() -> int:
+    """Send SIGINT to every kernel this process started and has not shut down.
+
+    Returns
+    -------
+    int
+        How many kernels were signalled (a kernel that ended meanwhile is skipped).
+    """
+    with _LIVE_LOCK:
+        pids = sorted(_LIVE)
+    sent = 0
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGINT)
+        except (ProcessLookupError, PermissionError):
+            continue
+        sent += 1
+    return sent
 
 
 class CpuMeter:
@@ -136,11 +167,10 @@ def kernel_manager_class(
     type
         :class:`IPCKernelManager` where Unix domain sockets exist (POSIX), else
         jupyter_client's :class:`~jupyter_client.AsyncKernelManager` (TCP); a subclass
-        that adds ``env`` and fills ``meter`` when given.
+        that adds ``env``, fills ``meter`` when given and records its kernel for
+        :func:`interrupt_running`.
     """
     base = IPCKernelManager if os.name == "posix" else AsyncKernelManager
-    if not env and meter is None:
-        return base
     extra = dict(env or {})
 
     class Configured(base):  # type: ignore[valid-type,misc]
@@ -149,10 +179,21 @@ def kernel_manager_class(
                 kw["env"] = {**kw.get("env", os.environ), **extra}
             return await super()._async_pre_start_kernel(**kw)
 
+        async def _async_post_start_kernel(self, **kw: Any) -> None:
+            await super()._async_post_start_kernel(**kw)
+            pid = getattr(self.provisioner, "pid", None)
+            if pid is not None:
+                with _LIVE_LOCK:
+                    _LIVE.add(pid)
+
         async def shutdown_kernel(self, now: bool = False, restart: bool = False) -> None:
             pid = getattr(self.provisioner, "pid", None)
             if meter is not None and pid is not None:  # the kernel is idle: its work is done
                 meter.seconds = process_cpu_seconds(pid)
-            await super().shutdown_kernel(now=now, restart=restart)
+            try:
+                await super().shutdown_kernel(now=now, restart=restart)
+            finally:
+                with _LIVE_LOCK:
+                    _LIVE.discard(pid)
 
     return Configured

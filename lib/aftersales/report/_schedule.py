@@ -30,6 +30,7 @@ from typing import Any
 
 from aftersales import locks, paths
 from aftersales.errors import AftersalesError
+from aftersales.report._kernel import interrupt_running
 from aftersales.report._manifest import Manifest, NotebookOutcome, git_commit, package_versions
 from aftersales.report._run import (
     AFTER_STORE,
@@ -371,7 +372,8 @@ def _drive(states: list[RunState], *, jobs: int, progress: bool, env: Mapping[st
             interrupted = True
             for state in states:
                 state.stopped = True
-            wait(running)  # the kernels got the Ctrl-C too: their notebooks end interrupted
+            interrupt_running()  # kernels run in sessions of their own: pass the Ctrl-C on
+            wait(running)  # their notebooks end interrupted
             for future, (state, number, _) in running.items():
                 if future.exception() is None:
                     _record(state, number, future.result())

@@ -128,7 +128,7 @@ def skipped(step: str, column: str) -> Rule:
     """Return a rule that keeps every row: the data lacks the step's column."""
     from pyspark.sql import functions as F
 
-    return _rule(clean._transactions.skipped(_empty("x"), step, column)[1], F.lit(False))
+    return _rule(clean.skipped(_empty("x"), step, column)[1], F.lit(False))
 
 
 def apply_rules(frame: DataFrame, rules: list[Rule]) -> tuple[DataFrame, list[AuditRow]]:

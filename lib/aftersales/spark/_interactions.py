@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from aftersales import clean, interactions
+from aftersales import clean, interactions, validate
 from aftersales import columns as C
 from aftersales.clean import AuditRow
 from aftersales.errors import DataValidationError, UnknownNameError
@@ -177,8 +177,8 @@ def kcore(frame: DataFrame, *, min_user: int, min_item: int) -> tuple[DataFrame,
     from pyspark.sql import functions as F
     from pyspark.sql.window import Window
 
-    min_user = clean._kcore._check_minimum("min_user", min_user)
-    min_item = clean._kcore._check_minimum("min_item", min_item)
+    min_user = validate.integer(min_user, "min_user")
+    min_item = validate.integer(min_item, "min_item")
     kept = frame.persist(StorageLevel.MEMORY_AND_DISK)
     n_in = kept.count()
     if n_in == 0:

@@ -221,7 +221,7 @@ def build(options: Preparation) -> Prepared:
         collected,
         parts,
         names,
-        prepare._content(cleaned),
+        prepare.content_table(cleaned),
         returns_frame,
     )
 
