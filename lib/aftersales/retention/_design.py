@@ -10,19 +10,10 @@ import pandas as pd
 from aftersales import columns as C
 from aftersales.retention._features import FEATURE_COLUMNS
 
-LOG_FEATURES: tuple[str, ...] = (
-    C.RECENCY,
-    C.FREQUENCY,
-    C.PURCHASE_DAYS,
-    C.MONETARY,
-    C.TENURE,
-    C.MEAN_GAP,
-    C.MEDIAN_GAP,
-    C.GAP_RATIO,
-    C.BASKET_UNITS,
-    C.BASKET_VALUE,
-    C.N_PRODUCTS,
-)
+SHARE_FEATURES: tuple[str, ...] = (C.TOP_PRODUCT_SHARE, C.RETURN_SHARE)
+"""Features already on [0, 1], entered as they are."""
+
+LOG_FEATURES: tuple[str, ...] = tuple(c for c in FEATURE_COLUMNS if c not in SHARE_FEATURES)
 """Features entered as ``log1p`` (skewed counts, days and money)."""
 
 
