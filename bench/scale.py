@@ -7,21 +7,22 @@ each size in a child process (``python -m aftersales.scale.run``): read, clean w
 returns netted, aggregate customer x item pairs, RFM scores and segments. Wall time is the
 child's own; peak memory is the largest resident memory of the child and every process it
 starts (Spark's JVM included), sampled with psutil. A run whose tree passes
-``--memory-limit-mib`` (default 4 GiB, the same for both engines) is killed and recorded
-as stopped by memory, and that engine is not run at larger sizes. Spark runs on
-``local[2]`` with ``--driver-memory`` (default 2g). Both engines must report the same kept
-lines, pairs and customers at each size they both finish.
+``--memory-limit-mib`` (default 8 GiB, the same for both engines; Spark's tree needs about
+7 GiB at 50x) is killed and recorded as stopped by memory, and that engine is not run at
+larger sizes. Spark runs on ``local[2]`` with ``--driver-memory`` (default 2g). Both engines
+must report the same kept lines, pairs and customers at each size they both finish.
 
 Prints the table as it goes, then the ratios (Spark / pandas) where both finished, and
 writes ``scale_out.csv`` under ``--out`` (default ``reports/scale-out/``). With
-``--notebook`` the measurement is run by notebook 05.00 through papermill instead (its
-figure and table land in ``--out``), so the report carries the curves.
+``--notebook`` the measurement is run by notebook 05.00 as a report instead (``python -m
+aftersales.report``: the executed notebook, its HTML, figure, table and manifest land in
+``--out``), so the report carries the curves.
 
 The machine is shared: timings move with the load of other processes; run the 50x size
 once, when the machine is quiet, and say how loaded it was (``uptime`` is printed).
 
 Run: ``.venv/bin/python bench/scale.py [--scales 1 10 50] [--engines pandas spark]
-[--memory-limit-mib 4096] [--driver-memory 2g] [--notebook]``.
+[--memory-limit-mib 8192] [--driver-memory 2g] [--notebook]``.
 """
 
 from __future__ import annotations
@@ -45,24 +46,29 @@ def _print_row(row: dict) -> None:
 
 
 def _by_notebook(args: argparse.Namespace, out: Path) -> None:
-    import papermill
+    """Run notebook 05.00 as the report ``out.name`` under ``out.parent`` (HTML, manifest)."""
+    import subprocess
+    import sys
+    import tempfile
 
-    notebook = paths.NOTEBOOKS_DIR / "05.00-scale-out.ipynb"
-    papermill.execute_notebook(
-        str(notebook),
-        str(out / notebook.name),
-        parameters={
-            "scales": args.scales,
-            "engines": args.engines,
-            "memory_limit_mib": args.memory_limit_mib,
-            "spark_driver_memory": args.driver_memory,
-            "timeout_s": args.timeout,
-            "seed": args.seed,
-            "output_dir": str(out),
-        },
-        kernel_name="python3",
-        progress_bar=False,
-    )
+    import yaml
+
+    values = {
+        "dataset": "online-retail",
+        "notebooks": ["05.00"],
+        "scales": args.scales,
+        "engines": args.engines,
+        "memory_limit_mib": args.memory_limit_mib,
+        "spark_driver_memory": args.driver_memory,
+        "timeout_s": args.timeout,
+        "seed": args.seed,
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        params_file = Path(folder) / f"{out.name}.yaml"
+        params_file.write_text(yaml.safe_dump(values), encoding="utf-8")
+        command = [sys.executable, "-m", "aftersales.report", "--jobs", "1"]
+        command += ["--reports", str(out.parent), str(params_file)]
+        subprocess.run(command, check=True)
     table = pd.read_csv(out / "tables" / "scale_out.csv")
     print(table.round(1).to_string(index=False))
     print(scale.ratios(table).round(2).to_string())
@@ -73,7 +79,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", type=float, nargs="+", default=[1.0, 10.0, 50.0])
     parser.add_argument("--engines", nargs="+", default=list(scale.ENGINES))
-    parser.add_argument("--memory-limit-mib", type=float, default=4096.0)
+    parser.add_argument("--memory-limit-mib", type=float, default=8192.0)
     parser.add_argument("--driver-memory", default="2g")
     parser.add_argument("--timeout", type=float, default=3600.0)
     parser.add_argument("--seed", type=int, default=42)
