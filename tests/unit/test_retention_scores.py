@@ -8,7 +8,7 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 from aftersales import columns as C
 from aftersales import retention
 from aftersales.clean import empty_returns
-from aftersales.errors import LeakageError, TooFewPositivesError
+from aftersales.errors import LeakageError, ParameterError, TooFewPositivesError
 
 
 def _lines(rows: list[tuple[str, str, str, str, int, float]]) -> pd.DataFrame:
@@ -219,10 +219,37 @@ def test_risk_table_and_contact_list() -> None:
         "c1": "Loyal Customers",
         "c4": "Lost",
     }
-    contacts = retention.contact_list(table, per_segment=1, min_risk=0.5)
+    everyone = retention.contact_list(table, per_segment=1, min_risk=0.5, overdue_only=False)
     # c0 (risk 0.2) is left out; segments in SEGMENTS order.
-    assert contacts[C.CUSTOMER].tolist() == ["c1", "c2", "c3", "c4"]
-    assert contacts[C.ACTION].notna().all()
+    assert everyone[C.CUSTOMER].tolist() == ["c1", "c2", "c3", "c4"]
+    assert everyone[C.ACTION].notna().all()
+    # Usual gap 3 days: c0 (1 day silent) and c1 (2 days) are not yet due; c2 (3 days) and
+    # c3 (4) are; c4 bought on one day only and has no usual gap.
+    assert retention.not_yet_due(table).set_axis(table[C.CUSTOMER]).to_dict() == {
+        "c2": False,
+        "c3": False,
+        "c0": True,
+        "c1": True,
+        "c4": False,
+    }
+    contacts = retention.contact_list(table, per_segment=1, min_risk=0.5)
+    assert contacts[C.CUSTOMER].tolist() == ["c2", "c3", "c4"]
+
+
+def test_contact_list_rejects_a_non_boolean_overdue_rule() -> None:
+    features = pd.DataFrame(
+        {
+            C.CUSTOMER: [f"c{i}" for i in range(5)],
+            C.RECENCY: [1, 2, 3, 4, 5],
+            C.FREQUENCY: [5, 4, 3, 2, 1],
+            C.MONETARY: [50.0, 40.0, 30.0, 20.0, 10.0],
+            C.MEDIAN_GAP: 3.0,
+            C.RETURN_SHARE: 0.0,
+        }
+    )
+    table = retention.risk_table(features, np.full(5, 0.9))
+    with pytest.raises(ParameterError, match="contact_overdue_only"):
+        retention.contact_list(table, overdue_only="yes")
 
 
 def test_order_level_export_without_items_or_returns() -> None:
@@ -278,3 +305,30 @@ def test_calibration_findings_weigh_bins_by_customers(
     assert "50 % of the holdout" in text and "m 35 %" in text
     tiny = bins.assign(**{C.MEAN_PREDICTED: [1e-13, 1e-12]})
     assert "m below 0.1 %" in narrate.calibration_findings(tiny, study, study).data
+
+
+def test_contact_findings_count_the_customers_held_back() -> None:
+    from aftersales import narrate
+
+    features = pd.DataFrame(
+        {
+            C.CUSTOMER: [f"c{i}" for i in range(5)],
+            C.RECENCY: [1, 2, 3, 4, 5],
+            C.FREQUENCY: [5, 4, 3, 2, 1],
+            C.MONETARY: [50.0, 40.0, 30.0, 20.0, 10.0],
+            C.MEDIAN_GAP: [3.0, 3.0, 3.0, 3.0, np.nan],
+            C.RETURN_SHARE: 0.0,
+        }
+    )
+    risk = np.array([0.2, 0.9, 0.6, 0.5, 0.8])
+    table = retention.risk_table(features, risk)
+    current = retention.Current("logistic", features, risk, pd.Timestamp("2011-12-09", tz="UTC"))
+    contacts = retention.contact_list(table, per_segment=1)
+    text = narrate.contact_findings(current, table, contacts).data
+    # Risk >= 0.5: c1, c2, c3, c4 (4 of 5, 80 %); c1 is silent 2 days of a usual 3.
+    assert "gives 4 of 5 customers (80 %) a risk of 0.5 or more" in text
+    assert "The contact list holds 3 customers from 3 segments." in text
+    assert "at least 0.50: 1 repeat buyer silent for less than their usual gap" in text
+    everyone = retention.contact_list(table, per_segment=1, overdue_only=False)
+    text = narrate.contact_findings(current, table, everyone, overdue_only=False).data
+    assert "Left out" not in text

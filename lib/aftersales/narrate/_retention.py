@@ -8,7 +8,7 @@ from IPython.display import Markdown
 
 from aftersales import columns as C
 from aftersales.narrate._format import num, paragraph, require, share
-from aftersales.retention import MODELS, Current, LeakCheck, Study
+from aftersales.retention import MODELS, Current, LeakCheck, Study, not_yet_due
 
 
 def _day(stamp: pd.Timestamp) -> str:
@@ -104,7 +104,14 @@ def retention_findings(table: pd.DataFrame, test: Study) -> Markdown:
     return paragraph(*sentences)
 
 
-def contact_findings(current: Current, risks: pd.DataFrame, contacts: pd.DataFrame) -> Markdown:
+def contact_findings(
+    current: Current,
+    risks: pd.DataFrame,
+    contacts: pd.DataFrame,
+    *,
+    min_risk: float = 0.5,
+    overdue_only: bool = True,
+) -> Markdown:
     """Who is at risk today, the value at stake and the size of the contact list.
 
     Parameters
@@ -115,11 +122,13 @@ def contact_findings(current: Current, risks: pd.DataFrame, contacts: pd.DataFra
         :func:`aftersales.retention.risk_table`.
     contacts : pandas.DataFrame
         :func:`aftersales.retention.contact_list`.
+    min_risk, overdue_only
+        The arguments the contact list was made with.
 
     Returns
     -------
     IPython.display.Markdown
-        Two sentences; money to whole units.
+        Two or three sentences; money to whole units.
 
     Raises
     ------
@@ -132,6 +141,14 @@ def contact_findings(current: Current, risks: pd.DataFrame, contacts: pd.DataFra
     money = bool(np.isfinite(value).any())
     total = float(np.nansum(value))
     segments = contacts[C.SEGMENT].nunique() if len(contacts) else 0
+    waiting = int(((risks[C.RISK] >= min_risk) & not_yet_due(risks)).sum())
+    held_back = (
+        f"Left out although their risk is at least {num(min_risk, 2)}: {waiting:,} repeat "
+        f"{'buyer' if waiting == 1 else 'buyers'} silent for less than their usual gap between "
+        "purchases, whose risk reflects a long buying cycle rather than leaving."
+        if overdue_only and waiting
+        else ""
+    )
     return paragraph(
         f"On {_day(current.as_of)}, {MODELS[current.model]} (refitted on the latest labelled "
         f"cut) gives {int(likely.sum()):,} of {len(risks):,} customers "
@@ -142,6 +159,7 @@ def contact_findings(current: Current, risks: pd.DataFrame, contacts: pd.DataFra
             else "; without money in the data there is no value at risk."
         ),
         f"The contact list holds {len(contacts):,} customers from {segments} segments.",
+        held_back,
     )
 
 

@@ -67,6 +67,10 @@ class RetentionParams(PreparationParams):
     # <= 10,000 customers per segment in the contact list
     contact_per_segment: int = number(10, low=1, high=10_000, help="contacts listed per segment")
     contact_min_risk: float = number(0.5, low=0, high=1, help="lowest risk in the contact list")
+    contact_overdue_only: bool = field(
+        default=True,
+        metadata={"help": "list only customers silent for at least their usual purchase gap"},
+    )
     # Empty: $AFTERSALES_PSEUDONYM_KEY, else the machine-local key file; never shown.
     pseudonym_key: str = field(default="", repr=False)
 

@@ -148,8 +148,40 @@ def risk_table(
     ).reset_index(drop=True)
 
 
+def not_yet_due(risks: pd.DataFrame) -> pd.Series:
+    """Flag repeat buyers whose silence is shorter than their usual gap between purchases.
+
+    A customer who usually buys every 128 days and bought 3 days ago is likely not to buy
+    within a 13-week horizon, so a model gives them a high risk; yet nothing is wrong, and a
+    retention contact would be premature. One-purchase-day customers have no usual gap and
+    are never flagged.
+
+    Parameters
+    ----------
+    risks : pandas.DataFrame
+        Output of :func:`risk_table` (``C.RECENCY``, ``C.MEDIAN_GAP``).
+
+    Returns
+    -------
+    pandas.Series
+        bool, same index: recency (days) below the median gap (days).
+
+    Raises
+    ------
+    DataValidationError
+        If a column is missing.
+    """
+    validate.require_columns(risks, (C.RECENCY, C.MEDIAN_GAP), source="risk table")
+    gap = risks[C.MEDIAN_GAP].astype(np.float64)
+    return (risks[C.RECENCY].astype(np.float64) < gap).fillna(False).astype(bool)
+
+
 def contact_list(
-    risks: pd.DataFrame, *, per_segment: int = 10, min_risk: float = 0.5
+    risks: pd.DataFrame,
+    *,
+    per_segment: int = 10,
+    min_risk: float = 0.5,
+    overdue_only: bool = True,
 ) -> pd.DataFrame:
     """Pick, in every segment, the customers most worth a retention contact.
 
@@ -161,6 +193,9 @@ def contact_list(
         Customers listed per segment.
     min_risk : float, default 0.5
         Lowest risk listed: a customer likely to buy anyway needs no retention contact.
+    overdue_only : bool, default True
+        Leave out the repeat buyers who are :func:`not_yet_due` (silent for less than their
+        usual gap between purchases): their risk reflects a long buying cycle, not leaving.
 
     Returns
     -------
@@ -172,16 +207,22 @@ def contact_list(
     Raises
     ------
     ParameterError
-        If ``per_segment`` < 1 or ``min_risk`` is not in [0, 1].
+        If ``per_segment`` < 1, ``min_risk`` is not in [0, 1] or ``overdue_only`` is not
+        a bool.
     DataValidationError
         If a column is missing.
     """
+    if not isinstance(overdue_only, bool):
+        raise ParameterError(f"`contact_overdue_only` must be true or false; got {overdue_only!r}")
     if isinstance(per_segment, bool) or not isinstance(per_segment, int) or per_segment < 1:
         raise ParameterError(f"`contact_per_segment` must be an integer >= 1; got {per_segment!r}")
     if not 0 <= min_risk <= 1:
         raise ParameterError(f"`contact_min_risk` must be in [0, 1]; got {min_risk!r}")
     validate.require_columns(risks, RISK_COLUMNS, source="risk table")
-    eligible = risks[risks[C.RISK] >= min_risk]
+    keep = risks[C.RISK] >= min_risk
+    if overdue_only:
+        keep &= ~not_yet_due(risks)
+    eligible = risks[keep]
     rank = pd.Categorical(eligible[C.SEGMENT], categories=list(segment.SEGMENTS), ordered=True)
     ordered = eligible.assign(_order=rank.codes).sort_values("_order", kind="stable")
     picked = ordered.groupby("_order", sort=True).head(per_segment).drop(columns="_order")
