@@ -341,4 +341,5 @@ SCALE_COLUMNS: tuple[str, ...] = (
     KEPT,
     N_PAIRS,
     N_CUSTOMERS,
+    REASON,
 )

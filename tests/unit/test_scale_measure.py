@@ -53,10 +53,10 @@ def table():
     # pandas: 10 s / 500 MiB at 1,000 lines, stopped by memory at 10,000 (peak 4,100 MiB);
     # spark: 40 s / 2,000 MiB and 60 s / 2,500 MiB.
     rows = [
-        (1.0, "pandas", 1000, "ok", 10.0, 500.0, 800, 300, 40),
-        (1.0, "spark", 1000, "ok", 40.0, 2000.0, 800, 300, 40),
-        (10.0, "pandas", 10000, "memory", 12.0, 4100.0, pd.NA, pd.NA, pd.NA),
-        (10.0, "spark", 10000, "ok", 60.0, 2500.0, 8000, 3000, 400),
+        (1.0, "pandas", 1000, "ok", 10.0, 500.0, 800, 300, 40, ""),
+        (1.0, "spark", 1000, "ok", 40.0, 2000.0, 800, 300, 40, ""),
+        (10.0, "pandas", 10000, "memory", 12.0, 4100.0, pd.NA, pd.NA, pd.NA, "stopped after 12 s"),
+        (10.0, "spark", 10000, "ok", 60.0, 2500.0, 8000, 3000, 400, ""),
     ]
     return pd.DataFrame(rows, columns=list(C.SCALE_COLUMNS))
 
@@ -80,6 +80,12 @@ def test_findings_and_agreement(table):
     assert agree == (
         "At 1,000 lines both engines keep 800 lines, 300 customer x item pairs and 40 customers."
     )
+    crashed = table.copy()
+    crashed.loc[3, [C.STATUS, C.REASON]] = ["error", "java.lang.OutOfMemoryError: Java heap space"]
+    assert (
+        "spark finished up to 1,000 lines and ended with status error "
+        "(java.lang.OutOfMemoryError: Java heap space) at 10,000 lines."
+    ) in narrate.scale_findings(crashed, memory_limit_mib=4096).data
     other = table.copy()
     other.loc[1, C.KEPT] = 799
     assert "DISAGREE" in narrate.scale_agreement(other).data

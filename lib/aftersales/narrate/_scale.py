@@ -52,6 +52,11 @@ def scale_agreement(table: pd.DataFrame) -> Markdown:
     return paragraph(*(sentences or ["No size was finished by both engines."]))
 
 
+def _shorten(text: str, limit: int = 300) -> str:
+    """Return the first ``limit`` characters of an error text, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
 def scale_findings(table: pd.DataFrame, *, memory_limit_mib: float) -> Markdown:
     """Where each engine stopped, and the time and memory ratios where both finished.
 
@@ -85,10 +90,12 @@ def scale_findings(table: pd.DataFrame, *, memory_limit_mib: float) -> Markdown:
         )
         if len(failed):
             first = failed.sort_values(C.N_LINES).iloc[0]
+            detail = str(first.get(C.REASON, "") or "").strip()
             why = (
                 f"passed the memory limit of {num(memory_limit_mib, 0)} MiB"
                 if first[C.STATUS] == "memory"
                 else f"ended with status {first[C.STATUS]}"
+                + (f" ({_shorten(detail)})" if detail else "")
             )
             reach += f" and {why} at {int(first[C.N_LINES]):,} lines"
         sentences.append(reach + ".")

@@ -32,6 +32,7 @@ def _row(scale: float, lines: int, m: Measurement) -> dict:
         C.KEPT: m.result["kept"] if ok else pd.NA,
         C.N_PAIRS: m.result["pairs"] if ok else pd.NA,
         C.N_CUSTOMERS: m.result["customers"] if ok else pd.NA,
+        C.REASON: m.detail,
     }
 
 
