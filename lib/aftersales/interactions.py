@@ -15,8 +15,8 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from aftersales import choices, validate
 from aftersales import columns as C
-from aftersales import validate
 from aftersales.errors import DataValidationError, UnknownNameError
 
 INTERACTION_COLUMNS: tuple[str, ...] = (
@@ -168,11 +168,13 @@ def log_count(frame: pd.DataFrame) -> np.ndarray:
 
 
 RATING_SCHEMES: Mapping[str, Callable[[pd.DataFrame], np.ndarray]] = MappingProxyType(
-    {
-        "frequency_quantile": frequency_quantile,
-        "quantity_quantile": quantity_quantile,
-        "log_count": log_count,
-    }
+    dict(
+        zip(
+            choices.RATING_SCHEMES,  # each name with its scheme, in this order
+            (frequency_quantile, quantity_quantile, log_count),
+            strict=True,
+        )
+    )
 )
 """Rating schemes by name; each maps interactions to ratings 1..5 (see its docstring)."""
 
@@ -180,12 +182,13 @@ RATING_SCALE: tuple[float, float] = (1.0, 5.0)
 """The scale every scheme produces; pass it to Surprise's ``Reader``."""
 
 WEIGHTS: Mapping[str, str | None] = MappingProxyType(
-    {
-        "count": C.PURCHASE_COUNT,
-        "quantity": C.TOTAL_QUANTITY,
-        "revenue": C.REVENUE,
-        "binary": None,
-    }
+    dict(
+        zip(
+            choices.WEIGHTS,  # each name with its column, in this order
+            (C.PURCHASE_COUNT, C.TOTAL_QUANTITY, C.REVENUE, None),
+            strict=True,
+        )
+    )
 )
 """Implicit weights by name -> the interaction column used (``binary`` is 1 for every pair)."""
 

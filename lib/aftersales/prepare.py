@@ -17,16 +17,18 @@ import pandas as pd
 
 from aftersales import clean, datasets, interactions, locks, paths, split
 from aftersales import columns as C
+from aftersales.choices import ENGINES
 from aftersales.clean import CONTENT_COLUMNS, has_content, item_content
 from aftersales.errors import DataValidationError, ParameterError
+from aftersales.params import EngineOptions, PreparationOptions
 
 VERSION = 3
 """Bumped whenever preparation changes, so older caches are not reused."""
 
-ENGINES = ("pandas", "spark")
-"""Engines that run the preparation."""
 
-ENGINE_SETTINGS = ("engine", "spark_master", "spark_driver_memory")
+ENGINE_SETTINGS: tuple[str, ...] = tuple(
+    f.name for f in fields(EngineOptions) if f.name not in PreparationOptions.__dataclass_fields__
+)
 """Options that choose how the preparation runs, not what it computes."""
 
 LOCK_WAIT_S = 1800.0
@@ -34,60 +36,13 @@ LOCK_WAIT_S = 1800.0
 
 
 @dataclass(frozen=True)
-class Preparation:
-    """The options of the preparation step (mirrored by the notebooks' parameters).
+class Preparation(EngineOptions):
+    """The options of the preparation step, with the identity that keys its cache.
 
-    Attributes
-    ----------
-    dataset : str
-        Registered data set name, or the path of a source file.
-    duplicates : str
-        Ratings only: ``"latest"`` or ``"mean"`` for repeated (user, item) pairs.
-    extreme_quantity_rule : str
-        Transactions only: ``"none"`` (default) or an :data:`aftersales.clean.EXTREME_METHODS`.
-    extreme_quantity_threshold : float
-        The rule's parameter.
-    min_user_interactions, min_item_interactions : int
-        k-core minimums (1 keeps everything).
-    rating_scheme : str
-        Transactions only: how (customer, item) pairs become 1-5 ratings.
-    implicit_weight : str
-        Transactions only: the implicit weight kept beside the rating.
-    split_method : str
-        A key of :data:`aftersales.split.SPLITTERS`.
-    test_size : float
-        Test fraction in (0, 1).
-    seed : int
-        Seed of the split.
-    returns : str
-        Transactions only: ``"net"`` (default) matches cancellations to the purchases they
-        reverse and nets them; ``"ignore"`` drops cancellations and keeps those purchases.
-    engine : str
-        ``"pandas"`` (default) or ``"spark"``: run cleaning, conversion, k-core and split as
-        Spark jobs (:mod:`aftersales.spark`; transaction data, ``time`` or
-        ``user_stratified`` split). Same results; the cache key of a pandas preparation
-        does not include the engine options.
-    spark_master : str
-        The Spark master (``local[*]``, ``spark://host:port``...); not part of the key.
-    spark_driver_memory : str
-        The Spark driver's memory (``"2g"``); not part of the key.
+    The fields are :class:`aftersales.params.EngineOptions`' (declared once there, where the
+    notebooks' parameters take them from too); the cache key of a pandas preparation does
+    not include the engine options.
     """
-
-    dataset: str = "movielens-100k"
-    duplicates: str = "latest"
-    extreme_quantity_rule: str = "none"
-    extreme_quantity_threshold: float = 3.0
-    min_user_interactions: int = 5
-    min_item_interactions: int = 5
-    rating_scheme: str = "frequency_quantile"
-    implicit_weight: str = "count"
-    split_method: str = "user_stratified"
-    test_size: float = 0.2
-    seed: int = 42
-    returns: str = "net"
-    engine: str = "pandas"
-    spark_master: str = "local[*]"
-    spark_driver_memory: str = "2g"
 
     def identity(self) -> dict[str, object]:
         """Return the options that decide the result (what the cache key and files hold).
@@ -118,6 +73,24 @@ class Preparation:
             content["content"] = fingerprint
         text = json.dumps(content, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+    @classmethod
+    def of(cls, options: EngineOptions) -> Preparation:
+        """Return ``options`` as a :class:`Preparation` (itself when it is one already).
+
+        Parameters
+        ----------
+        options : aftersales.params.EngineOptions
+            Preparation options, e.g. a notebook's ``p.preparation()``.
+
+        Returns
+        -------
+        Preparation
+            The same options.
+        """
+        if type(options) is cls:
+            return options
+        return cls(**{name: getattr(options, name) for name in cls.names()})
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -452,14 +425,15 @@ def cache_folder(options: Preparation) -> Path:
 
 
 def prepare(
-    options: Preparation | None = None, *, cache: bool = True, **values: object
+    options: EngineOptions | None = None, *, cache: bool = True, **values: object
 ) -> Prepared:
     """Clean, convert, k-core and split a data set; cached under its options.
 
     Parameters
     ----------
-    options : Preparation, optional
-        The options; alternatively give them as keywords (``dataset="online-retail"``).
+    options : Preparation or aftersales.params.EngineOptions, optional
+        The options (a notebook's ``p.preparation()``); alternatively give them as keywords
+        (``dataset="online-retail"``).
     cache : bool, default True
         Read and write ``data/processed/<dataset>-<key>/``.
     **values
@@ -481,7 +455,7 @@ def prepare(
     WriteError
         If the cache cannot be written (read-only ``data/``, full disk); names the folder.
     """
-    options = options or Preparation(**values)  # type: ignore[arg-type]
+    options = Preparation.of(options) if options is not None else Preparation(**values)  # type: ignore[arg-type]
     folder = cache_folder(options)
     if not cache:
         return _build(options)

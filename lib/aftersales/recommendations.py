@@ -20,6 +20,7 @@ import surprise
 from aftersales import columns as C
 from aftersales import evaluate, models, outputs, topn, validate
 from aftersales.basket import FrequentlyBoughtTogether
+from aftersales.choices import ALL_MODELS, BASKET_MODEL, RANKING_ONLY_MODELS
 from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.explain import EXPLANATION_COLUMNS, KNN_ALGORITHMS, explain_knn, explain_usercf
 from aftersales.metrics import BEYOND_METRICS, METRICS, RANKING_METRICS
@@ -27,15 +28,6 @@ from aftersales.random import Seed
 from aftersales.topk import top_k
 from aftersales.usercf import UserCosineCF
 from aftersales.validate import require_columns
-
-BASKET_MODEL = "fbt"
-"""Name of frequently bought together among the models."""
-
-RANKING_ONLY_MODELS: tuple[str, ...] = (*topn.TOPN_MODELS, BASKET_MODEL)
-"""Models that rank only (no rating estimates): evaluated on list metrics."""
-
-ALL_MODELS: tuple[str, ...] = (*models.MODEL_NAMES, *RANKING_ONLY_MODELS)
-"""Every model name :func:`make_models` builds."""
 
 CELLS_PER_BATCH = 1_000_000
 """Dense popularity cells (users x items) held at once when filling lists."""

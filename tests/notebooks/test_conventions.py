@@ -45,6 +45,10 @@ def test_anatomy(number):
         names.append(node.target.id)
     declared = {f.name for f in dataclasses.fields(params.REGISTRY[number])}
     assert set(names) == declared, "the parameters cell and aftersales.params must agree"
+    following = nb.cells[nb.cells.index(tagged[0]) + 1]
+    assert following.source.splitlines()[0] == f'p = params.check("{number}", globals())', (
+        "the cell after the parameters takes them in one call that reads the declared names"
+    )
 
 
 @pytest.mark.parametrize("number", list(CANONICAL))

@@ -8,16 +8,11 @@ import numpy as np
 import pandas as pd
 
 from aftersales import columns as C
+from aftersales.choices import BASES, KNN_MODELS
 from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
 from aftersales.evaluate import run_experiment, sweep
 from aftersales.models import SIMILARITIES, make_model
 from aftersales.random import Seed, rng
-
-BASES: tuple[str, ...] = ("user", "item")
-"""Neighbourhoods of a k-NN model: similar users (user-based) or similar items."""
-
-KNN_MODELS: tuple[str, ...] = ("KNNBasic", "KNNWithMeans", "KNNWithZScore", "KNNBaseline")
-"""Surprise's k-NN algorithms."""
 
 GRID_COLUMNS: tuple[str, ...] = (
     C.MODEL,

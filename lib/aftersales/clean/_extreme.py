@@ -9,11 +9,9 @@ import pandas as pd
 
 from aftersales import columns as C
 from aftersales import validate
+from aftersales.choices import EXTREME_METHODS
 from aftersales.clean._audit import AuditRow, keep_rows
 from aftersales.errors import ParameterError, UnknownNameError
-
-EXTREME_METHODS: tuple[str, ...] = ("above", "quantile", "log_iqr")
-"""Names accepted by :class:`ExtremeQuantity`."""
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,9 @@ import pandas as pd
 
 from aftersales import columns as C
 from aftersales import validate
+from aftersales.choices import DUPLICATE_POLICIES
 from aftersales.clean._audit import AuditRow, audit_table, keep_rows
 from aftersales.errors import ParameterError, UnknownNameError
-
-DUPLICATE_POLICIES: tuple[str, ...] = ("latest", "mean")
-"""How :func:`resolve_duplicates` merges repeated (user, item) pairs."""
 
 
 def check_scale(scale: tuple[float, float]) -> tuple[float, float]:

@@ -19,6 +19,7 @@ import pandas as pd
 
 from aftersales import columns as C
 from aftersales import validate
+from aftersales.choices import RETURNS_MODES
 from aftersales.clean._audit import AuditRow, audit_table
 from aftersales.clean._matching import (
     audit_rows,
@@ -28,9 +29,6 @@ from aftersales.clean._matching import (
     returns_table,
 )
 from aftersales.errors import ParameterError
-
-RETURNS_MODES = ("net", "ignore")
-"""``net``: match and net cancellations; ``ignore``: drop them (the behaviour before netting)."""
 
 MARKERS = ("prefix", "flag", "negative_quantity")
 """How return lines are recognised: invoice-id prefix, a true flag column, a negative quantity."""

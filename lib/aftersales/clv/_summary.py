@@ -7,12 +7,15 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from aftersales import choices
 from aftersales import columns as C
 from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.segment import days as tx
 from aftersales.segment.days import DateLike
 
-TIME_UNITS: MappingProxyType[str, float] = MappingProxyType({"days": 1.0, "weeks": 7.0})
+TIME_UNITS: MappingProxyType[str, float] = MappingProxyType(
+    dict(zip(choices.TIME_UNITS, (1.0, 7.0), strict=True))  # each unit with its length in days
+)
 """Time units for recency and T, as their length in days."""
 
 SUMMARY_COLUMNS: tuple[str, ...] = (C.CUSTOMER, C.FREQUENCY, C.RECENCY, C.T, C.MONETARY)

@@ -18,12 +18,10 @@ import pandas as pd
 
 from aftersales import columns as C
 from aftersales import interactions, validate
+from aftersales.choices import PROTOCOLS
 from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
 from aftersales.split import Split
 from aftersales.validate import require_columns
-
-PROTOCOLS: tuple[str, ...] = ("chronological", "random")
-"""Protocols of :func:`make_protocol`."""
 
 __all__ = [
     "LABELS",

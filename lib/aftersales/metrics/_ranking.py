@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from aftersales import columns as C
+from aftersales.choices import RANKING_METRICS
 from aftersales.errors import DataValidationError, ParameterError
 from aftersales.metrics._base import (
     MetricResult,
@@ -37,9 +38,6 @@ from aftersales.metrics._base import (
     top_k,
 )
 from aftersales.validate import numeric, positive_int, require_columns, require_rows
-
-RANKING_METRICS: tuple[str, ...] = ("precision", "recall", "ndcg", "map", "hit_rate", "mrr")
-"""Names of the ranking metrics, in display order."""
 
 
 @dataclass(frozen=True)

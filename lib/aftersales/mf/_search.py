@@ -15,14 +15,12 @@ from surprise.model_selection import GridSearchCV, KFold, RandomizedSearchCV
 from surprise.utils import get_rng
 
 from aftersales import columns as C
+from aftersales.choices import SEARCH_KINDS
 from aftersales.errors import ParameterError
 from aftersales.mf._grid import check_grid, combinations
 from aftersales.models import has_pair_scorer, make_model, predict_pairs
 from aftersales.random import Seed, int_seed
 from aftersales.validate import non_null, numeric, require_columns, require_rows
-
-SEARCH_KINDS: tuple[str, ...] = ("grid", "random")
-"""``"grid"`` tries every combination; ``"random"`` samples ``n_iter`` of them."""
 
 SEARCH_METRICS: tuple[str, ...] = ("rmse", "mae")
 """Accuracy measures computed on each test fold (Surprise's ``accuracy`` functions)."""

@@ -18,29 +18,15 @@ from typing import Any
 import surprise
 from surprise import AlgoBase
 
+from aftersales.choices import MODEL_NAMES, SIMILARITIES
 from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.models._seeded import SeededNormalPredictor
 from aftersales.random import Seed, int_seed
 
 _CLASSES: dict[str, type[AlgoBase]] = {
-    "NormalPredictor": SeededNormalPredictor,
-    "BaselineOnly": surprise.BaselineOnly,
-    "KNNBasic": surprise.KNNBasic,
-    "KNNWithMeans": surprise.KNNWithMeans,
-    "KNNWithZScore": surprise.KNNWithZScore,
-    "KNNBaseline": surprise.KNNBaseline,
-    "SVD": surprise.SVD,
-    "SVDpp": surprise.SVDpp,
-    "NMF": surprise.NMF,
-    "SlopeOne": surprise.SlopeOne,
-    "CoClustering": surprise.CoClustering,
+    name: getattr(surprise, name) for name in MODEL_NAMES if name != "NormalPredictor"
 }
-
-MODEL_NAMES: tuple[str, ...] = tuple(_CLASSES)
-"""Every algorithm :func:`make_model` builds, by Surprise's class name."""
-
-SIMILARITIES: tuple[str, ...] = ("cosine", "msd", "pearson", "pearson_baseline")
-"""Similarity names Surprise computes (``sim_options["name"]``)."""
+_CLASSES["NormalPredictor"] = SeededNormalPredictor  # Surprise's ignores every seed
 
 BASELINE_METHODS: dict[str, tuple[str, ...]] = {
     "als": ("n_epochs", "reg_u", "reg_i"),

@@ -6,10 +6,8 @@ import pandas as pd
 from IPython.display import Markdown
 
 from aftersales import columns as C
+from aftersales.choices import RANKING_METRICS
 from aftersales.narrate._format import num, paragraph, require, share, words
-
-RANKING_METRICS = ("precision", "recall", "ndcg", "map", "hit_rate", "mrr")
-"""Ranking metrics compared (higher is better), those present in the summary."""
 
 
 def comparison_findings(summary: pd.DataFrame, *, k: int, metric: str = "ndcg") -> Markdown:

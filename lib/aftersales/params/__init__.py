@@ -5,7 +5,13 @@ value of the wrong type or one out of range raises :class:`ParameterError` namin
 parameter and what is allowed. Each notebook's parameters are a frozen dataclass in a module
 ``nb_NN_NN`` of this package, registered under the notebook's number; derived values are
 properties, never parameters. Every ``nb_*`` module is imported here, so ``check`` knows them
-all.
+all. The preparation options (:class:`PreparationOptions`, :class:`EngineOptions`) are declared
+here once; :class:`aftersales.prepare.Preparation` and the notebooks' classes take them over.
+
+The package depends on nothing above it: the names a parameter may take come from
+:mod:`aftersales.choices`, and a check that needs a data set's description or a model's own
+validation imports :mod:`aftersales.datasets` or the model's package when it runs, so
+``import aftersales.params`` loads no model library.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from aftersales.params._core import (
     number,
     register,
 )
+from aftersales.params._preparation import EngineOptions, PreparationOptions
 
 for _module in pkgutil.iter_modules(__path__):
     if _module.name.startswith("nb_"):
@@ -32,7 +39,9 @@ for _module in pkgutil.iter_modules(__path__):
 
 __all__ = [
     "REGISTRY",
+    "EngineOptions",
     "NotebookParams",
+    "PreparationOptions",
     "build",
     "check",
     "choice",

@@ -157,15 +157,27 @@ def register(number: str) -> typing.Callable[[type[P]], type[P]]:
     return decorate
 
 
-def check(notebook: str, **values: Any) -> NotebookParams:
+def check(
+    notebook: str, namespace: Mapping[str, Any] | None = None, /, **values: Any
+) -> NotebookParams:
     """Validate a notebook's parameters and return them frozen.
+
+    A notebook passes its whole namespace, ``params.check("03.00", globals())``: only the
+    names its parameter class declares are read from it, so every parameter is written once,
+    in the parameters cell. Keywords are checked strictly: an unknown one is an error. (An
+    unknown key of a params file is caught by the report runner before the notebook runs.)
 
     Parameters
     ----------
     notebook : str
         The notebook number (``"01.00"``).
+    namespace : Mapping[str, Any], optional
+        A mapping holding the parameters cell's values (the notebook's ``globals()``);
+        names the class does not declare are ignored, declared ones it lacks take their
+        default.
     **values
-        The values of the notebook's parameters cell (missing ones take their default).
+        Parameter values by name (missing ones take their default); they override
+        ``namespace``.
 
     Returns
     -------
@@ -175,7 +187,7 @@ def check(notebook: str, **values: Any) -> NotebookParams:
     Raises
     ------
     ParameterError
-        For an unknown notebook or parameter, a wrong type or a value out of range; the
+        For an unknown notebook or keyword, a wrong type or a value out of range; the
         message names the parameter and what is allowed.
     """
     try:
@@ -184,6 +196,14 @@ def check(notebook: str, **values: Any) -> NotebookParams:
         raise ParameterError(
             f"no parameters are declared for notebook {notebook!r}; known: {sorted(REGISTRY)}"
         ) from None
+    if namespace is not None:
+        if not isinstance(namespace, Mapping):
+            raise ParameterError(
+                f"notebook {notebook}: parameters are read from a mapping such as globals(); "
+                f"got {type(namespace).__name__}"
+            )
+        declared = [f.name for f in dataclasses.fields(cls)]
+        values = {**{name: namespace[name] for name in declared if name in namespace}, **values}
     return build(cls, values, where=f"notebook {notebook}")
 
 

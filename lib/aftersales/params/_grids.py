@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from aftersales.choices import TOPN_MODELS
 from aftersales.errors import ParameterError
-from aftersales.topn import TOPN_MODELS, default_topn_params, make_topn
 
 
 def check_topn_grids(
@@ -33,6 +33,8 @@ def check_topn_grids(
         If ``grids`` is not a mapping, a grid names a model not in ``models`` or not a
         top-N model, an unknown parameter, or holds an empty list or an invalid value.
     """
+    from aftersales.topn import default_topn_params, make_topn  # values are checked by building
+
     if not isinstance(grids, dict):
         raise ParameterError(
             f"{where}: parameter `{field}` must map model names to grids; got {grids!r}"

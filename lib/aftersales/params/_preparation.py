@@ -1,20 +1,27 @@
-"""Preparation parameters shared by every notebook that calls :func:`aftersales.prepare.prepare`."""
+"""The preparation options, declared once.
+
+:class:`aftersales.prepare.Preparation` and the parameters of every notebook that runs
+:func:`aftersales.prepare.prepare` take their fields from :class:`PreparationOptions` and
+:class:`EngineOptions`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
-from aftersales import datasets
-from aftersales.clean import DUPLICATE_POLICIES, EXTREME_METHODS, RETURNS_MODES
-from aftersales.errors import AftersalesError, ParameterError
-from aftersales.interactions import RATING_SCHEMES, WEIGHTS
+from aftersales.choices import (
+    DUPLICATE_POLICIES,
+    ENGINES,
+    EXTREME_METHODS,
+    RATING_SCHEMES,
+    RETURNS_MODES,
+    SPLITTERS,
+    WEIGHTS,
+)
+from aftersales.errors import ParameterError
 from aftersales.params._core import NotebookParams, choice, number
-from aftersales.prepare import ENGINES, Preparation
-from aftersales.split import SPLITTERS
-
-DATASETS = ("movielens-100k", "online-retail")
-"""Registered data sets a notebook can be pointed at (or the path of a source file)."""
+from aftersales.params._data import check_dataset
 
 
 def dataset_field(default: str, *, help: str) -> Any:
@@ -35,40 +42,37 @@ def dataset_field(default: str, *, help: str) -> Any:
     return field(default=default, metadata={"help": help, "dataset": True})
 
 
-def check_dataset(value: str) -> str:
-    """Return ``value`` when it is a registered name or a valid source file.
-
-    Parameters
-    ----------
-    value : str
-        The ``dataset`` parameter.
-
-    Returns
-    -------
-    str
-        ``value`` itself.
-
-    Raises
-    ------
-    ParameterError
-        If it is neither; the message lists the names, or says what is wrong with the
-        source file.
-    """
-    if value in DATASETS:
-        return value
-    try:
-        datasets.source(value)
-    except AftersalesError as error:
-        raise ParameterError(
-            f"parameter `dataset` is {value!r}: {error}; choose one of {list(DATASETS)} "
-            "or the path of a source file"
-        ) from None
-    return value
-
-
 @dataclass(frozen=True)
-class PreparationParams(NotebookParams):
-    """The data set and how it is cleaned, converted, k-cored and split."""
+class PreparationOptions:
+    """The data set and how it is cleaned, converted, k-cored and split.
+
+    Attributes
+    ----------
+    dataset : str
+        Registered data set name, or the path of a source file.
+    duplicates : str
+        Ratings only: ``"latest"`` or ``"mean"`` for repeated (user, item) pairs.
+    extreme_quantity_rule : str
+        Transactions only: ``"none"`` (default) or one of
+        :data:`aftersales.choices.EXTREME_METHODS`.
+    extreme_quantity_threshold : float
+        The rule's parameter.
+    min_user_interactions, min_item_interactions : int
+        k-core minimums (1 keeps everything).
+    rating_scheme : str
+        Transactions only: how (customer, item) pairs become 1-5 ratings.
+    implicit_weight : str
+        Transactions only: the implicit weight kept beside the rating.
+    split_method : str
+        One of :data:`aftersales.choices.SPLITTERS`.
+    test_size : float
+        Test fraction in (0, 1).
+    seed : int
+        Seed of the split.
+    returns : str
+        Transactions only: ``"net"`` (default) matches cancellations to the purchases they
+        reverse and nets them; ``"ignore"`` drops cancellations and keeps those purchases.
+    """
 
     dataset: str = dataset_field("movielens-100k", help="registered data set or source file")
     duplicates: str = choice(*DUPLICATE_POLICIES, default="latest", help="repeated ratings")
@@ -97,30 +101,22 @@ class PreparationParams(NotebookParams):
         *RETURNS_MODES, default="net", help="cancellations: net against purchases, or ignore"
     )
 
-    def __post_init__(self) -> None:
-        """Check that ``dataset`` is a registered name or a valid source file."""
-        try:
-            check_dataset(self.dataset)
-        except ParameterError as error:
-            raise ParameterError(f"notebook parameters: {error}") from None
-
-    def preparation(self) -> Preparation:
-        """Return the preparation options these parameters select.
-
-        Returns
-        -------
-        Preparation
-            Options for :func:`aftersales.prepare.prepare` (engine options at their
-            defaults unless the notebook declares :class:`EngineParams`).
-        """
-        return Preparation(
-            **{name: getattr(self, name) for name in Preparation.names() if hasattr(self, name)}
-        )
-
 
 @dataclass(frozen=True)
-class EngineParams(PreparationParams):
-    """The preparation parameters and the engine that runs them (pandas or Spark)."""
+class EngineOptions(PreparationOptions):
+    """The preparation options and the engine that runs them (pandas or Spark).
+
+    Attributes
+    ----------
+    engine : str
+        ``"pandas"`` (default) or ``"spark"``: run cleaning, conversion, k-core and split as
+        Spark jobs (:mod:`aftersales.spark`; transaction data, ``time`` or
+        ``user_stratified`` split). Same results.
+    spark_master : str
+        The Spark master (``local[*]``, ``spark://host:port``...).
+    spark_driver_memory : str
+        The Spark driver's memory (``"2g"``).
+    """
 
     engine: str = choice(*ENGINES, default="pandas", help="preparation engine")
     spark_master: str = field(
@@ -129,6 +125,35 @@ class EngineParams(PreparationParams):
     spark_driver_memory: str = field(
         default="2g", metadata={"help": "Spark driver memory, e.g. 2g"}
     )
+
+
+@dataclass(frozen=True)
+class PreparationParams(PreparationOptions, NotebookParams):
+    """The preparation options as a notebook's parameters (after ``output_dir``)."""
+
+    def __post_init__(self) -> None:
+        """Check that ``dataset`` is a registered name or a valid source file."""
+        try:
+            check_dataset(self.dataset)
+        except ParameterError as error:
+            raise ParameterError(f"notebook parameters: {error}") from None
+
+    def preparation(self) -> EngineOptions:
+        """Return the preparation options these parameters select.
+
+        Returns
+        -------
+        EngineOptions
+            Options for :func:`aftersales.prepare.prepare` (engine options at their
+            defaults unless the notebook declares :class:`EngineParams`).
+        """
+        names = [f.name for f in fields(EngineOptions)]
+        return EngineOptions(**{name: getattr(self, name) for name in names if hasattr(self, name)})
+
+
+@dataclass(frozen=True)
+class EngineParams(EngineOptions, PreparationParams):
+    """The preparation parameters and the engine that runs them (pandas or Spark)."""
 
     def __post_init__(self) -> None:
         """Check the data set, the Spark master URL and the driver memory size."""

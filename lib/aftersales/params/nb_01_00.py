@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from aftersales.params._core import register
-from aftersales.params._preparation import DATASETS, EngineParams
+from aftersales.params._preparation import EngineParams
 
-__all__ = ["DATASETS", "PreprocessingParams"]
+__all__ = ["PreprocessingParams"]
 
 
 @register("01.00")

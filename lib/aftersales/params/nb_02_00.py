@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from aftersales.cf import BASES, KNN_MODELS
+from aftersales.choices import BASES, KNN_MODELS, SIMILARITIES
 from aftersales.errors import ParameterError
-from aftersales.models import SIMILARITIES
 from aftersales.params._core import choice, items, number, register
 from aftersales.params._preparation import PreparationParams
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from aftersales import mf, published
+from aftersales.choices import CI_MODELS, MODEL_NAMES, PUBLISHED_MODELS, SEARCH_KINDS
 from aftersales.errors import ParameterError
-from aftersales.models import MODEL_NAMES
 from aftersales.params._core import choice, items, number, register
 from aftersales.params._preparation import PreparationParams
 
@@ -56,7 +55,7 @@ class MatrixFactorizationParams(PreparationParams):
         (1, 5, 10, 20, 40), low=0, high=1_000, help="n_epochs swept"
     )
     search_model: str = choice(*MODEL_NAMES, default="SVD", help="model searched")
-    search_kind: str = choice(*mf.SEARCH_KINDS, default="grid", help="grid or random")
+    search_kind: str = choice(*SEARCH_KINDS, default="grid", help="grid or random")
     search_grid: dict[str, Any] = field(
         default_factory=lambda: {"n_factors": [20, 100], "reg_all": [0.02, 0.1]},
         metadata={"help": "parameter -> list of values searched"},
@@ -71,12 +70,14 @@ class MatrixFactorizationParams(PreparationParams):
     heatmap_columns: str = field(default="reg_all", metadata={"help": "grid parameter: columns"})
     published_protocol: bool = False
     published_models: tuple[str, ...] = items(
-        published.CI_MODELS, choices=tuple(published.PUBLISHED), help="models of the protocol"
+        CI_MODELS, choices=PUBLISHED_MODELS, help="models of the protocol"
     )
 
     def __post_init__(self) -> None:
         """Check the sweeps, the grid against the search model, and the heatmap's axes."""
         super().__post_init__()
+        from aftersales import mf  # the grid's values are checked by building the models
+
         for name in ("factor_values", "epoch_values", "mf_models"):
             values = getattr(self, name)
             if not values or len(set(values)) != len(values):

@@ -5,14 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from aftersales import datasets
+from aftersales.choices import RANKING_METRICS, SPLITTERS, TOPN_MODELS
 from aftersales.errors import ParameterError
-from aftersales.metrics import RANKING_METRICS
+from aftersales.params import _data
 from aftersales.params._core import choice, items, number, register
 from aftersales.params._grids import check_topn_grids
 from aftersales.params._preparation import PreparationParams, dataset_field
-from aftersales.split import SPLITTERS
-from aftersales.topn import TOPN_MODELS
 
 __all__ = ["TopNParams"]
 
@@ -59,7 +57,7 @@ class TopNParams(PreparationParams):
         0.25, low=0, high=1, open_low=True, open_high=True, help="ratings: test share"
     )
     topn_models: tuple[str, ...] = items(
-        ("popularity", "itemknn", "ease", "als"), choices=tuple(TOPN_MODELS), help="top-N models"
+        ("popularity", "itemknn", "ease", "als"), choices=TOPN_MODELS, help="top-N models"
     )
     topn_grids: dict = field(
         default_factory=_default_grids,
@@ -96,7 +94,7 @@ class TopNParams(PreparationParams):
     def __post_init__(self) -> None:
         """Check the cross-field constraints."""
         super().__post_init__()
-        kind = datasets.spec(self.dataset).kind
+        kind = _data.kind(self.dataset)
         if not self.topn_models or len(set(self.topn_models)) != len(self.topn_models):
             raise ParameterError(
                 f"{WHERE}: parameter `topn_models` must list distinct models; "
@@ -136,7 +134,7 @@ class TopNParams(PreparationParams):
     @property
     def transactions(self) -> bool:
         """True when the data set holds transactions (the chronological retail setting)."""
-        return datasets.spec(self.dataset).kind == "transactions"
+        return _data.kind(self.dataset) == "transactions"
 
     @property
     def relevance_threshold(self) -> float | None:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from aftersales import datasets
+from aftersales.choices import SPLITTERS, TOPN_MODELS
 from aftersales.errors import ParameterError
+from aftersales.params import _data
 from aftersales.params._core import choice, items, number, register
 from aftersales.params._preparation import PreparationParams, dataset_field
-from aftersales.split import SPLITTERS
-from aftersales.topn import TOPN_MODELS, make_topn
 
 __all__ = ["ContentParams"]
 
@@ -86,6 +85,8 @@ class ContentParams(PreparationParams):
             raise ParameterError(f"{WHERE}: parameter `blend_weights` must list weights")
         if self.k not in self.ks:
             raise ParameterError(f"{WHERE}: parameter `k` ({self.k}) must be one of `ks`")
+        from aftersales.topn import make_topn  # the parameters are checked by building it
+
         try:
             make_topn(self.collaborative, self.collaborative_params, seed=0)
         except ParameterError as error:
@@ -98,7 +99,7 @@ class ContentParams(PreparationParams):
     @property
     def transactions(self) -> bool:
         """True when the data set holds transactions (the chronological retail setting)."""
-        return datasets.spec(self.dataset).kind == "transactions"
+        return _data.kind(self.dataset) == "transactions"
 
     @property
     def relevance_threshold(self) -> float | None:

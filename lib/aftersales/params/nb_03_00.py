@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from aftersales import datasets, periods
-from aftersales.clv import TIME_UNITS
+from aftersales import periods
+from aftersales.choices import TIME_UNITS
 from aftersales.errors import ParameterError
+from aftersales.params import _data
 from aftersales.params._core import choice, number, register
 from aftersales.params._preparation import EngineParams, dataset_field
 
@@ -79,7 +80,7 @@ class SegmentationParams(EngineParams):
     def __post_init__(self) -> None:
         """Check the values that depend on each other or on the data set's kind."""
         super().__post_init__()
-        kind = datasets.spec(self.dataset).kind
+        kind = _data.kind(self.dataset)
         if kind != "transactions":
             raise ParameterError(
                 f"{WHERE}: parameter `dataset` is {self.dataset!r}, which holds {kind}; "

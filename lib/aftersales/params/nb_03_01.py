@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from aftersales import columns as C
-from aftersales import datasets, segment
+from aftersales.choices import SEGMENTS
 from aftersales.errors import ParameterError
+from aftersales.params import _data
 from aftersales.params._core import choice, items, number, register
 from aftersales.params._preparation import PreparationParams, dataset_field
 
@@ -40,8 +41,8 @@ class BasketParams(PreparationParams):
     # <= 10,000 rows of a table shown in the notebook
     top_rules: int = number(15, low=1, high=10_000, help="rules listed, strongest lift first")
     network_rules: int = number(20, low=1, high=100, help="pair rules drawn in the network")
-    segment_a: str = choice(*segment.SEGMENTS, default="Champions", help="first segment")
-    segment_b: str = choice(*segment.SEGMENTS, default="At Risk", help="second segment")
+    segment_a: str = choice(*SEGMENTS, default="Champions", help="first segment")
+    segment_b: str = choice(*SEGMENTS, default="At Risk", help="second segment")
     segment_min_support: float = number(
         0.02, low=0, high=1, open_low=True, help="pair support within a segment"
     )
@@ -67,7 +68,7 @@ class BasketParams(PreparationParams):
     def __post_init__(self) -> None:
         """Check the data set's kind and that each comparison has two different sides."""
         super().__post_init__()
-        kind = datasets.spec(self.dataset).kind
+        kind = _data.kind(self.dataset)
         if kind != "transactions":
             raise ParameterError(
                 f"{WHERE}: parameter `dataset` is {self.dataset!r}, which holds {kind}; "

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from aftersales import datasets, segment
+from aftersales.choices import CLV_BANDS, SEGMENTS
 from aftersales.errors import ParameterError
+from aftersales.params import _data
 from aftersales.params._core import NotebookParams, choice, items, number, register
-from aftersales.params._preparation import check_dataset, dataset_field
-from aftersales.store import CLV_BANDS
+from aftersales.params._preparation import dataset_field
 
 __all__ = ["CustomerViewParams"]
 
@@ -40,7 +40,7 @@ class CustomerViewParams(NotebookParams):
     )
     customers: tuple[str, ...] = items((), help="customer keys (c_...) looked at one at a time")
     audience_segments: tuple[str, ...] = items(
-        ("At Risk", "Can't Lose Them"), choices=segment.SEGMENTS, help="audience segments"
+        ("At Risk", "Can't Lose Them"), choices=SEGMENTS, help="audience segments"
     )
     audience_countries: tuple[str, ...] = items((), help="audience countries; empty: any")
     audience_clv_band: str = choice(*CLV_BANDS, default="any", help="audience CLV band")
@@ -54,8 +54,8 @@ class CustomerViewParams(NotebookParams):
 
     def __post_init__(self) -> None:
         """Check the data set and that customers are given as keys, never as raw ids."""
-        check_dataset(self.dataset)
-        kind = datasets.spec(self.dataset).kind
+        _data.check_dataset(self.dataset)
+        kind = _data.kind(self.dataset)
         if kind != "transactions":
             raise ParameterError(
                 f"{WHERE}: parameter `dataset` is {self.dataset!r}, which holds {kind}; "

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from aftersales import datasets
 from aftersales.errors import ParameterError
+from aftersales.params import _data
 from aftersales.params._core import number, register
-from aftersales.params._preparation import PreparationParams, dataset_field
-from aftersales.prepare import Preparation
+from aftersales.params._preparation import EngineOptions, PreparationParams, dataset_field
 
 __all__ = ["ReturnsParams"]
 
@@ -63,7 +62,7 @@ class ReturnsParams(PreparationParams):
     def __post_init__(self) -> None:
         """Check that the data set holds transactions."""
         super().__post_init__()
-        kind = datasets.spec(self.dataset).kind
+        kind = _data.kind(self.dataset)
         if kind != "transactions":
             raise ParameterError(
                 f"{WHERE}: parameter `dataset` is {self.dataset!r}, which holds {kind}; "
@@ -75,12 +74,12 @@ class ReturnsParams(PreparationParams):
                 f"of the netting and compares it with 'ignore' itself); got {self.returns!r}"
             )
 
-    def gross_preparation(self) -> Preparation:
+    def gross_preparation(self) -> EngineOptions:
         """Return the same preparation with cancellations ignored (the lines before netting).
 
         Returns
         -------
-        Preparation
+        EngineOptions
             :meth:`preparation` with ``returns="ignore"``.
         """
         return replace(self.preparation(), returns="ignore")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from aftersales import datasets, periods
+from aftersales import periods
 from aftersales.errors import ParameterError
+from aftersales.params import _data
 from aftersales.params._core import items, number, register
 from aftersales.params._preparation import PreparationParams, dataset_field
 
@@ -77,7 +78,7 @@ class RetentionParams(PreparationParams):
     def __post_init__(self) -> None:
         """Check the data kind, the calibration end and the grids."""
         super().__post_init__()
-        kind = datasets.spec(self.dataset).kind
+        kind = _data.kind(self.dataset)
         if kind != "transactions":
             raise ParameterError(
                 f"{WHERE}: parameter `dataset` is {self.dataset!r}, which holds {kind}; "

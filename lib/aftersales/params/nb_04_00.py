@@ -7,9 +7,9 @@ from typing import Any
 
 import pandas as pd
 
-from aftersales import datasets, evaluate, recommendations
+from aftersales.choices import ALL_MODELS, PROTOCOLS, RANKING_METRICS, RANKING_ONLY_MODELS
 from aftersales.errors import ParameterError, UnknownNameError
-from aftersales.metrics import RANKING_METRICS
+from aftersales.params import _data
 from aftersales.params._core import choice, items, number, register
 from aftersales.params._grids import check_topn_grids
 from aftersales.params._preparation import PreparationParams
@@ -17,7 +17,7 @@ from aftersales.params._preparation import PreparationParams
 __all__ = ["EvaluationParams"]
 
 WHERE = "notebook 04.00"
-PROTOCOL_CHOICES: tuple[str, ...] = ("auto", *evaluate.PROTOCOLS)
+PROTOCOL_CHOICES: tuple[str, ...] = ("auto", *PROTOCOLS)
 """Protocols: auto is chronological on transactions, the prepared random split on ratings."""
 GROUPINGS: tuple[str, ...] = ("auto", "segment", "activity")
 """Customer groups of the breakdown: auto picks segment for transactions, else activity."""
@@ -70,7 +70,7 @@ class EvaluationParams(PreparationParams):
     )
     models: tuple[str, ...] = items(
         ("BaselineOnly", "SVD", "KNNBaseline", "popularity", "ease"),
-        choices=recommendations.ALL_MODELS,
+        choices=ALL_MODELS,
         help="models compared (Surprise names, top-N names, fbt)",
     )
     model_params: dict = field(
@@ -161,6 +161,8 @@ class EvaluationParams(PreparationParams):
                 f"{WHERE}: parameter `model_params` has entries for {extra}, which are not in "
                 f"`models` {list(self.models)}"
             )
+        from aftersales import recommendations  # the parameters are checked by building them
+
         try:
             recommendations.make_models(self.models, self.model_params, seed=self.seed)
         except (ParameterError, UnknownNameError, TypeError) as error:
@@ -222,7 +224,7 @@ class EvaluationParams(PreparationParams):
     @property
     def kind(self) -> str:
         """What the data set holds: ``"ratings"`` or ``"transactions"``."""
-        return datasets.spec(self.dataset).kind
+        return _data.kind(self.dataset)
 
     @property
     def grouping(self) -> str:
@@ -258,9 +260,9 @@ class EvaluationParams(PreparationParams):
     @property
     def rating_models(self) -> tuple[str, ...]:
         """The compared models that predict ratings (Surprise)."""
-        return tuple(m for m in self.models if m not in recommendations.RANKING_ONLY_MODELS)
+        return tuple(m for m in self.models if m not in RANKING_ONLY_MODELS)
 
     @property
     def ranking_models(self) -> tuple[str, ...]:
         """The compared models that only rank (top-N, frequently bought together)."""
-        return tuple(m for m in self.models if m in recommendations.RANKING_ONLY_MODELS)
+        return tuple(m for m in self.models if m in RANKING_ONLY_MODELS)

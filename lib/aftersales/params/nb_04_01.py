@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from aftersales import datasets
 from aftersales.errors import AftersalesError, ParameterError
+from aftersales.params import _data
 from aftersales.params._core import NotebookParams, choice, items, number, register
-from aftersales.params._preparation import dataset_field
-from aftersales.prepare import Preparation
+from aftersales.params._preparation import EngineOptions, dataset_field
 
 __all__ = ["CampaignParams"]
 
@@ -84,7 +83,7 @@ class CampaignParams(NotebookParams):
         """Check that the data set is a campaign and the planning data holds transactions."""
         for name in ("dataset", "planning_dataset"):
             try:
-                kind = datasets.spec(getattr(self, name)).kind
+                kind = _data.kind(getattr(self, name))
             except AftersalesError as error:
                 raise ParameterError(f"{WHERE}: parameter `{name}`: {error}") from None
             wanted = "campaign" if name == "dataset" else "transactions"
@@ -105,19 +104,19 @@ class CampaignParams(NotebookParams):
     @property
     def control(self) -> str:
         """The control arm declared by the data set (registry entry or source file)."""
-        return datasets.spec(self.dataset).control
+        return _data.spec(self.dataset).control
 
     @property
     def design(self) -> dict[str, float]:
         """The planned arm shares declared by the data set (empty: equal)."""
-        return dict(datasets.spec(self.dataset).design)
+        return dict(_data.spec(self.dataset).design)
 
-    def planning_preparation(self) -> Preparation:
+    def planning_preparation(self) -> EngineOptions:
         """Return the preparation of the planning data set (01.00's defaults, returns netted).
 
         Returns
         -------
-        Preparation
+        EngineOptions
             Options for :func:`aftersales.prepare.prepare`.
         """
-        return Preparation(dataset=self.planning_dataset, seed=self.seed)
+        return EngineOptions(dataset=self.planning_dataset, seed=self.seed)

@@ -23,15 +23,13 @@ import pyarrow.parquet as pq
 
 from aftersales import columns as C
 from aftersales import validate
+from aftersales.choices import MAX_FACTOR
 from aftersales.errors import ParameterError, WriteError
 from aftersales.random import Seed, int_seed
 from aftersales.spark import ROW
 
 ENLARGE_COLUMNS: tuple[str, ...] = (C.INVOICE, C.CUSTOMER, C.TIMESTAMP, C.QUANTITY)
 """Columns the generator rewrites (every other column is copied as it is)."""
-
-MAX_FACTOR = 1000.0
-"""Largest enlargement accepted (a guard against a typo such as 5000 for 50)."""
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,9 @@ import pyarrow.parquet as pq
 
 from aftersales import clean, interactions, segment
 from aftersales import columns as C
+from aftersales.choices import ENGINES
 from aftersales.errors import DataValidationError, ParameterError
 from aftersales.spark import ROW
-
-ENGINES: tuple[str, ...] = ("pandas", "spark")
-"""Engines a workload runs on."""
 
 
 def read_lines(folder: str | Path) -> pd.DataFrame:

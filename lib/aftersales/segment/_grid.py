@@ -9,6 +9,7 @@ import pandas as pd
 
 from aftersales import columns as C
 from aftersales import validate
+from aftersales.choices import SEGMENTS
 from aftersales.errors import DataValidationError, UnknownNameError
 
 SEGMENT_GRID: tuple[tuple[str, str, str, str, str], ...] = (
@@ -36,21 +37,6 @@ New Customers, "41" Promising, "33" Need Attention, "3[1-2]" About to Sleep, "[1
 At Risk, "[1-2]5" Can't Lose Them), with its low-low corner split in two: R = 2 is
 Hibernating and R = 1, the least recent fifth, is Lost. Monetary value does not enter.
 """
-
-SEGMENTS: tuple[str, ...] = (
-    "Champions",
-    "Loyal Customers",
-    "Potential Loyalists",
-    "New Customers",
-    "Promising",
-    "Need Attention",
-    "About to Sleep",
-    "At Risk",
-    "Can't Lose Them",
-    "Hibernating",
-    "Lost",
-)
-"""Segment names, from the most to the least valuable relationship."""
 
 SEGMENT_ACTIONS: MappingProxyType[str, str] = MappingProxyType(
     {

@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 import pandas as pd
 
+from aftersales import choices
 from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.random import Seed
 from aftersales.split._kfold import kfold
@@ -29,15 +30,21 @@ from aftersales.split._splitters import (
 from aftersales.split._surprise import to_surprise
 
 SPLITTERS: Mapping[str, Callable[..., Split]] = MappingProxyType(
-    {
-        "random": random_split,
-        "user_stratified": user_stratified_split,
-        "item_stratified": item_stratified_split,
-        "time": time_split,
-        "leave_last_n": leave_last_n_split,
-    }
+    dict(
+        zip(
+            choices.SPLITTERS,  # each name with its splitter, in this order
+            (
+                random_split,
+                user_stratified_split,
+                item_stratified_split,
+                time_split,
+                leave_last_n_split,
+            ),
+            strict=True,
+        )
+    )
 )
-"""Single train/test splitters by name (k-fold is :func:`kfold`)."""
+"""Single train/test splitters by name (``choices.SPLITTERS``; k-fold is :func:`kfold`)."""
 
 
 def split(

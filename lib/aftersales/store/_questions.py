@@ -9,6 +9,7 @@ import pandas as pd
 
 from aftersales import columns as C
 from aftersales import privacy
+from aftersales.choices import CLV_BANDS
 from aftersales.errors import ParameterError, UnknownCustomerError
 from aftersales.store import _schema as S
 from aftersales.store._access import query
@@ -280,10 +281,6 @@ def rules_firing(con: duckdb.DuckDBPyConnection, key: str) -> pd.DataFrame:
             ORDER BY r.{C.LIFT} DESC, r.{C.RULE_ID}""",
         [key],
     )
-
-
-CLV_BANDS: tuple[str, ...] = ("any", "top_quarter", "top_half", "bottom_half")
-"""CLV bands an audience can ask for."""
 
 
 def audience(

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from aftersales import columns as C
-from aftersales import datasets, evaluate, paths, privacy
+from aftersales import datasets, evaluate, params, paths, privacy
 from aftersales.errors import DataValidationError, StoreMissingError
 
 FILES: dict[str, str] = {
@@ -57,8 +57,6 @@ class Sources:
 
 def _parameter(manifest: dict[str, Any], name: str, number: str) -> Any:
     """Return a run parameter, else the default of notebook ``number``."""
-    from aftersales import params  # params imports the store's CLV bands: import it late
-
     given = manifest.get("parameters", {})
     if name in given:
         return given[name]

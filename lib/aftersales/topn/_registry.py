@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 from surprise import AlgoBase
 
+from aftersales import choices
 from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.random import Seed
 from aftersales.topn._base import TopNModel
@@ -18,15 +19,13 @@ from aftersales.topn._factor import ALS, BPR
 from aftersales.topn._models import EASE, ItemKNN, Popularity
 
 TOPN_MODELS: Mapping[str, type[TopNModel]] = MappingProxyType(
-    {
-        "popularity": Popularity,
-        "itemknn": ItemKNN,
-        "ease": EASE,
-        "als": ALS,
-        "bpr": BPR,
-        "content": ContentBased,
-        "hybrid": Hybrid,
-    }
+    dict(
+        zip(
+            choices.TOPN_MODELS,  # each name with its class, in this order
+            (Popularity, ItemKNN, EASE, ALS, BPR, ContentBased, Hybrid),
+            strict=True,
+        )
+    )
 )
 """Every top-N model :func:`make_topn` builds, by name."""
 
