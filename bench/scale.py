@@ -9,7 +9,9 @@ child's own; peak memory is the largest resident memory of the child and every p
 starts (Spark's JVM included), sampled with psutil. A run whose tree passes
 ``--memory-limit-mib`` (default 8 GiB, the same for both engines; Spark's tree needs about
 7 GiB at 50x) is killed and recorded as stopped by memory, and that engine is not run at
-larger sizes. Spark runs on ``local[2]`` with ``--driver-memory`` (default 2g). Both engines
+larger sizes. Spark runs on ``local[2]`` with ``--driver-memory`` (default 6g: with 2g, 50x ends in
+Spark's out-of-memory error, which the workload reports as EngineMemoryError naming the
+driver memory). Both engines
 must report the same kept lines, pairs and customers at each size they both finish.
 
 Prints the table as it goes, then the ratios (Spark / pandas) where both finished, and
@@ -22,7 +24,7 @@ The machine is shared: timings move with the load of other processes; run the 50
 once, when the machine is quiet, and say how loaded it was (``uptime`` is printed).
 
 Run: ``.venv/bin/python bench/scale.py [--scales 1 10 50] [--engines pandas spark]
-[--memory-limit-mib 8192] [--driver-memory 2g] [--notebook]``.
+[--memory-limit-mib 8192] [--driver-memory 6g] [--notebook]``.
 """
 
 from __future__ import annotations
@@ -80,7 +82,7 @@ def main() -> None:
     parser.add_argument("--scales", type=float, nargs="+", default=[1.0, 10.0, 50.0])
     parser.add_argument("--engines", nargs="+", default=list(scale.ENGINES))
     parser.add_argument("--memory-limit-mib", type=float, default=8192.0)
-    parser.add_argument("--driver-memory", default="2g")
+    parser.add_argument("--driver-memory", default="6g")
     parser.add_argument("--timeout", type=float, default=3600.0)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--out", type=Path, default=paths.reports_dir() / "scale-out")
