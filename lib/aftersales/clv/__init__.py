@@ -26,6 +26,15 @@ from aftersales.clv._bgnbd import (
     fit_bgnbd,
     probability_alive,
 )
+from aftersales.clv._customer_table import (
+    EXPORT_COLUMNS,
+    TOP_COLUMNS,
+    action_plan,
+    customer_table,
+    export_table,
+    segments_by_cluster,
+    top_customers,
+)
 from aftersales.clv._gamma_gamma import (
     GammaGamma,
     expected_spend,
@@ -33,6 +42,13 @@ from aftersales.clv._gamma_gamma import (
     gamma_gamma_log_likelihood,
 )
 from aftersales.clv._holdout import HoldoutCheck, calibration_holdout
+from aftersales.clv._lifetime import (
+    LifetimeValue,
+    holdout_summary,
+    lifetime_value,
+    model_parameters,
+    observation_end,
+)
 from aftersales.clv._optimise import GRADIENT_TOL
 from aftersales.clv._simulate import simulate_bgnbd, simulate_gamma_gamma
 from aftersales.clv._summary import SUMMARY_COLUMNS, TIME_UNITS, summary_from_transactions
@@ -40,22 +56,34 @@ from aftersales.clv._value import MONTH_DAYS, customer_lifetime_value
 
 __all__ = [
     "BGNBD",
+    "EXPORT_COLUMNS",
     "GRADIENT_TOL",
     "MONTH_DAYS",
     "SUMMARY_COLUMNS",
     "TIME_UNITS",
+    "TOP_COLUMNS",
     "GammaGamma",
     "HoldoutCheck",
+    "LifetimeValue",
+    "action_plan",
     "bgnbd_log_likelihood",
     "calibration_holdout",
     "customer_lifetime_value",
+    "customer_table",
     "expected_purchases",
     "expected_spend",
+    "export_table",
     "fit_bgnbd",
     "fit_gamma_gamma",
     "gamma_gamma_log_likelihood",
+    "holdout_summary",
+    "lifetime_value",
+    "model_parameters",
+    "observation_end",
     "probability_alive",
+    "segments_by_cluster",
     "simulate_bgnbd",
     "simulate_gamma_gamma",
     "summary_from_transactions",
+    "top_customers",
 ]

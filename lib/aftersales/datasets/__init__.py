@@ -10,6 +10,7 @@ holds ratings, transactions or a randomised campaign (``hillstrom``, or a source
 from __future__ import annotations
 
 from aftersales.datasets._campaign import check_arms, load_campaign, outcome_values
+from aftersales.datasets._describe import per_month, revenue, summary
 from aftersales.datasets._load import (
     cache_path,
     check_content,
@@ -45,7 +46,10 @@ __all__ = [
     "load_source",
     "load_transactions",
     "outcome_values",
+    "per_month",
     "read_source",
+    "revenue",
     "source",
     "spec",
+    "summary",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from aftersales import mf, published
+from aftersales import evaluate
 from aftersales.errors import ParameterError
 from aftersales.models import MODEL_NAMES
 from aftersales.params._core import choice, items, number, register
@@ -56,7 +56,7 @@ class MatrixFactorizationParams(PreparationParams):
         (1, 5, 10, 20, 40), low=0, high=1_000, help="n_epochs swept"
     )
     search_model: str = choice(*MODEL_NAMES, default="SVD", help="model searched")
-    search_kind: str = choice(*mf.SEARCH_KINDS, default="grid", help="grid or random")
+    search_kind: str = choice(*evaluate.SEARCH_KINDS, default="grid", help="grid or random")
     search_grid: dict[str, Any] = field(
         default_factory=lambda: {"n_factors": [20, 100], "reg_all": [0.02, 0.1]},
         metadata={"help": "parameter -> list of values searched"},
@@ -71,7 +71,9 @@ class MatrixFactorizationParams(PreparationParams):
     heatmap_columns: str = field(default="reg_all", metadata={"help": "grid parameter: columns"})
     published_protocol: bool = False
     published_models: tuple[str, ...] = items(
-        published.CI_MODELS, choices=tuple(published.PUBLISHED), help="models of the protocol"
+        evaluate.PUBLISHED_CI_MODELS,
+        choices=tuple(evaluate.PUBLISHED_SCORES),
+        help="models of the protocol",
     )
 
     def __post_init__(self) -> None:
@@ -84,10 +86,10 @@ class MatrixFactorizationParams(PreparationParams):
                     f"{WHERE}: parameter `{name}` must list distinct values; got {list(values)}"
                 )
         try:
-            grid = mf.check_grid(self.search_model, self.search_grid)
+            grid = evaluate.check_grid(self.search_model, self.search_grid)
         except ParameterError as error:
             raise ParameterError(f"{WHERE}: parameter `search_grid`: {error}") from None
-        size = len(mf.combinations(grid))
+        size = len(evaluate.grid_combinations(grid))
         if self.search_kind == "random" and self.search_n_iter > size:
             raise ParameterError(
                 f"{WHERE}: parameter `search_n_iter` is {self.search_n_iter} but `search_grid` "

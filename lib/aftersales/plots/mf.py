@@ -1,7 +1,7 @@
 """Figures of notebook 02.01 built on :mod:`aftersales.plots.evaluation`.
 
-Each function takes a result of :mod:`aftersales.evaluate`, :mod:`aftersales.mf` or
-:mod:`aftersales.published`, shapes it and returns a ``matplotlib.figure.Figure`` with a
+Each function takes a result of :mod:`aftersales.evaluate` (an experiment, a search, the
+published-table reproduction), shapes it and returns a ``matplotlib.figure.Figure`` with a
 title and labelled axes (units in the labels).
 """
 
@@ -13,7 +13,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from aftersales import columns as C
 from aftersales.errors import DataValidationError
-from aftersales.mf import SearchResult, search_ranking, search_slice
+from aftersales.evaluate import SearchResult, search_ranking, search_slice
 from aftersales.plots import evaluation as plots_eval
 
 _NAMES = {"rmse": "RMSE", "mae": "MAE"}
@@ -29,7 +29,7 @@ def tradeoff(table: pd.DataFrame, *, metric: str = "rmse") -> Figure:
     Parameters
     ----------
     table : pandas.DataFrame
-        :func:`aftersales.mf.comparison_table`'s frame.
+        :func:`aftersales.evaluate.accuracy_and_time`'s frame.
     metric : str, default "rmse"
         The accuracy column drawn.
 
@@ -65,7 +65,7 @@ def times(table: pd.DataFrame) -> Figure:
     Parameters
     ----------
     table : pandas.DataFrame
-        :func:`aftersales.mf.comparison_table`'s frame.
+        :func:`aftersales.evaluate.accuracy_and_time`'s frame.
 
     Returns
     -------
@@ -147,7 +147,7 @@ def search_heatmap(
     result : SearchResult
         A search's outcome.
     rows, columns : str
-        Two searched parameters (see :func:`aftersales.mf.search_slice`).
+        Two searched parameters (see :func:`aftersales.evaluate.search_slice`).
     metric : {"rmse", "mae"}, default "rmse"
         The score shown.
 
@@ -159,7 +159,7 @@ def search_heatmap(
     Raises
     ------
     ParameterError
-        As :func:`aftersales.mf.search_slice`.
+        As :func:`aftersales.evaluate.search_slice`.
     """
     table = search_slice(result, rows=rows, columns=columns, metric=metric)
     others = [p for p in result.parameters if p not in (rows, columns)]
@@ -220,7 +220,7 @@ def published_bars(comparison: pd.DataFrame, *, metric: str = "rmse") -> Figure:
     Parameters
     ----------
     comparison : pandas.DataFrame
-        :func:`aftersales.published.published_protocol`'s frame.
+        :func:`aftersales.evaluate.published_protocol`'s frame.
     metric : {"rmse", "mae"}, default "rmse"
         The metric drawn.
 

@@ -19,6 +19,9 @@ from aftersales import clean, datasets, interactions, locks, paths, split
 from aftersales import columns as C
 from aftersales.clean import CONTENT_COLUMNS, has_content, item_content
 from aftersales.errors import DataValidationError, ParameterError
+from aftersales.prepare._tables import cleaning_rules as cleaning_rules  # re-exported
+from aftersales.prepare._tables import export as export
+from aftersales.prepare._tables import split_summary as split_summary
 
 VERSION = 3
 """Bumped whenever preparation changes, so older caches are not reused."""

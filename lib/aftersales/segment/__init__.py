@@ -16,12 +16,19 @@ from __future__ import annotations
 
 import pandas as pd
 
+from aftersales.segment._choose_k import choose_clusters
 from aftersales.segment._cluster import (
     DEFAULT_K_RANGE,
     FEATURES,
     Clustering,
     cluster_customers,
     log_rfm_features,
+)
+from aftersales.segment._countries import (
+    OTHER_COUNTRIES,
+    UNKNOWN_COUNTRY,
+    customer_countries,
+    segment_by_country,
 )
 from aftersales.segment._grid import (
     SEGMENT_ACTIONS,
@@ -71,20 +78,25 @@ __all__ = [
     "DEFAULT_K_RANGE",
     "FEATURES",
     "N_SCORES",
+    "OTHER_COUNTRIES",
     "RFM_COLUMNS",
     "SEGMENTS",
     "SEGMENT_ACTIONS",
     "SEGMENT_GRID",
+    "UNKNOWN_COUNTRY",
     "Clustering",
     "DateLike",
     "assign_segments",
     "attach_actions",
+    "choose_clusters",
     "cluster_customers",
+    "customer_countries",
     "has_money",
     "log_rfm_features",
     "revenue",
     "rfm",
     "rfm_scores",
+    "segment_by_country",
     "segment_customers",
     "segment_grid",
     "segment_summary",

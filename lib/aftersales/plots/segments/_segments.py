@@ -108,7 +108,7 @@ def segments_by_country(counts: pd.DataFrame) -> Figure:
     Parameters
     ----------
     counts : pandas.DataFrame
-        Output of :func:`aftersales.crm.segment_by_country`: index countries,
+        Output of :func:`aftersales.segment.segment_by_country`: index countries,
         ``C.N_CUSTOMERS`` and one column of counts per segment.
 
     Returns

@@ -8,8 +8,8 @@ import pandas as pd
 
 from aftersales import columns as C
 from aftersales.errors import DataValidationError, ParameterError
-from aftersales.evaluate import Experiment
-from aftersales.mf._search import SEARCH_METRICS, SearchResult
+from aftersales.evaluate._runner import Experiment
+from aftersales.evaluate._search import SEARCH_METRICS, SearchResult
 from aftersales.random import Seed
 from aftersales.split import Split, kfold
 
@@ -49,7 +49,7 @@ def evaluation_protocol(
     return list(kfold(interactions, n_splits=folds, seed=seed))
 
 
-def comparison_table(
+def accuracy_and_time(
     experiment: Experiment, *, metrics: Sequence[str] = ("rmse", "mae")
 ) -> pd.DataFrame:
     """One row per model: accuracy over folds and the mean fit and predict times.
@@ -77,7 +77,7 @@ def comparison_table(
     missing = [m for m in metrics if m not in set(summary[C.METRIC])]
     if missing:
         raise DataValidationError(
-            f"comparison_table: metric(s) {missing} not in the experiment; "
+            f"accuracy_and_time: metric(s) {missing} not in the experiment; "
             f"it has {sorted(set(summary[C.METRIC]))}"
         )
     order = list(dict.fromkeys(experiment.timings[C.MODEL]))

@@ -7,7 +7,7 @@ import pandas as pd
 
 from aftersales import columns as C
 from aftersales import outputs, segment, validate
-from aftersales.crm._value import LifetimeValue
+from aftersales.clv._lifetime import LifetimeValue
 from aftersales.errors import DataValidationError, ParameterError
 
 EXPORT_COLUMNS: tuple[str, ...] = (
