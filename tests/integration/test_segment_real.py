@@ -45,7 +45,7 @@ def test_segment_counts_sum_to_customers(transactions, pipeline):
     by_country = segment.segment_by_country(segmented, countries)
     assert by_country[C.N_CUSTOMERS].sum() == n
     assert by_country.index[0] == "United Kingdom"
-    assert clv.segments_by_cluster(customers).to_numpy().sum() == n
+    assert segment.segments_by_cluster(customers).to_numpy().sum() == n
     assert clustering.profiles[C.N_CUSTOMERS].sum() == n
 
 
@@ -74,7 +74,7 @@ def test_exports_hold_no_raw_customer_ids(transactions, pipeline, tmp_path):
             segmented, segment.customer_countries(transactions)
         ),
         "cluster_profiles": clustering.profiles,
-        "segments_by_cluster": clv.segments_by_cluster(customers),
+        "segments_by_cluster": segment.segments_by_cluster(customers),
         "clv_models": clv.model_parameters(value),
         "clv_top_customers": clv.top_customers(customers, n=10, key=KEY),
         "clv_holdout": clv.holdout_summary(check),

@@ -330,7 +330,7 @@ def test_export_table_with_raw_ids_only_when_asked(tmp_path):
 
 
 def test_segments_by_cluster_counts():
-    counts = clv.segments_by_cluster(clv.customer_table(*joined()))
+    counts = segment.segments_by_cluster(clv.customer_table(*joined()))
     assert list(counts.index) == list(segment.SEGMENTS) and list(counts.columns) == [0, 1]
     assert counts.loc["Champions", 0] == 1 and counts.loc["Lost", 1] == 1
     assert counts.to_numpy().sum() == 4

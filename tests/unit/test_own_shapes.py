@@ -269,9 +269,9 @@ def test_interactions_without_prices_have_no_revenue(lines):
         interactions.to_implicit(pairs.reset_index(), weight="revenue")
 
 
-def test_summary_of_an_order_level_export_has_no_item_rows(orders):
+def test_describe_of_an_order_level_export_has_no_item_rows(orders):
     raw = datasets.load(orders)
-    table = datasets.summary(raw).set_index("measure")["value"]
+    table = datasets.describe(raw).set_index("measure")["value"]
     assert table["rows"] == "11" and table["distinct customer_id"] == "6"
     assert table["invoices"] == "11"
     assert not any("item" in measure for measure in table.index)

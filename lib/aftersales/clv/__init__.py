@@ -12,6 +12,14 @@ to the Pareto/NBD model", Marketing Science 24(2), and Fader, Hardie and Lee (20
     value = clv.customer_lifetime_value(bgnbd, spend, summary, months=12)
     check = clv.calibration_holdout(transactions, calibration_end="2011-09-09")
 
+The same in one call, observed up to the RFM reference date, and the per-customer tables that
+join it with the segments and clusters (ids pseudonymised in whatever may leave the machine)::
+
+    value = clv.lifetime_value(transactions, reference_date="2011-12-10")
+    customers = clv.customer_table(segmented, clustering, value)   # raw ids: keep it local
+    clv.action_plan(customers)                                     # one row per segment
+    clv.export_table(customers, key=key)                           # pseudonymised
+
 Frequency here counts repeat purchase days (not invoices), recency and T are measured from
 each customer's first purchase day; the RFM table of :mod:`aftersales.segment` uses the
 same column names with their RFM meaning (days since the last purchase, invoices).
@@ -32,7 +40,6 @@ from aftersales.clv._customer_table import (
     action_plan,
     customer_table,
     export_table,
-    segments_by_cluster,
     top_customers,
 )
 from aftersales.clv._gamma_gamma import (
@@ -81,7 +88,6 @@ __all__ = [
     "model_parameters",
     "observation_end",
     "probability_alive",
-    "segments_by_cluster",
     "simulate_bgnbd",
     "simulate_gamma_gamma",
     "summary_from_transactions",

@@ -157,7 +157,7 @@ def overview(frame: pd.DataFrame) -> dict[str, Figure]:
         revenue, per month) and ``breakdown`` (top genres, or top countries by revenue).
     """
     from aftersales import columns as C
-    from aftersales import datasets
+    from aftersales import datasets, segment
 
     retail = C.INVOICE in frame
     who = C.CUSTOMER if retail else C.USER
@@ -194,7 +194,7 @@ def overview(frame: pd.DataFrame) -> dict[str, Figure]:
         ylabel=f"{noun} per item (log scale)",
     )
     if retail:
-        lines = frame.assign(**{C.REVENUE: datasets.revenue(frame)})
+        lines = frame.assign(**{C.REVENUE: segment.revenue(frame)})
         figures["monthly"] = timeline(
             datasets.per_month(lines, value=C.REVENUE),
             title="Revenue per month (quantity x unit price)",

@@ -98,7 +98,7 @@ def export(prepared: Prepared, output_dir: str | Path | None, *, key: bytes) -> 
     tables = {"audit": prepared.audit, "kcore_audit": prepared.kcore_audit}
     if len(prepared.interactions):  # an order-level export has none (no item ids)
         tables["split"] = split_summary(prepared)
-        tables["interactions_summary"] = datasets.summary(prepared.interactions)
+        tables["interactions_summary"] = datasets.describe(prepared.interactions)
     written = outputs.write(output_dir, tables=tables)
     folder = Path(output_dir) / "data"
     folder.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,8 @@ Typical use on cleaned transactions::
     segment.segment_summary(table)                      # one row per segment, with action
     result = segment.cluster_customers(table, seed=0)   # k by silhouette over 2..8
     result.silhouette, result.profiles
+    segment.choose_clusters(table, n_clusters=0, k_min=2, k_max=8, seed=0)  # checked range
+    segment.segment_by_country(table, segment.customer_countries(transactions))
 
 Time is counted in whole UTC calendar days. Lifetime value lives in :mod:`aftersales.clv`.
 """
@@ -23,6 +25,7 @@ from aftersales.segment._cluster import (
     Clustering,
     cluster_customers,
     log_rfm_features,
+    segments_by_cluster,
 )
 from aftersales.segment._countries import (
     OTHER_COUNTRIES,
@@ -100,4 +103,5 @@ __all__ = [
     "segment_customers",
     "segment_grid",
     "segment_summary",
+    "segments_by_cluster",
 ]
