@@ -248,6 +248,7 @@ def test_evaluation_protocol_is_the_split_or_surprise_folds():
 def test_figures_draw_the_data_they_are_given():
     from matplotlib.collections import PathCollection
 
+    from aftersales.plots import evaluation as plots_eval
     from aftersales.plots import mf as plots_mf
 
     result = _fake_result()
@@ -278,9 +279,24 @@ def test_figures_draw_the_data_they_are_given():
             C.PREDICT_TIME: [0.1, 0.2],
         }
     )
-    scatter = plots_mf.tradeoff(table)
+    scatter = plots_eval.tradeoff(
+        table, x=C.FIT_TIME, y="rmse", label=C.MODEL, title="t", xlabel="s", ylabel="RMSE"
+    )
     points = next(c for c in scatter.axes[0].collections if isinstance(c, PathCollection))
     np.testing.assert_allclose(points.get_offsets(), [[0.5, 0.9], [2.0, 1.0]])
+    plain = plots_eval.tradeoff(
+        table,
+        x=C.FIT_TIME,
+        y="rmse",
+        label=C.MODEL,
+        title="t",
+        xlabel="s",
+        ylabel="RMSE",
+        plain_ticks=True,
+    )
+    plain.canvas.draw()  # tick labels are made when drawn
+    shown = [t.get_text() for t in plain.axes[0].get_xticklabels() if t.get_text()]
+    assert "0.5" in shown and "1" in shown and "2" in shown  # 1, 2, 5 x 10^n, plain
     times = plots_mf.times(table)
     assert sorted(p.get_width() for p in times.axes[0].patches) == [0.1, 0.2, 0.5, 2.0]
     with pytest.raises(DataValidationError, match="missing"):

@@ -7,6 +7,13 @@ for each value of one parameter (neighbourhood size, factors, epochs); :func:`co
 merges the runs of rating and ranking-only models; :func:`group_summary` and
 :func:`best_per_group` break the per-user metrics down by customer group;
 :func:`make_protocol` builds notebook 04.00's protocol (chronological on transactions).
+
+The comparison studies of the rating notebooks live here too: :func:`search` runs Surprise's
+``GridSearchCV`` or a seeded ``RandomizedSearchCV`` over a checked grid (tidied by
+:func:`search_slice` and :func:`search_ranking`); :func:`evaluation_protocol` picks the split
+or k folds and :func:`accuracy_and_time` tabulates error and time per model;
+:func:`published_protocol` reruns Surprise's published MovieLens 100K benchmark next to
+:data:`PUBLISHED_SCORES`.
 """
 
 from __future__ import annotations
@@ -66,6 +73,7 @@ from aftersales.evaluate._search_grid import OPTION_PARAMS, check_grid, grid_com
 from aftersales.evaluate._search_tables import (
     accuracy_and_time,
     evaluation_protocol,
+    metric_and_time,
     search_ranking,
     search_slice,
 )
@@ -119,6 +127,7 @@ __all__ = [
     "leading_models",
     "make_protocol",
     "mark_significance",
+    "metric_and_time",
     "protocol_table",
     "published_protocol",
     "published_table",

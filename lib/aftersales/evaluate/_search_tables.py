@@ -1,4 +1,4 @@
-"""Tables of notebook 02.01: the model comparison and slices of a parameter search."""
+"""Comparison tables: the protocol choice, accuracy and time per model, slices of a search."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from aftersales.evaluate._runner import Experiment
 from aftersales.evaluate._search import SEARCH_METRICS, SearchResult
 from aftersales.random import Seed
 from aftersales.split import Split, kfold
+from aftersales.validate import require_columns
 
 
 def evaluation_protocol(
@@ -88,6 +89,46 @@ def accuracy_and_time(
     table = accuracy[list(metrics)].join(times).reindex(order)
     table.columns.name = None
     return table.rename_axis(C.MODEL).reset_index()
+
+
+def metric_and_time(
+    summary: pd.DataFrame, timings: pd.DataFrame, *, metric: str, k: int
+) -> pd.DataFrame:
+    """One row per model: a ranking metric at ``k`` and the time spent fitting and ranking.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        ``Experiment.summary``.
+    timings : pandas.DataFrame
+        ``Experiment.timings`` (one row per model and fold).
+    metric : str
+        The ranking metric.
+    k : int
+        Its list length.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``C.MODEL`` (the summary's order), ``C.FIT_TIME`` (fit plus ranking seconds, summed
+        over folds) and ``C.MEAN`` (the metric's mean over users), e.g. for
+        :func:`aftersales.plots.evaluation.tradeoff`.
+
+    Raises
+    ------
+    DataValidationError
+        If the summary has no row for ``metric`` at ``k``, or a column is missing.
+    """
+    require_columns(summary, [C.MODEL, C.METRIC, C.K, C.MEAN], source="`summary`")
+    require_columns(timings, [C.MODEL, C.FIT_TIME, C.RANK_TIME], source="`timings`")
+    rows = summary.loc[summary[C.METRIC] == metric]
+    rows = rows.loc[(rows[C.K] == k).fillna(False).astype(bool)]
+    if rows.empty:
+        raise DataValidationError(f"`summary` has no row for {[metric]} at k={k}")
+    means = rows.set_index(C.MODEL)[C.MEAN]
+    spent = timings.groupby(C.MODEL, sort=False)[[C.FIT_TIME, C.RANK_TIME]].sum().sum(axis=1)
+    frame = pd.DataFrame({C.FIT_TIME: spent.reindex(means.index), C.MEAN: means})
+    return frame.reset_index()
 
 
 def search_slice(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from aftersales import columns as C
 from aftersales.errors import DataValidationError
@@ -21,42 +20,6 @@ _NAMES = {"rmse": "RMSE", "mae": "MAE"}
 
 def _name(metric: str) -> str:
     return _NAMES.get(metric, metric)
-
-
-def tradeoff(table: pd.DataFrame, *, metric: str = "rmse") -> Figure:
-    """Accuracy against mean fit time per fold, one labelled point per model.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        :func:`aftersales.evaluate.accuracy_and_time`'s frame.
-    metric : str, default "rmse"
-        The accuracy column drawn.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        The scatter, fit time on a logarithmic axis.
-
-    Raises
-    ------
-    DataValidationError
-        If a column is missing or a fit time is not positive.
-    """
-    figure = plots_eval.tradeoff(
-        table,
-        x=C.FIT_TIME,
-        y=metric,
-        label=C.MODEL,
-        title=f"{_name(metric)} against training cost",
-        xlabel="mean fit time per fold (seconds, log scale)",
-        ylabel=f"{_name(metric)} (rating points; lower is better)",
-    )
-    axis = figure.axes[0].xaxis
-    axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-    axis.set_minor_formatter(NullFormatter())  # "3x10^-1" minor labels overlap
-    return figure
 
 
 def times(table: pd.DataFrame) -> Figure:
@@ -262,5 +225,4 @@ __all__ = [
     "search_heatmap",
     "sweep_curve",
     "times",
-    "tradeoff",
 ]
