@@ -249,14 +249,13 @@ def test_figures_draw_the_data_they_are_given():
     from matplotlib.collections import PathCollection
 
     from aftersales.plots import evaluation as plots_eval
-    from aftersales.plots import mf as plots_mf
 
     result = _fake_result()
-    heat = plots_mf.search_heatmap(result, rows="a", columns="b")
+    heat = plots_eval.search_heatmap(result, rows="a", columns="b")
     image = heat.axes[0].get_images()[0].get_array()
     np.testing.assert_allclose(image, [[2.01, 3.01], [3.01, 4.01]])
     assert "best over c" in heat.axes[0].get_title()
-    bars = plots_mf.search_bars(result, top=3)
+    bars = plots_eval.search_bars(result, top=3)
     widths = [patch.get_width() for patch in bars.axes[0].patches]
     # a=1,b=10: c=1 2.01, c=2 2.02; then a=1,b=20,c=1 and a=2,b=10,c=1 tie at 3.01
     np.testing.assert_allclose(widths, [2.01, 2.02, 3.01])  # the three best, best first
@@ -268,7 +267,7 @@ def test_figures_draw_the_data_they_are_given():
             C.PUBLISHED: [0.934, 0.737, 0.963, 0.758],
         }
     )
-    paired = plots_mf.published_bars(comparison)
+    paired = plots_eval.published_bars(comparison)
     widths = sorted(patch.get_width() for patch in paired.axes[0].patches)
     assert widths == sorted([0.935, 0.962, 0.934, 0.963])  # rmse only, ours and published
     table = pd.DataFrame(
@@ -297,7 +296,7 @@ def test_figures_draw_the_data_they_are_given():
     plain.canvas.draw()  # tick labels are made when drawn
     shown = [t.get_text() for t in plain.axes[0].get_xticklabels() if t.get_text()]
     assert "0.5" in shown and "1" in shown and "2" in shown  # 1, 2, 5 x 10^n, plain
-    times = plots_mf.times(table)
+    times = plots_eval.fit_predict_times(table)
     assert sorted(p.get_width() for p in times.axes[0].patches) == [0.1, 0.2, 0.5, 2.0]
     with pytest.raises(DataValidationError, match="missing"):
-        plots_mf.published_bars(comparison.drop(columns=[C.OURS]))
+        plots_eval.published_bars(comparison.drop(columns=[C.OURS]))

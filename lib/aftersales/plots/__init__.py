@@ -6,9 +6,8 @@ axes and units; they draw, they do not compute (the numbers come from the domain
 - :mod:`~aftersales.plots._base`: figure creation and labelled axes, shared by every module;
 - :mod:`~aftersales.plots.data`: the data (01.00), re-exported here (``plots.bars``, ...);
 - :mod:`~aftersales.plots.ratings`: rating CF and its neighbourhoods (02.00);
-- :mod:`~aftersales.plots.mf`: matrix factorisation searches and sweeps (02.01);
 - :mod:`~aftersales.plots.topn`: top-N validation curves (02.02);
-- :mod:`~aftersales.plots.evaluation`: comparing models (02.x, 04.00);
+- :mod:`~aftersales.plots.evaluation`: comparing models, trade-offs, sweeps, searches (02.x, 04.00);
 - :mod:`~aftersales.plots.segments`: RFM segments, clusters and lifetime value (03.00);
 - :mod:`~aftersales.plots.basket`: association rules and their network (03.01);
 - :mod:`~aftersales.plots.store`: the customer store (03.02);

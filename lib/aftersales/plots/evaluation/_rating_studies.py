@@ -1,4 +1,4 @@
-"""Figures of notebook 02.01 built on :mod:`aftersales.plots.evaluation`.
+"""Figures of the rating-model studies (02.01): times, sweeps, searches, the published table.
 
 Each function takes a result of :mod:`aftersales.evaluate` (an experiment, a search, the
 published-table reproduction), shapes it and returns a ``matplotlib.figure.Figure`` with a
@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from aftersales import columns as C
 from aftersales.errors import DataValidationError
 from aftersales.evaluate import SearchResult, search_ranking, search_slice
-from aftersales.plots import evaluation as plots_eval
+from aftersales.plots.evaluation._curves import bars_ci, curves, heatmap
 
 _NAMES = {"rmse": "RMSE", "mae": "MAE"}
 
@@ -22,7 +22,7 @@ def _name(metric: str) -> str:
     return _NAMES.get(metric, metric)
 
 
-def times(table: pd.DataFrame) -> Figure:
+def fit_predict_times(table: pd.DataFrame) -> Figure:
     """Mean fit and predict time per fold of each model.
 
     Parameters
@@ -42,14 +42,16 @@ def times(table: pd.DataFrame) -> Figure:
     """
     missing = [c for c in (C.MODEL, C.FIT_TIME, C.PREDICT_TIME) if c not in table]
     if missing:
-        raise DataValidationError(f"times: column(s) {missing} missing; got {list(table.columns)}")
+        raise DataValidationError(
+            f"fit_predict_times: column(s) {missing} missing; got {list(table.columns)}"
+        )
     long = table.melt(
         id_vars=[C.MODEL],
         value_vars=[C.FIT_TIME, C.PREDICT_TIME],
         var_name=C.STEP,
         value_name=C.VALUE,
     )
-    return plots_eval.bars_ci(
+    return bars_ci(
         long,
         label=C.MODEL,
         value=C.VALUE,
@@ -86,7 +88,7 @@ def sweep_curve(frame: pd.DataFrame, *, xlabel: str, log_x: bool = False) -> Fig
     if frame.empty or C.MODEL not in frame or C.PARAMETER not in frame:
         raise DataValidationError("sweep_curve: expected a non-empty frame from evaluate.sweep")
     model, parameter = frame[C.MODEL].iloc[0], frame[C.PARAMETER].iloc[0]
-    return plots_eval.curves(
+    return curves(
         frame,
         x=C.SETTING,
         y=C.MEAN,
@@ -127,7 +129,7 @@ def search_heatmap(
     table = search_slice(result, rows=rows, columns=columns, metric=metric)
     others = [p for p in result.parameters if p not in (rows, columns)]
     note = f" (best over {', '.join(others)})" if others else ""
-    return plots_eval.heatmap(
+    return heatmap(
         table,
         title=f"{result.model} {result.kind} search: mean CV {_name(metric)}{note}",
         xlabel=columns,
@@ -159,7 +161,7 @@ def search_bars(result: SearchResult, *, metric: str = "rmse", top: int = 20) ->
         If the metric is unknown.
     """
     ranking = search_ranking(result, metric=metric).head(top)
-    figure = plots_eval.bars_ci(
+    figure = bars_ci(
         ranking,
         label=C.SETTING,
         value=C.MEAN,
@@ -206,7 +208,7 @@ def published_bars(comparison: pd.DataFrame, *, metric: str = "rmse") -> Figure:
     long = rows.melt(
         id_vars=[C.MODEL], value_vars=[C.OURS, C.PUBLISHED], var_name=C.GROUP, value_name=C.VALUE
     )
-    figure = plots_eval.bars_ci(
+    figure = bars_ci(
         long,
         label=C.MODEL,
         value=C.VALUE,
@@ -220,9 +222,9 @@ def published_bars(comparison: pd.DataFrame, *, metric: str = "rmse") -> Figure:
 
 
 __all__ = [
+    "fit_predict_times",
     "published_bars",
     "search_bars",
     "search_heatmap",
     "sweep_curve",
-    "times",
 ]
