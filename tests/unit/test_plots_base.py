@@ -1,5 +1,8 @@
 """aftersales.plots._base: the figure and axes every figure function starts from."""
 
+import re
+from pathlib import Path
+
 from aftersales import plots
 
 
@@ -23,3 +26,18 @@ def test_label_axes_and_twin_y_name_axes_made_elsewhere():
     twin = plots.twin_y(axes, "cumulative revenue (GBP)")
     assert axes.get_ylabel() == "revenue (GBP)" and twin.get_ylabel() == "cumulative revenue (GBP)"
     assert twin.get_shared_x_axes().joined(axes, twin)
+
+
+def test_no_figure_module_creates_figures_or_names_axes_itself():
+    folder = Path(plots.__file__).parent
+    pattern = re.compile(
+        r"\bFigure\(|\.add_subplot\(|\.twinx\(|(?<!get_legend\(\))\.set_(title|xlabel|ylabel)\("
+    )
+    found = [
+        f"{path.relative_to(folder)}:{number}"
+        for path in sorted(folder.rglob("*.py"))
+        if path.name != "_base.py"
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if pattern.search(line)
+    ]
+    assert found == []
