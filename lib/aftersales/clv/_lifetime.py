@@ -193,25 +193,16 @@ def model_parameters(value: LifetimeValue) -> pd.DataFrame:
         ("BG/NBD", "customers", bg.n_customers),
         ("BG/NBD", "log_likelihood", bg.log_likelihood),
     ]
-    if gg is None:
-        return pd.DataFrame(rows, columns=[C.MODEL, C.PARAMETER, C.VALUE]).astype(
-            {C.VALUE: "float64"}
-        )
-    mean_spend = gg.p * gg.v / (gg.q - 1) if gg.q > 1 else np.inf
-    rows = [
-        ("BG/NBD", "r", bg.r),
-        ("BG/NBD", "alpha", bg.alpha),
-        ("BG/NBD", "a", bg.a),
-        ("BG/NBD", "b", bg.b),
-        ("BG/NBD", "customers", bg.n_customers),
-        ("BG/NBD", "log_likelihood", bg.log_likelihood),
-        ("Gamma-Gamma", "p", gg.p),
-        ("Gamma-Gamma", "q", gg.q),
-        ("Gamma-Gamma", "v", gg.v),
-        ("Gamma-Gamma", "mean_spend", mean_spend),
-        ("Gamma-Gamma", "customers", gg.n_customers),
-        ("Gamma-Gamma", "log_likelihood", gg.log_likelihood),
-    ]
+    if gg is not None:  # a spend model: its rows follow BG/NBD's
+        mean_spend = gg.p * gg.v / (gg.q - 1) if gg.q > 1 else np.inf
+        rows += [
+            ("Gamma-Gamma", "p", gg.p),
+            ("Gamma-Gamma", "q", gg.q),
+            ("Gamma-Gamma", "v", gg.v),
+            ("Gamma-Gamma", "mean_spend", mean_spend),
+            ("Gamma-Gamma", "customers", gg.n_customers),
+            ("Gamma-Gamma", "log_likelihood", gg.log_likelihood),
+        ]
     frame = pd.DataFrame(rows, columns=[C.MODEL, C.PARAMETER, C.VALUE])
     return frame.astype({C.VALUE: "float64"})
 

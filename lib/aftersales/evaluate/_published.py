@@ -197,16 +197,3 @@ def published_protocol(
         kind="stable",
     )
     return table[list(PUBLISHED_COLUMNS)].reset_index(drop=True)
-
-
-__all__ = [
-    "PUBLISHED_CI_MODELS",
-    "PUBLISHED_COLUMNS",
-    "PUBLISHED_METRICS",
-    "PUBLISHED_SCORES",
-    "PUBLISHED_SCRIPT",
-    "PUBLISHED_SOURCE",
-    "PublishedScore",
-    "published_protocol",
-    "published_table",
-]
