@@ -28,13 +28,13 @@ LINES = 1_000_000
 
 STEPS = """
 import json, sys, time
-from aftersales import crm, prepare, segment
+from aftersales import clv, prepare, segment
 t0 = time.perf_counter()
 prepared = prepare.prepare(dataset=sys.argv[1], cache=False)
 t1 = time.perf_counter()
 segmented = segment.segment_customers(prepared.cleaned)
-clusters = crm.choose_clusters(segmented, n_clusters=0, k_min=2, k_max=8, seed=42)
-value = crm.lifetime_value(prepared.cleaned)
+clusters = segment.choose_clusters(segmented, n_clusters=0, k_min=2, k_max=8, seed=42)
+value = clv.lifetime_value(prepared.cleaned)
 t2 = time.perf_counter()
 print(json.dumps({"prepare": t1 - t0, "segment_clv": t2 - t1, "customers": len(segmented)}))
 """

@@ -196,7 +196,7 @@ NEIGHBOR_RATING = "neighbor_rating"
 N_NEIGHBORS = "n_neighbors"
 SHARE = "share"
 
-# Segment action plans and fitted-model parameter tables (aftersales.crm).
+# Segment action plans and fitted-model parameter tables (aftersales.clv).
 CLV_SHARE = "clv_share"
 PARAMETER = "parameter"
 
@@ -249,7 +249,7 @@ NET_SEGMENT = "net_segment"
 N_BEFORE = "n_before"
 N_AFTER = "n_after"
 
-# Parameter searches and the published-table check (aftersales.mf, aftersales.published).
+# Parameter searches and the published-table check (aftersales.evaluate).
 COMBINATION = "combination"
 STD = "std"
 OURS = "ours"

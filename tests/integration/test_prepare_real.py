@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from aftersales import columns as C
-from aftersales import prepare, summarise
+from aftersales import prepare
 from aftersales.clean import reconcile
 
 pytestmark = [pytest.mark.mirror, pytest.mark.slow]
@@ -52,7 +52,7 @@ def test_retail_item_content(retail):
 
 
 def test_export_has_no_raw_customer_ids(retail, tmp_path):
-    written = summarise.export(retail, tmp_path, key=b"0123456789abcdef")
+    written = prepare.export(retail, tmp_path, key=b"0123456789abcdef")
     names = {p.relative_to(tmp_path).as_posix() for p in written}
     assert {"data/interactions.parquet", "tables/audit.csv", "data/processed.json"} <= names
     raw_ids = set(retail.interactions[C.USER])
@@ -67,7 +67,7 @@ def test_export_has_no_raw_customer_ids(retail, tmp_path):
 
 def test_movielens_export_is_a_pointer_only(real_source, tmp_path):
     prepared = prepare.prepare(dataset="movielens-100k")
-    summarise.export(prepared, tmp_path, key=b"0123456789abcdef")
+    prepare.export(prepared, tmp_path, key=b"0123456789abcdef")
     assert not list((tmp_path / "data").glob("*.parquet"))
     pointer = json.loads((tmp_path / "data" / "processed.json").read_text())
     assert "redistribution" in pointer["note"] and pointer["rows"]["interactions"] == 99_287

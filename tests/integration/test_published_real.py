@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from aftersales import columns as C
-from aftersales import datasets, published
+from aftersales import datasets, evaluate
 
 pytestmark = [pytest.mark.mirror, pytest.mark.slow]
 
@@ -31,9 +31,9 @@ def test_ratings_are_the_raw_file_in_file_order(ratings):
 
 
 def test_five_fold_rmse_matches_the_published_table(ratings):
-    table = published.published_protocol(ratings, published.CI_MODELS, progress=False)
+    table = evaluate.published_protocol(ratings, evaluate.PUBLISHED_CI_MODELS, progress=False)
     print("\n" + table.round(4).to_string())
-    assert list(dict.fromkeys(table[C.MODEL])) == list(published.CI_MODELS)
+    assert list(dict.fromkeys(table[C.MODEL])) == list(evaluate.PUBLISHED_CI_MODELS)
     rmse = table[table[C.METRIC] == "rmse"].set_index(C.MODEL)
     far = rmse[rmse[C.DIFFERENCE].abs() > 0.01]
     assert far.empty, f"RMSE more than 0.01 from the published value:\n{far}"

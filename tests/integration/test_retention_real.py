@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from aftersales import clv, params, prepare, retention
 from aftersales import columns as C
-from aftersales import crm, params, prepare, retention
 
 pytestmark = [pytest.mark.mirror, pytest.mark.slow]
 
@@ -64,7 +64,7 @@ def test_learned_scores_beat_recency_and_p_alive_is_below_chance(run) -> None:
 
 def test_top_value_at_risk_are_not_cancelled_bulk_orders(run) -> None:
     current = retention.current_risk(run.lines, run.returns, run.test, run.scored)
-    value = crm.lifetime_value(run.lines).customers
+    value = clv.lifetime_value(run.lines).customers
     risks = retention.risk_table(current.features, current.risk, value)
     # 12346 bought 74,215 units once and cancelled them the same day: no net purchase left.
     assert "12346" not in set(risks[C.CUSTOMER])

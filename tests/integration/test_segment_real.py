@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from aftersales import clv, crm, outputs, prepare, segment
+from aftersales import clv, outputs, prepare, segment
 from aftersales import columns as C
 from aftersales.errors import DataValidationError, ParameterError
 
@@ -22,9 +22,9 @@ def transactions(real_source):
 @pytest.fixture(scope="module")
 def pipeline(transactions):
     segmented = segment.segment_customers(transactions)
-    clustering = crm.choose_clusters(segmented, seed=42)
-    value = crm.lifetime_value(transactions)
-    customers = crm.customer_table(segmented, clustering, value)
+    clustering = segment.choose_clusters(segmented, seed=42)
+    value = clv.lifetime_value(transactions)
+    customers = clv.customer_table(segmented, clustering, value)
     check = clv.calibration_holdout(transactions, calibration_end="2011-09-09")
     return segmented, clustering, value, customers, check
 
@@ -40,12 +40,12 @@ def test_segment_counts_sum_to_customers(transactions, pipeline):
     assert summary.loc["Champions", C.N_CUSTOMERS] == 634
     assert summary.loc["At Risk", C.N_CUSTOMERS] == 590
     assert summary.loc["Lost", C.N_CUSTOMERS] == 671
-    assert crm.action_plan(customers)[C.N_CUSTOMERS].sum() == n
-    countries = crm.customer_countries(transactions)
-    by_country = crm.segment_by_country(segmented, countries)
+    assert clv.action_plan(customers)[C.N_CUSTOMERS].sum() == n
+    countries = segment.customer_countries(transactions)
+    by_country = segment.segment_by_country(segmented, countries)
     assert by_country[C.N_CUSTOMERS].sum() == n
     assert by_country.index[0] == "United Kingdom"
-    assert crm.segments_by_cluster(customers).to_numpy().sum() == n
+    assert segment.segments_by_cluster(customers).to_numpy().sum() == n
     assert clustering.profiles[C.N_CUSTOMERS].sum() == n
 
 
@@ -67,17 +67,17 @@ def test_k_and_model_numbers(pipeline):
 def test_exports_hold_no_raw_customer_ids(transactions, pipeline, tmp_path):
     segmented, clustering, value, customers, check = pipeline
     tables = {
-        "segments": crm.export_table(customers, key=KEY),
-        "segment_actions": crm.action_plan(customers),
+        "segments": clv.export_table(customers, key=KEY),
+        "segment_actions": clv.action_plan(customers),
         "segment_summary": segment.segment_summary(segmented),
-        "segments_by_country": crm.segment_by_country(
-            segmented, crm.customer_countries(transactions)
+        "segments_by_country": segment.segment_by_country(
+            segmented, segment.customer_countries(transactions)
         ),
         "cluster_profiles": clustering.profiles,
-        "segments_by_cluster": crm.segments_by_cluster(customers),
-        "clv_models": crm.model_parameters(value),
-        "clv_top_customers": crm.top_customers(customers, n=10, key=KEY),
-        "clv_holdout": crm.holdout_summary(check),
+        "segments_by_cluster": segment.segments_by_cluster(customers),
+        "clv_models": clv.model_parameters(value),
+        "clv_top_customers": clv.top_customers(customers, n=10, key=KEY),
+        "clv_holdout": clv.holdout_summary(check),
         "clv_holdout_by_frequency": check.by_frequency,
     }
     written = outputs.write(tmp_path, tables=tables)
@@ -91,7 +91,7 @@ def test_exports_hold_no_raw_customer_ids(transactions, pipeline, tmp_path):
     assert len(segments) == 4334 and C.CUSTOMER not in segments
     assert segments[C.CUSTOMER_KEY].str.fullmatch(r"c_[0-9a-f]{16}").all()
     assert segments[C.CUSTOMER_KEY].is_unique
-    assert list(segments.columns) == [C.CUSTOMER_KEY, *crm.EXPORT_COLUMNS[1:]]
+    assert list(segments.columns) == [C.CUSTOMER_KEY, *clv.EXPORT_COLUMNS[1:]]
     assert segments[C.ACTION].notna().all()
 
 
@@ -99,10 +99,10 @@ def test_bad_input_is_named(transactions):
     with pytest.raises(ParameterError, match="`reference_date` must be after"):
         segment.segment_customers(transactions, reference_date="2010-11-30")
     with pytest.raises(ParameterError, match="`reference_date` must be after"):
-        crm.lifetime_value(transactions, reference_date="2010-11-30")
+        clv.lifetime_value(transactions, reference_date="2010-11-30")
     table = segment.rfm(transactions)
     with pytest.raises(ParameterError, match=r"`n_clusters` must be .* = 4334\); got 4334"):
-        crm.choose_clusters(table, n_clusters=4334)
+        segment.choose_clusters(table, n_clusters=4334)
     # only the first day observed: every customer has a single purchase day
     with pytest.raises(DataValidationError, match="no repeat customers"):
-        crm.lifetime_value(transactions, reference_date="2010-12-02")
+        clv.lifetime_value(transactions, reference_date="2010-12-02")

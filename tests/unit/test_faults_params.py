@@ -96,7 +96,7 @@ def test_topn_model_sizes_are_bounded(name, values, pattern):
 
 
 def test_a_search_grid_value_is_bounded():
-    from aftersales.mf import check_grid
+    from aftersales.evaluate import check_grid
 
     with pytest.raises(ParameterError, match=r"`n_factors` must be at most 1,000"):
         check_grid("SVD", {"n_factors": [20, 10**9]})

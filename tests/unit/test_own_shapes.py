@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aftersales import capabilities, crm, datasets, explore, interactions, narrate, prepare, segment
+from aftersales import capabilities, clv, datasets, interactions, narrate, prepare, segment
 from aftersales import columns as C
 from aftersales.errors import DataValidationError
 
@@ -170,7 +170,7 @@ def test_clusters_without_money_use_recency_and_frequency(bare):
     # column 1 is the standardised log1p frequency: frequencies 2, 3, 1, 2, 1, 2
     logged = np.log1p([2, 3, 1, 2, 1, 2])
     assert features[:, 1] == pytest.approx((logged - logged.mean()) / logged.std())
-    clustering = crm.choose_clusters(table, n_clusters=2, seed=0)
+    clustering = segment.choose_clusters(table, n_clusters=2, seed=0)
     assert clustering.profiles[C.REVENUE_SHARE].isna().all()
     # clusters numbered by share of the invoices: cluster 0 holds the most
     invoices = table.groupby(clustering.labels[C.CLUSTER].to_numpy())[C.FREQUENCY].sum()
@@ -187,8 +187,8 @@ NOT_CONVERGED = "ignore:BG/NBD fit on 6 customers did not converge"
 
 @pytest.mark.filterwarnings(NOT_CONVERGED)
 def test_lifetime_value_without_money_matches_bgnbd_of_the_same_orders(orders, bare):
-    with_money = crm.lifetime_value(prepare.prepare(dataset=orders, cache=False).cleaned)
-    without = crm.lifetime_value(prepare.prepare(dataset=bare, cache=False).cleaned)
+    with_money = clv.lifetime_value(prepare.prepare(dataset=orders, cache=False).cleaned)
+    without = clv.lifetime_value(prepare.prepare(dataset=bare, cache=False).cleaned)
     assert without.gamma_gamma is None and with_money.gamma_gamma is not None
     assert without.customers[C.CLV].isna().all()
     assert without.customers[C.MONETARY].isna().all()
@@ -197,7 +197,7 @@ def test_lifetime_value_without_money_matches_bgnbd_of_the_same_orders(orders, b
         np.testing.assert_allclose(
             without.customers[column], with_money.customers[column], rtol=1e-12
         )
-    parameters = crm.model_parameters(without)
+    parameters = clv.model_parameters(without)
     assert set(parameters[C.MODEL]) == {"BG/NBD"} and len(parameters) == 6
 
 
@@ -205,13 +205,13 @@ def test_lifetime_value_without_money_matches_bgnbd_of_the_same_orders(orders, b
 def test_top_customers_without_money_rank_by_expected_purchases(bare):
     cleaned = prepare.prepare(dataset=bare, cache=False).cleaned
     segmented = segment.segment_customers(cleaned)
-    value = crm.lifetime_value(cleaned)
-    clustering = crm.choose_clusters(segmented, n_clusters=2, seed=0)
-    customers = crm.customer_table(segmented, clustering, value)
-    top = crm.top_customers(customers, n=3, key="0123456789abcdef" * 2)
+    value = clv.lifetime_value(cleaned)
+    clustering = segment.choose_clusters(segmented, n_clusters=2, seed=0)
+    customers = clv.customer_table(segmented, clustering, value)
+    top = clv.top_customers(customers, n=3, key="0123456789abcdef" * 2)
     expected = customers[C.EXPECTED_PURCHASES].sort_values(ascending=False).head(3)
     assert top[C.EXPECTED_PURCHASES].tolist() == expected.tolist()
-    plan = crm.action_plan(customers).set_index(C.SEGMENT)
+    plan = clv.action_plan(customers).set_index(C.SEGMENT)
     assert plan.loc["Lost", C.N_CUSTOMERS] == 2 and plan[C.CLV_SHARE].isna().all()
 
 
@@ -222,7 +222,7 @@ def test_main_country_without_money_is_the_one_with_most_invoices(lines):
     cleaned = prepare.prepare(
         dataset=lines, cache=False, min_user_interactions=1, min_item_interactions=1
     ).cleaned
-    countries = crm.customer_countries(cleaned).set_index(C.CUSTOMER)[C.COUNTRY]
+    countries = segment.customer_countries(cleaned).set_index(C.CUSTOMER)[C.COUNTRY]
     # A: UK on invoices 1 and 2 (3 lines), FR on invoice 3 (3 lines): UK by invoices
     assert countries.to_dict() == {"A": "UK", "B": "UK"}
 
@@ -236,7 +236,7 @@ def test_main_country_reads_the_revenue_column():
             C.REVENUE: [5.0, 5.0, 11.0],
         }
     )
-    assert crm.customer_countries(frame)[C.COUNTRY].tolist() == ["FR"]
+    assert segment.customer_countries(frame)[C.COUNTRY].tolist() == ["FR"]
 
 
 def test_largest_spenders_of_an_order_level_export(orders):
@@ -269,9 +269,9 @@ def test_interactions_without_prices_have_no_revenue(lines):
         interactions.to_implicit(pairs.reset_index(), weight="revenue")
 
 
-def test_summary_of_an_order_level_export_has_no_item_rows(orders):
+def test_describe_of_an_order_level_export_has_no_item_rows(orders):
     raw = datasets.load(orders)
-    table = explore.summary(raw).set_index("measure")["value"]
+    table = datasets.describe(raw).set_index("measure")["value"]
     assert table["rows"] == "11" and table["distinct customer_id"] == "6"
     assert table["invoices"] == "11"
     assert not any("item" in measure for measure in table.index)

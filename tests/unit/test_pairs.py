@@ -13,8 +13,8 @@ import surprise
 from aftersales import columns as C
 from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.evaluate import run_experiment
+from aftersales.evaluate._search import VectorisedTest
 from aftersales.metrics import predictions_to_frame, rmse
-from aftersales.mf._search import VectorisedTest
 from aftersales.models import has_pair_scorer, make_model, predict_pairs
 
 KNN = ("KNNBasic", "KNNWithMeans", "KNNWithZScore", "KNNBaseline")

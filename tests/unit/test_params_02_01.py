@@ -1,6 +1,6 @@
 import pytest
 
-from aftersales import params, published
+from aftersales import evaluate, params
 from aftersales.errors import ParameterError, UnknownNameError
 
 
@@ -12,14 +12,14 @@ def test_defaults_are_small_and_valid():
     p = check()
     assert p.dataset == "movielens-100k" and p.mf_folds == 1
     assert "SVDpp" not in p.mf_models and p.search_kind == "grid"
-    assert p.published_protocol is False and p.published_models == published.CI_MODELS
+    assert p.published_protocol is False and p.published_models == evaluate.PUBLISHED_CI_MODELS
     assert p.preparation().dataset == "movielens-100k"
 
 
 def test_real_run_values_are_accepted():
     p = check(
         published_protocol=True,
-        published_models=[*published.CI_MODELS, "SVDpp"],
+        published_models=[*evaluate.PUBLISHED_CI_MODELS, "SVDpp"],
         mf_models=["NormalPredictor", "BaselineOnly", "SVD", "SVDpp", "NMF"],
         search_grid={"n_factors": [20, 50], "lr_all": [0.005, 0.01], "reg_all": [0.02, 0.1]},
         search_kind="random",

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from aftersales import columns as C
+from aftersales import evaluate
 from aftersales.errors import DataValidationError
 from aftersales.plots import evaluation as plots
 
@@ -38,7 +39,7 @@ def test_rating_bars_skip_ranking_metrics_and_refuse_when_none() -> None:
         plots.rating_bars(summary().query("metric != 'rmse'"))
 
 
-def test_accuracy_against_time_sums_fit_and_rank_time_over_folds() -> None:
+def test_metric_and_time_sums_fit_and_rank_time_over_folds_for_the_tradeoff_chart() -> None:
     timings = pd.DataFrame(
         {
             C.MODEL: ["SVD", "SVD", "ease"],
@@ -48,10 +49,18 @@ def test_accuracy_against_time_sums_fit_and_rank_time_over_folds() -> None:
             C.RANK_TIME: [0.25, 0.25, 0.5],
         }
     )
-    axes = plots.accuracy_against_time(summary(), timings, metric="ndcg", k=10).axes[0]
+    frame = evaluate.metric_and_time(summary(), timings, metric="ndcg", k=10)
     # SVD: 1 + 2 + 0.25 + 0.25 = 3.5 s; ease: 0.5 + 0.5 = 1 s
+    assert frame[C.MODEL].tolist() == ["SVD", "ease"]
+    np.testing.assert_allclose(frame[[C.FIT_TIME, C.MEAN]], [[3.5, 0.12], [1.0, 0.45]])
+    axes = plots.tradeoff(
+        frame, x=C.FIT_TIME, y=C.MEAN, label=C.MODEL, title="t", xlabel="s", ylabel="ndcg@10"
+    ).axes[0]
     np.testing.assert_allclose(axes.collections[0].get_offsets(), [[3.5, 0.12], [1.0, 0.45]])
+    assert [text.get_text() for text in axes.texts] == ["SVD", "ease"]
     assert axes.get_xscale() == "log"
+    with pytest.raises(DataValidationError, match=r"no row for \['ndcg'\] at k=20"):
+        evaluate.metric_and_time(summary(), timings, metric="ndcg", k=20)
 
 
 def test_metric_at_k_draws_one_curve_per_model() -> None:

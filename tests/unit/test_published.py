@@ -5,7 +5,7 @@ from surprise import NMF, SVD, BaselineOnly, CoClustering, Dataset, KNNBasic, Re
 from surprise.model_selection import KFold, cross_validate
 
 from aftersales import columns as C
-from aftersales import published as P
+from aftersales import evaluate
 from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.models import MODEL_NAMES
 from aftersales.split import kfold
@@ -22,14 +22,14 @@ def _ratings() -> pd.DataFrame:
 
 
 def test_published_table_is_surprise_readme():
-    table = P.published_table()
-    assert len(table) == 2 * len(P.PUBLISHED) == 20
-    assert set(P.PUBLISHED) <= set(MODEL_NAMES)
-    assert set(P.CI_MODELS) == set(P.PUBLISHED) - {"SVDpp"}
+    table = evaluate.published_table()
+    assert len(table) == 2 * len(evaluate.PUBLISHED_SCORES) == 20
+    assert set(evaluate.PUBLISHED_SCORES) <= set(MODEL_NAMES)
+    assert set(evaluate.PUBLISHED_CI_MODELS) == set(evaluate.PUBLISHED_SCORES) - {"SVDpp"}
     svd = table[table[C.MODEL] == "SVD"].set_index(C.METRIC)[C.PUBLISHED]
     assert svd.to_dict() == {"rmse": 0.934, "mae": 0.737}
-    assert P.PUBLISHED["NormalPredictor"].label == "Random"
-    assert "NicolasHug/Surprise" in P.SOURCE
+    assert evaluate.PUBLISHED_SCORES["NormalPredictor"].label == "Random"
+    assert "NicolasHug/Surprise" in evaluate.PUBLISHED_SOURCE
 
 
 def test_folds_are_surprise_kfold_folds():
@@ -45,9 +45,9 @@ def test_protocol_equals_surprise_cross_validate():
     frame = _ratings()
     before = frame.copy()
     names = ["SVD", "NMF", "SlopeOne", "KNNBasic", "CoClustering", "BaselineOnly"]
-    table = P.published_protocol(frame, names, n_splits=3, random_state=0, progress=False)
+    table = evaluate.published_protocol(frame, names, n_splits=3, random_state=0, progress=False)
     pd.testing.assert_frame_equal(frame, before)
-    assert list(table.columns) == list(P.COMPARISON_COLUMNS)
+    assert list(table.columns) == list(evaluate.PUBLISHED_COLUMNS)
     assert list(table[C.MODEL]) == [name for name in names for _ in range(2)]
     assert list(table[C.METRIC]) == ["rmse", "mae"] * len(names)
     # the reference: Surprise's own cross-validation, the benchmark script's seeding
@@ -66,15 +66,15 @@ def test_protocol_equals_surprise_cross_validate():
         for metric in ("rmse", "mae"):
             ours = indexed.loc[(name, metric), C.OURS]
             assert ours == pytest.approx(np.mean(out[f"test_{metric}"]), abs=1e-12), name
-            published = getattr(P.PUBLISHED[name], metric)
+            published = getattr(evaluate.PUBLISHED_SCORES[name], metric)
             assert indexed.loc[(name, metric), C.PUBLISHED] == published
             assert indexed.loc[(name, metric), C.DIFFERENCE] == pytest.approx(ours - published)
 
 
 def test_protocol_is_reproducible_with_the_seeded_random_predictor():
     frame = _ratings()
-    first = P.published_protocol(frame, ["NormalPredictor"], n_splits=2, progress=False)
-    again = P.published_protocol(frame, ["NormalPredictor"], n_splits=2, progress=False)
+    first = evaluate.published_protocol(frame, ["NormalPredictor"], n_splits=2, progress=False)
+    again = evaluate.published_protocol(frame, ["NormalPredictor"], n_splits=2, progress=False)
     pd.testing.assert_frame_equal(first, again)
     assert (first[C.OURS] > 0).all()
 
@@ -82,14 +82,14 @@ def test_protocol_is_reproducible_with_the_seeded_random_predictor():
 def test_bad_models_are_named():
     frame = _ratings()
     with pytest.raises(UnknownNameError, match=r"no published score for \['KNNWithZScore'\]"):
-        P.published_protocol(frame, ["SVD", "KNNWithZScore"], progress=False)
+        evaluate.published_protocol(frame, ["SVD", "KNNWithZScore"], progress=False)
     with pytest.raises(UnknownNameError, match="published models: SVD, SVDpp, NMF"):
-        P.published_protocol(frame, ["svd"], progress=False)
+        evaluate.published_protocol(frame, ["svd"], progress=False)
     with pytest.raises(ParameterError, match="non-empty list"):
-        P.published_protocol(frame, [], progress=False)
+        evaluate.published_protocol(frame, [], progress=False)
     with pytest.raises(ParameterError, match="non-empty list"):
-        P.published_protocol(frame, "SVD", progress=False)
+        evaluate.published_protocol(frame, "SVD", progress=False)
     with pytest.raises(ParameterError, match="random_state"):
-        P.published_protocol(frame, ["SVD"], random_state=1.5, progress=False)
+        evaluate.published_protocol(frame, ["SVD"], random_state=1.5, progress=False)
     with pytest.raises(ParameterError, match="n_splits"):
-        P.published_protocol(frame, ["SVD"], n_splits=1, progress=False)
+        evaluate.published_protocol(frame, ["SVD"], n_splits=1, progress=False)

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from aftersales import columns as C
-from aftersales import narrate, plots_scale, scale
+from aftersales import narrate, scale
 from aftersales.errors import ParameterError
+from aftersales.plots import scale as plots_scale
 
 MIB = 2**20
 PY = sys.executable

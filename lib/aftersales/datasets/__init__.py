@@ -5,11 +5,13 @@ the parsed cache, ``data/raw``, the local mirror and finally the publisher's add
 the path of a source YAML file instead of a name, it reads the analyst's own export. A data set
 holds ratings, transactions or a randomised campaign (``hillstrom``, or a source of kind
 ``campaign``: one row per customer with its arm, outcomes and covariates).
+:func:`describe` and :func:`per_month` summarise a loaded frame (counts, density, dates).
 """
 
 from __future__ import annotations
 
 from aftersales.datasets._campaign import check_arms, load_campaign, outcome_values
+from aftersales.datasets._describe import describe, per_month
 from aftersales.datasets._load import (
     cache_path,
     check_content,
@@ -36,6 +38,7 @@ __all__ = [
     "cache_path",
     "check_arms",
     "check_content",
+    "describe",
     "fetch",
     "fingerprint",
     "is_source",
@@ -45,6 +48,7 @@ __all__ = [
     "load_source",
     "load_transactions",
     "outcome_values",
+    "per_month",
     "read_source",
     "source",
     "spec",

@@ -7,6 +7,13 @@ for each value of one parameter (neighbourhood size, factors, epochs); :func:`co
 merges the runs of rating and ranking-only models; :func:`group_summary` and
 :func:`best_per_group` break the per-user metrics down by customer group;
 :func:`make_protocol` builds notebook 04.00's protocol (chronological on transactions).
+
+The comparison studies of the rating notebooks live here too: :func:`search` runs Surprise's
+``GridSearchCV`` or a seeded ``RandomizedSearchCV`` over a checked grid (tidied by
+:func:`search_slice` and :func:`search_ranking`); :func:`evaluation_protocol` picks the split
+or k folds and :func:`accuracy_and_time` tabulates error and time per model;
+:func:`published_protocol` reruns Surprise's published MovieLens 100K benchmark next to
+:data:`PUBLISHED_SCORES`.
 """
 
 from __future__ import annotations
@@ -42,7 +49,34 @@ from aftersales.evaluate._groups import (
     group_summary,
 )
 from aftersales.evaluate._protocol import RankFn, as_folds
+from aftersales.evaluate._published import (
+    PUBLISHED_CI_MODELS,
+    PUBLISHED_COLUMNS,
+    PUBLISHED_METRICS,
+    PUBLISHED_SCORES,
+    PUBLISHED_SCRIPT,
+    PUBLISHED_SOURCE,
+    PublishedScore,
+    published_protocol,
+    published_table,
+)
 from aftersales.evaluate._runner import Experiment, combine, run_experiment
+from aftersales.evaluate._search import (
+    SEARCH_KINDS,
+    SEARCH_METRICS,
+    SearchResult,
+    SeededRandomizedSearchCV,
+    search,
+    surprise_dataset,
+)
+from aftersales.evaluate._search_grid import OPTION_PARAMS, check_grid, grid_combinations
+from aftersales.evaluate._search_tables import (
+    accuracy_and_time,
+    evaluation_protocol,
+    metric_and_time,
+    search_ranking,
+    search_slice,
+)
 from aftersales.evaluate._sharing import fit_once, fold_key
 from aftersales.evaluate._significance import SIGNIFICANCE_COLUMNS, significance
 from aftersales.evaluate._sweep import SWEEP_COLUMNS, sweep
@@ -52,33 +86,56 @@ __all__ = [
     "GROUP_SUMMARY_COLUMNS",
     "LABELS",
     "MARKERS",
+    "OPTION_PARAMS",
     "PER_FOLD_COLUMNS",
     "PER_USER_COLUMNS",
     "PROTOCOLS",
+    "PUBLISHED_CI_MODELS",
+    "PUBLISHED_COLUMNS",
+    "PUBLISHED_METRICS",
+    "PUBLISHED_SCORES",
+    "PUBLISHED_SCRIPT",
+    "PUBLISHED_SOURCE",
+    "SEARCH_KINDS",
+    "SEARCH_METRICS",
     "SIGNIFICANCE_COLUMNS",
     "SUMMARY_COLUMNS",
     "SWEEP_COLUMNS",
     "TIMING_COLUMNS",
     "Experiment",
     "Protocol",
+    "PublishedScore",
     "RankFn",
+    "SearchResult",
+    "SeededRandomizedSearchCV",
+    "accuracy_and_time",
     "activity_buckets",
     "as_folds",
     "best_model",
     "best_per_group",
+    "check_grid",
     "combine",
     "comparison_table",
     "customer_groups",
     "describe_best",
+    "evaluation_protocol",
     "fit_once",
     "fold_key",
+    "grid_combinations",
     "group_summary",
     "headline_first",
     "leading_models",
     "make_protocol",
     "mark_significance",
+    "metric_and_time",
     "protocol_table",
+    "published_protocol",
+    "published_table",
     "run_experiment",
+    "search",
+    "search_ranking",
+    "search_slice",
     "significance",
+    "surprise_dataset",
     "sweep",
 ]

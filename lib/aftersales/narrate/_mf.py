@@ -21,7 +21,7 @@ def mf_findings(
     Parameters
     ----------
     comparison : pandas.DataFrame
-        ``mf.comparison_table``: a ``model`` column and one column per metric.
+        ``evaluate.accuracy_and_time``: a ``model`` column and one column per metric.
     metric : str, default "rmse"
         The error that ranks the models (lower is better).
     baseline, random : str
@@ -119,9 +119,11 @@ def search_findings(
     Parameters
     ----------
     ranking : pandas.DataFrame
-        ``mf.search_ranking``: rank, setting, mean, std (cross-validated, on the training part).
+        ``evaluate.search_ranking``: rank, setting, mean, std (cross-validated, on the
+        training part).
     tuned : pandas.DataFrame
-        ``mf.comparison_table`` of the model with defaults (first row) and searched (second row).
+        ``evaluate.accuracy_and_time`` of the model with defaults (first row) and searched
+        (second row).
     metric : str, default "rmse"
         The error of both tables (lower is better).
 

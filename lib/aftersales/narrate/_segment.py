@@ -116,7 +116,7 @@ def silhouette_findings(silhouette: pd.DataFrame, *, k: int) -> Markdown:
     Parameters
     ----------
     silhouette : pandas.DataFrame
-        ``crm.choose_clusters(...).silhouette``: k, silhouette.
+        ``segment.choose_clusters(...).silhouette``: k, silhouette.
     k : int
         The chosen number of clusters.
 
@@ -155,7 +155,7 @@ def dropout_findings(parameters: pd.DataFrame, customers: pd.DataFrame) -> Markd
     Parameters
     ----------
     parameters : pandas.DataFrame
-        ``crm.model_parameters``: model, parameter, value, with BG/NBD's ``a`` and ``b``.
+        ``clv.model_parameters``: model, parameter, value, with BG/NBD's ``a`` and ``b``.
     customers : pandas.DataFrame
         The customer table with ``p_alive``.
 
@@ -188,7 +188,7 @@ def holdout_findings(holdout: pd.DataFrame) -> Markdown:
     Parameters
     ----------
     holdout : pandas.DataFrame
-        ``crm.holdout_summary``: metric, value, with predicted_purchases, actual_purchases,
+        ``clv.holdout_summary``: metric, value, with predicted_purchases, actual_purchases,
         relative_error, mae and baseline_mae.
 
     Returns

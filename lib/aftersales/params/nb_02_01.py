@@ -76,7 +76,7 @@ class MatrixFactorizationParams(PreparationParams):
     def __post_init__(self) -> None:
         """Check the sweeps, the grid against the search model, and the heatmap's axes."""
         super().__post_init__()
-        from aftersales import mf  # the grid's values are checked by building the models
+        from aftersales import evaluate  # the grid's values are checked by building the models
 
         for name in ("factor_values", "epoch_values", "mf_models"):
             values = getattr(self, name)
@@ -85,10 +85,10 @@ class MatrixFactorizationParams(PreparationParams):
                     f"{WHERE}: parameter `{name}` must list distinct values; got {list(values)}"
                 )
         try:
-            grid = mf.check_grid(self.search_model, self.search_grid)
+            grid = evaluate.check_grid(self.search_model, self.search_grid)
         except ParameterError as error:
             raise ParameterError(f"{WHERE}: parameter `search_grid`: {error}") from None
-        size = len(mf.combinations(grid))
+        size = len(evaluate.grid_combinations(grid))
         if self.search_kind == "random" and self.search_n_iter > size:
             raise ParameterError(
                 f"{WHERE}: parameter `search_n_iter` is {self.search_n_iter} but `search_grid` "

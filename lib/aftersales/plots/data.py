@@ -157,7 +157,7 @@ def overview(frame: pd.DataFrame) -> dict[str, Figure]:
         revenue, per month) and ``breakdown`` (top genres, or top countries by revenue).
     """
     from aftersales import columns as C
-    from aftersales import explore
+    from aftersales import datasets, segment
 
     retail = C.INVOICE in frame
     who = C.CUSTOMER if retail else C.USER
@@ -194,9 +194,9 @@ def overview(frame: pd.DataFrame) -> dict[str, Figure]:
         ylabel=f"{noun} per item (log scale)",
     )
     if retail:
-        lines = frame.assign(**{C.REVENUE: explore.revenue(frame)})
+        lines = frame.assign(**{C.REVENUE: segment.revenue(frame)})
         figures["monthly"] = timeline(
-            explore.per_month(lines, value=C.REVENUE),
+            datasets.per_month(lines, value=C.REVENUE),
             title="Revenue per month (quantity x unit price)",
             ylabel="revenue (GBP)",
         )
@@ -211,7 +211,7 @@ def overview(frame: pd.DataFrame) -> dict[str, Figure]:
         )
     else:
         figures["monthly"] = timeline(
-            explore.per_month(frame), title="Ratings per month", ylabel="ratings"
+            datasets.per_month(frame), title="Ratings per month", ylabel="ratings"
         )
         genres = frame[C.GENRES].str.split("|").explode().value_counts().head(10)
         figures["breakdown"] = bars(

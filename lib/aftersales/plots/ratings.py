@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 
 from aftersales import columns as C
 from aftersales.errors import DataValidationError
+from aftersales.plots._base import labelled_axes, new_figure
 
 METRIC_LABELS = {"rmse": "RMSE (stars)", "mae": "MAE (stars)", "mse": "MSE (stars squared)"}
 """Axis labels of the rating metrics."""
@@ -55,11 +56,20 @@ def k_sweep(
         raise DataValidationError("k_sweep: the frame is empty; nothing to draw")
     chosen = dict(chosen or {})
     metrics = list(dict.fromkeys(frame[C.METRIC]))
-    figure = Figure(figsize=(5.2 * len(metrics), 4.2), layout="constrained")
+    figure = new_figure((5.2 * len(metrics), 4.2))
     figure.suptitle(title)
     ks = sorted(frame[C.K].unique().tolist())
     for position, metric in enumerate(metrics, start=1):  # one panel per metric
-        axes = figure.add_subplot(1, len(metrics), position)
+        axes = labelled_axes(
+            figure,
+            f"{metric.upper()} (lower is better; dashed: chosen k)",
+            "neighbourhood size k (neighbours)",
+            METRIC_LABELS.get(metric, metric),
+            1,
+            len(metrics),
+            position,
+            title_size="medium",
+        )
         rows = frame[frame[C.METRIC] == metric]
         for basis, part in rows.groupby(C.BASIS, sort=False):  # user- and item-based
             part = part.sort_values(C.K)
@@ -81,10 +91,6 @@ def k_sweep(
             axes.set_xscale("log")
         axes.set_xticks(ks, [str(k) for k in ks])
         axes.minorticks_off()
-        axes.set_xlabel("neighbourhood size k (neighbours)")
-        axes.set_ylabel(METRIC_LABELS.get(metric, metric))
-        axes.set_title(f"{metric.upper()} (lower is better; dashed: chosen k)", fontsize="medium")
-        axes.grid(alpha=0.3)
         axes.legend(fontsize="small")
     return figure
 
@@ -130,8 +136,9 @@ def similarity_points(frame: pd.DataFrame, *, metric: str = "rmse", title: str) 
         raise DataValidationError(f"similarity_points: no rows for {metric!r}; found {found}")
     measures = list(dict.fromkeys(rows[C.SIMILARITY_MEASURE]))
     groups = list(rows.groupby(C.BASIS, sort=False))
-    figure = Figure(figsize=(7.5, 4.2), layout="constrained")
-    axes = figure.add_subplot()
+    figure = new_figure((7.5, 4.2))
+    ylabel = METRIC_LABELS.get(metric, metric) + ", 95% interval"
+    axes = labelled_axes(figure, title, "similarity measure", ylabel)
     width = 0.5 / max(len(groups), 1)
     for number, (basis, part) in enumerate(groups):  # user- and item-based
         where = [measures.index(m) for m in part[C.SIMILARITY_MEASURE]]
@@ -149,10 +156,6 @@ def similarity_points(frame: pd.DataFrame, *, metric: str = "rmse", title: str) 
         )
     axes.set_xticks(range(len(measures)), measures)
     axes.set_xlim(-0.5, len(measures) - 0.5)
-    axes.set_title(title)
-    axes.set_xlabel("similarity measure")
-    axes.set_ylabel(METRIC_LABELS.get(metric, metric) + ", 95% interval")
-    axes.grid(alpha=0.3)
     axes.legend(fontsize="small")
     return figure
 
@@ -191,8 +194,8 @@ def metric_points(frame: pd.DataFrame, *, title: str, ylabel: str) -> Figure:
         raise DataValidationError("metric_points: the frame is empty; nothing to draw")
     metrics = list(dict.fromkeys(frame[C.METRIC]))
     groups = list(frame.groupby(C.MODEL, sort=False))
-    figure = Figure(figsize=(7.5, 4.2 + 0.25 * len(groups)), layout="constrained")
-    axes = figure.add_subplot()
+    figure = new_figure((7.5, 4.2 + 0.25 * len(groups)))
+    axes = labelled_axes(figure, title, "metric", ylabel)
     width = 0.6 / max(len(groups), 1)
     for number, (model, part) in enumerate(groups):  # a handful of models
         where = [
@@ -204,10 +207,6 @@ def metric_points(frame: pd.DataFrame, *, title: str, ylabel: str) -> Figure:
         axes.errorbar(where, centre, yerr=[below, above], fmt="o", capsize=4, label=str(model))
     axes.set_xticks(range(len(metrics)), metrics)
     axes.set_xlim(-0.5, len(metrics) - 0.5)
-    axes.set_title(title)
-    axes.set_xlabel("metric")
-    axes.set_ylabel(ylabel)
-    axes.grid(alpha=0.3)
     figure.legend(loc="outside lower center", fontsize="small", ncols=1, title="model")
     return figure
 

@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 from aftersales import columns as C
 from aftersales import validate
-from aftersales.plots._base import labelled_axes
+from aftersales.plots._base import labelled_axes, new_figure
 
 SIZE = (7.5, 4.0)
 
@@ -41,7 +41,7 @@ def hit_rate_by_overdue(
     source = "plots.replenish.hit_rate_by_overdue: `rates`"
     validate.require_columns(rates, (C.DAYS_OVERDUE, C.N_PAIRS, C.PRECISION), source=source)
     validate.require_rows(rates, source=source)
-    figure = Figure(figsize=SIZE, layout="constrained")
+    figure = new_figure(SIZE)
     axes = labelled_axes(
         figure,
         f"Repeat pairs bought again within {window_days} days of the cut-off",

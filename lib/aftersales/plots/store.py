@@ -7,6 +7,7 @@ from matplotlib.figure import Figure
 
 from aftersales import columns as C
 from aftersales import validate
+from aftersales.plots._base import label_axes, new_figure, twin_y
 
 
 def history_timeline(orders: pd.DataFrame, *, currency: str = "GBP") -> Figure:
@@ -33,20 +34,22 @@ def history_timeline(orders: pd.DataFrame, *, currency: str = "GBP") -> Figure:
     """
     validate.require_columns(orders, (C.TIMESTAMP, C.REVENUE, C.CANCELLED), source="orders")
     ordered = orders.sort_values(C.TIMESTAMP, kind="stable")
-    figure = Figure(figsize=(9.0, 3.6))
-    axes = figure.subplots()
+    figure = new_figure((9.0, 3.6), layout=None)
+    axes = label_axes(
+        figure.subplots(),
+        "One customer's orders over time",
+        "invoice date (UTC)",
+        f"revenue per invoice ({currency})",
+        grid=False,
+    )
     cancelled = ordered[C.CANCELLED].to_numpy(dtype=bool)
     kinds = ((~cancelled, "#4393c3", "order"), (cancelled, "#d73027", "cancellation"))
     for mask, colour, label in kinds:
         part = ordered[mask]
         axes.bar(part[C.TIMESTAMP], part[C.REVENUE], width=2.0, color=colour, label=label)
-    twin = axes.twinx()
+    twin = twin_y(axes, f"cumulative net revenue ({currency})")
     twin.plot(ordered[C.TIMESTAMP], ordered[C.REVENUE].cumsum(), color="#333333", lw=1.2)
-    twin.set_ylabel(f"cumulative net revenue ({currency})")
     axes.axhline(0, color="#999999", lw=0.8)
-    axes.set_xlabel("invoice date (UTC)")
-    axes.set_ylabel(f"revenue per invoice ({currency})")
-    axes.set_title("One customer's orders over time")
     axes.legend(loc="upper left", frameon=False)
     figure.autofmt_xdate()
     return figure

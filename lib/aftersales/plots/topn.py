@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 
 from aftersales import columns as C
 from aftersales.errors import DataValidationError
+from aftersales.plots._base import label_axes, new_figure
 
 _CURVE_COLUMNS = (C.METRIC, C.K, C.VALUE, C.FIT_TIME, C.BEST)
 
@@ -46,16 +47,18 @@ def validation_curves(
     """
     if not curves:
         raise DataValidationError("validation_curves: no curve to draw (nothing was tuned)")
-    figure = Figure(figsize=(3.6 * len(curves), 3.6), layout="constrained")
+    figure = new_figure((3.6 * len(curves), 3.6))
     panels = figure.subplots(1, len(curves), squeeze=False, sharey=True)[0]
     figure.suptitle(f"Validation {metric}@{k} over each model's grid (validation split of train)")
-    for axes, (label, curve) in zip(panels, curves.items(), strict=True):  # a few models
+    ylabel = f"{metric}@{k} on the validation split"
+    for number, (model, curve) in enumerate(curves.items()):  # a few models
+        axes = panels[number]
         missing = [c for c in _CURVE_COLUMNS if c not in curve.columns]
         if missing:
-            raise DataValidationError(f"validation_curves: curve {label!r} lacks {missing}")
+            raise DataValidationError(f"validation_curves: curve {model!r} lacks {missing}")
         rows = curve[(curve[C.METRIC] == metric) & (curve[C.K] == k)]
         if rows.empty:
-            raise DataValidationError(f"validation_curves: curve {label!r} has no {metric}@{k}")
+            raise DataValidationError(f"validation_curves: curve {model!r} has no {metric}@{k}")
         keys = [c for c in curve.columns if c not in _CURVE_COLUMNS]
         x, hue = keys[0], (keys[1] if len(keys) > 1 else None)
         groups = [(None, rows)] if hue is None else list(rows.groupby(hue, sort=True))
@@ -72,10 +75,7 @@ def validation_curves(
         if 0 < len(values) <= 8:  # label the grid values themselves, not powers of ten
             axes.set_xticks(values, [f"{value:g}" for value in values])
             axes.minorticks_off()
-        axes.set_title(label)
-        axes.set_xlabel(x)
-        axes.grid(alpha=0.3)
+        label_axes(axes, model, x, ylabel if number == 0 else "")
         if hue is not None:
             axes.legend(fontsize="small")
-    panels[0].set_ylabel(f"{metric}@{k} on the validation split")
     return figure

@@ -99,7 +99,7 @@ def risk_table(
     risk : numpy.ndarray
         Probability of not buying again within the horizon, per row of ``features``.
     value : pandas.DataFrame, optional
-        ``C.CUSTOMER`` and ``C.CLV`` (e.g. ``crm.lifetime_value(...).customers``); missing
+        ``C.CUSTOMER`` and ``C.CLV`` (e.g. ``clv.lifetime_value(...).customers``); missing
         customers and no table give a missing value at risk.
 
     Returns

@@ -8,6 +8,8 @@ Typical use on cleaned transactions::
     segment.segment_summary(table)                      # one row per segment, with action
     result = segment.cluster_customers(table, seed=0)   # k by silhouette over 2..8
     result.silhouette, result.profiles
+    segment.choose_clusters(table, n_clusters=0, k_min=2, k_max=8, seed=0)  # checked range
+    segment.segment_by_country(table, segment.customer_countries(transactions))
 
 Time is counted in whole UTC calendar days. Lifetime value lives in :mod:`aftersales.clv`.
 """
@@ -16,12 +18,20 @@ from __future__ import annotations
 
 import pandas as pd
 
+from aftersales.segment._choose_k import choose_clusters
 from aftersales.segment._cluster import (
     DEFAULT_K_RANGE,
     FEATURES,
     Clustering,
     cluster_customers,
     log_rfm_features,
+    segments_by_cluster,
+)
+from aftersales.segment._countries import (
+    OTHER_COUNTRIES,
+    UNKNOWN_COUNTRY,
+    customer_countries,
+    segment_by_country,
 )
 from aftersales.segment._grid import (
     SEGMENT_ACTIONS,
@@ -71,21 +81,27 @@ __all__ = [
     "DEFAULT_K_RANGE",
     "FEATURES",
     "N_SCORES",
+    "OTHER_COUNTRIES",
     "RFM_COLUMNS",
     "SEGMENTS",
     "SEGMENT_ACTIONS",
     "SEGMENT_GRID",
+    "UNKNOWN_COUNTRY",
     "Clustering",
     "DateLike",
     "assign_segments",
     "attach_actions",
+    "choose_clusters",
     "cluster_customers",
+    "customer_countries",
     "has_money",
     "log_rfm_features",
     "revenue",
     "rfm",
     "rfm_scores",
+    "segment_by_country",
     "segment_customers",
     "segment_grid",
     "segment_summary",
+    "segments_by_cluster",
 ]

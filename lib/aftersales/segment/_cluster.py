@@ -14,6 +14,7 @@ from aftersales import columns as C
 from aftersales import validate
 from aftersales.errors import DataValidationError, ParameterError
 from aftersales.random import Seed, int_seed
+from aftersales.segment._grid import SEGMENTS, attach_actions
 from aftersales.segment.days import refuse_negative
 
 if TYPE_CHECKING:  # scikit-learn loads in seconds: imported where it is used
@@ -226,3 +227,35 @@ def _profiles(table: pd.DataFrame, raw_labels: np.ndarray) -> tuple[np.ndarray, 
         }
     )
     return labels, profiles
+
+
+def segments_by_cluster(customers: pd.DataFrame) -> pd.DataFrame:
+    """Count customers per named segment and k-means cluster.
+
+    Parameters
+    ----------
+    customers : pandas.DataFrame
+        ``C.SEGMENT`` and ``C.CLUSTER``, e.g. from :func:`aftersales.clv.customer_table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``C.SEGMENT`` in :data:`SEGMENTS` order (all of them),
+        one column per cluster number (ascending), cells customer counts.
+
+    Raises
+    ------
+    DataValidationError
+        If a column is missing.
+    UnknownNameError
+        If a segment name is unknown.
+    """
+    validate.require_columns(customers, (C.SEGMENT, C.CLUSTER), source="customer table")
+    attach_actions(customers[[C.SEGMENT]])  # validates the names
+    counts = pd.crosstab(
+        pd.Series(customers[C.SEGMENT].to_numpy(dtype=object), name=C.SEGMENT),
+        pd.Series(customers[C.CLUSTER].to_numpy(dtype=np.int64), name=C.CLUSTER),
+    )
+    clusters = sorted(int(k) for k in pd.unique(customers[C.CLUSTER]))
+    counts = counts.reindex(index=list(SEGMENTS), columns=clusters, fill_value=0)
+    return counts.astype(np.int64)

@@ -11,7 +11,7 @@ from aftersales import columns as C
 from aftersales import validate
 from aftersales.basket import BOTH, group_column, only_in
 from aftersales.errors import ParameterError
-from aftersales.plots._base import labelled_axes
+from aftersales.plots._base import labelled_axes, new_figure
 from aftersales.plots.basket._common import LIFT_COLOURS
 
 SIZE = (7.5, 5.0)
@@ -44,7 +44,7 @@ def rules_scatter(
         If a column is missing.
     """
     validate.require_columns(rules, (C.SUPPORT, C.CONFIDENCE, C.LIFT), source="`rules`")
-    figure = Figure(figsize=SIZE, layout="constrained")
+    figure = new_figure(SIZE)
     axes = labelled_axes(
         figure,
         title or f"{len(rules):,} association rules: support against confidence",
@@ -115,7 +115,7 @@ def rule_comparison(comparison: pd.DataFrame, *, labels: tuple[str, str]) -> Fig
         raise ParameterError(f"`labels` must be a pair of group labels; got {labels!r}")
     x_column, y_column = (group_column(C.CONFIDENCE, label) for label in labels)
     validate.require_columns(comparison, (x_column, y_column, C.FOUND_IN), source="comparison")
-    figure = Figure(figsize=(9.0, 6.0), layout="constrained")
+    figure = new_figure((9.0, 6.0))
     axes = labelled_axes(
         figure,
         f"{len(comparison):,} pair rules in {labels[0]} and {labels[1]}",

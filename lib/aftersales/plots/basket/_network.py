@@ -23,6 +23,7 @@ from scipy.sparse.csgraph import breadth_first_order, connected_components
 from aftersales import basket, validate
 from aftersales import columns as C
 from aftersales.errors import ParameterError
+from aftersales.plots._base import labelled_axes, new_figure
 from aftersales.plots.basket._common import LIFT_COLOURS, short_label
 
 LABEL_RADIUS = 1.12
@@ -193,19 +194,20 @@ def rule_network(
         If ``rules`` lacks a column.
     """
     edges = rule_edges(rules, n=n)
-    figure = Figure(figsize=(9.0, 8.0), layout="constrained")
-    axes = figure.add_subplot()
-    axes.set_aspect("equal")
-    axes.set_axis_off()
+    figure = new_figure((9.0, 8.0))
     shown = min(int(n), len(rules))
     if len(edges) == 0:
-        axes.set_title(title or "No rule passes the thresholds")
+        axes = labelled_axes(figure, title or "No rule passes the thresholds", "", "", grid=False)
+        axes.set_aspect("equal")
+        axes.set_axis_off()
         return figure
     layout = circle_layout(edges[C.ANTECEDENTS], edges[C.CONSEQUENTS])
-    axes.set_title(
-        (title or f"The {shown} strongest rules by lift: {len(layout.items)} items")
-        + "\narrow: antecedent \u2192 consequent; width: confidence; node area: support"
-    )
+    heading = (
+        title or f"The {shown} strongest rules by lift: {len(layout.items)} items"
+    ) + "\narrow: antecedent \u2192 consequent; width: confidence; node area: support"
+    axes = labelled_axes(figure, heading, "", "", grid=False)  # a network: no axes to name
+    axes.set_aspect("equal")
+    axes.set_axis_off()
     support = baskets.item_support().reindex(layout.items).fillna(0.0).to_numpy()
     # Node diameters (points) fit the gap between neighbours on the circle, about
     # POINTS_PER_UNIT points per data unit at this figure size.

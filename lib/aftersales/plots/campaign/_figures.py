@@ -11,7 +11,7 @@ from matplotlib.ticker import PercentFormatter
 
 from aftersales import columns as C
 from aftersales import validate
-from aftersales.plots import labelled_axes
+from aftersales.plots import labelled_axes, new_figure
 
 SIZE = (7.5, 4.2)
 
@@ -40,7 +40,7 @@ def arm_rates(effects: pd.DataFrame, binary: Mapping[str, bool]) -> Figure:
         effects, (C.METRIC, C.ARM, C.MEAN, C.CI_LOW, C.CI_HIGH), source="effects"
     )
     metrics = list(dict.fromkeys(effects[C.METRIC]))
-    figure = Figure(figsize=(3.6 * len(metrics) + 1, 4.2), layout="constrained")
+    figure = new_figure((3.6 * len(metrics) + 1, 4.2))
     figure.suptitle("Campaign outcomes by arm (95 % intervals)")
     for index, metric in enumerate(metrics, start=1):  # one panel per outcome
         rows = effects[effects[C.METRIC] == metric]
@@ -80,7 +80,7 @@ def balance_dots(balance: pd.DataFrame, *, threshold: float = 0.1) -> Figure:
     validate.require_columns(balance, (C.ARM, C.COVARIATE, C.SMD), source="balance")
     names = list(dict.fromkeys(balance[C.COVARIATE]))
     height = max(3.0, 0.22 * len(names) + 1.2)
-    figure = Figure(figsize=(7.5, height), layout="constrained")
+    figure = new_figure((7.5, height))
     axes = labelled_axes(
         figure,
         "Covariate balance: treated arm against control",
@@ -121,7 +121,7 @@ def qini_curve(curves: pd.DataFrame, *, arm: str, outcome: str) -> Figure:
     validate.require_columns(
         curves, (C.FRACTION, "qini", "qini_low", "qini_high", C.RANDOM), source="curves"
     )
-    figure = Figure(figsize=SIZE, layout="constrained")
+    figure = new_figure(SIZE)
     axes = labelled_axes(
         figure,
         f"Qini curve: {arm}, {outcome} (held-out customers)",
@@ -161,7 +161,7 @@ def uplift_at_k(curves: pd.DataFrame, *, arm: str, outcome: str) -> Figure:
         curves, (C.FRACTION, "uplift", "uplift_low", "uplift_high"), source="curves"
     )
     rows = curves[curves[C.FRACTION] > 0]
-    figure = Figure(figsize=SIZE, layout="constrained")
+    figure = new_figure(SIZE)
     axes = labelled_axes(
         figure,
         f"Uplift at k: {arm}, {outcome} (held-out customers)",
@@ -200,7 +200,7 @@ def profit_curve(profit: pd.DataFrame, *, best: float) -> Figure:
     validate.require_columns(
         profit, (C.FRACTION, C.PROFIT, "profit_low", "profit_high"), source="profit"
     )
-    figure = Figure(figsize=SIZE, layout="constrained")
+    figure = new_figure(SIZE)
     axes = labelled_axes(
         figure,
         "Profit of targeting the top customers by predicted uplift",

@@ -13,9 +13,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from aftersales.errors import DataValidationError
-from aftersales.plots._base import labelled_axes
+from aftersales.plots._base import labelled_axes, new_figure
 
 SIZE = (7.5, 4.2)
 
@@ -90,7 +91,7 @@ def curves(
         If a named column is missing or the frame is empty.
     """
     _require(frame, [x, y, hue, low, high], "curves")
-    figure = Figure(figsize=SIZE, layout="constrained")
+    figure = new_figure(SIZE)
     axes = labelled_axes(figure, title, xlabel, ylabel)
     for name, part in _groups(frame, hue):  # one line per model or metric
         part = part.sort_values(x)
@@ -152,7 +153,7 @@ def bars_ci(
     _require(frame, [label, value, low, high, hue], "bars_ci")
     labels = list(dict.fromkeys(frame[label].astype(str)))
     height = max(SIZE[1], 0.35 * len(labels) * (1 if hue is None else 1.6) + 1.2)
-    figure = Figure(figsize=(SIZE[0], height if horizontal else SIZE[1]), layout="constrained")
+    figure = new_figure((SIZE[0], height if horizontal else SIZE[1]))
     axes = labelled_axes(figure, title, xlabel, ylabel)
     positions = np.arange(len(labels), dtype=float)
     groups = _groups(frame, hue)
@@ -186,8 +187,14 @@ def tradeoff(
     xlabel: str,
     ylabel: str,
     log_x: bool = True,
+    plain_ticks: bool = False,
 ) -> Figure:
-    """Scatter ``y`` against ``x`` with each point labelled (e.g. accuracy against time).
+    """Scatter ``y`` against ``x`` with each point labelled: the one trade-off chart.
+
+    Accuracy against training or ranking time (02.01, 02.02, 04.00), coverage against
+    novelty (02.02): the caller picks the columns and names the axes; the frames come from
+    the domain packages (e.g. :func:`aftersales.evaluate.accuracy_and_time`,
+    :func:`aftersales.evaluate.metric_and_time`).
 
     Parameters
     ----------
@@ -201,6 +208,9 @@ def tradeoff(
         Title and axis labels.
     log_x : bool, default True
         Logarithmic horizontal axis (times span orders of magnitude).
+    plain_ticks : bool, default False
+        With ``log_x``, mark the axis at 1, 2 and 5 times each power of ten written as plain
+        numbers (``0.2``, ``5``) instead of powers of ten, minor ticks unlabelled.
 
     Returns
     -------
@@ -218,7 +228,7 @@ def tradeoff(
         raise DataValidationError(
             f"tradeoff: column {x!r} must be > 0 on a logarithmic axis; got {xs.min()}"
         )
-    figure = Figure(figsize=SIZE, layout="constrained")
+    figure = new_figure(SIZE)
     axes = labelled_axes(figure, title, xlabel, ylabel)
     axes.scatter(xs, frame[y].to_numpy(dtype=float), color="tab:blue", zorder=3)
     for text, xv, yv in zip(frame[label].astype(str), xs, frame[y], strict=True):
@@ -226,6 +236,11 @@ def tradeoff(
     if log_x:
         axes.set_xscale("log")
     axes.margins(x=0.15, y=0.12)
+    if log_x and plain_ticks:
+        axis = axes.xaxis
+        axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+        axis.set_minor_formatter(NullFormatter())  # "3x10^-1" minor labels overlap
     return figure
 
 
@@ -258,11 +273,8 @@ def heatmap(
         values = table.to_numpy(dtype=float)
     except (TypeError, ValueError) as error:
         raise DataValidationError(f"heatmap: the table must be numeric; {error}") from None
-    figure = Figure(figsize=SIZE, layout="constrained")
-    axes = figure.add_subplot()
-    axes.set_title(title)
-    axes.set_xlabel(xlabel)
-    axes.set_ylabel(ylabel)
+    figure = new_figure(SIZE)
+    axes = labelled_axes(figure, title, xlabel, ylabel, grid=False)
     image = axes.imshow(values, cmap="viridis", aspect="auto")
     axes.set_xticks(np.arange(values.shape[1]), [str(c) for c in table.columns])
     axes.set_yticks(np.arange(values.shape[0]), [str(i) for i in table.index])

@@ -98,46 +98,6 @@ def rating_bars(summary: pd.DataFrame, *, metrics: Sequence[str] = ("rmse", "mae
     )
 
 
-def accuracy_against_time(
-    summary: pd.DataFrame, timings: pd.DataFrame, *, metric: str, k: int
-) -> Figure:
-    """Scatter a metric at ``k`` against the time to fit and rank, one point per model.
-
-    Parameters
-    ----------
-    summary : pandas.DataFrame
-        ``Experiment.summary``.
-    timings : pandas.DataFrame
-        ``Experiment.timings`` (summed over folds).
-    metric : str
-        The ranking metric on the vertical axis.
-    k : int
-        Its list length.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        Logarithmic time axis.
-
-    Raises
-    ------
-    DataValidationError
-        If the summary has no such row.
-    """
-    rows = _at_k(summary, [metric], k).set_index(C.MODEL)[C.MEAN]
-    spent = timings.groupby(C.MODEL, sort=False)[[C.FIT_TIME, C.RANK_TIME]].sum().sum(axis=1)
-    frame = pd.DataFrame({C.FIT_TIME: spent.reindex(rows.index), C.MEAN: rows}).reset_index()
-    return plots_eval.tradeoff(
-        frame,
-        x=C.FIT_TIME,
-        y=C.MEAN,
-        label=C.MODEL,
-        title=f"{metric}@{k} against the time to fit and rank",
-        xlabel="fit + ranking time (seconds, log scale)",
-        ylabel=f"{metric}@{k}",
-    )
-
-
 def metric_at_k(summary: pd.DataFrame, *, metric: str) -> Figure:
     """Draw a metric against the list length, one line per model with its interval band.
 
@@ -211,4 +171,4 @@ def group_bars(table: pd.DataFrame, *, metric: str, k: int | None, what: str) ->
     )
 
 
-__all__ = ["accuracy_against_time", "group_bars", "metric_at_k", "ranking_bars", "rating_bars"]
+__all__ = ["group_bars", "metric_at_k", "ranking_bars", "rating_bars"]

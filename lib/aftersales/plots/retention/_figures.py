@@ -9,7 +9,7 @@ from matplotlib.ticker import PercentFormatter
 
 from aftersales import columns as C
 from aftersales import validate
-from aftersales.plots import labelled_axes
+from aftersales.plots import labelled_axes, new_figure
 
 SIZE = (7.5, 4.2)
 WIDE = (11.0, 4.2)
@@ -37,7 +37,7 @@ def auc_intervals(table: pd.DataFrame, *, title: str = "Who leaves: AUC of each 
         If a column is missing.
     """
     validate.require_columns(table, (C.MODEL, C.AUC, C.CI_LOW, C.CI_HIGH), source="AUC table")
-    figure = Figure(figsize=SIZE, layout="constrained")
+    figure = new_figure(SIZE)
     axes = labelled_axes(figure, title, "ROC AUC for 'does not buy again' (95 % interval)", "")
     values = table[C.AUC].to_numpy(np.float64)
     errors = np.vstack(
@@ -79,7 +79,7 @@ def gain_chart(gains: pd.DataFrame, *, title: str = "Targeting the highest risk 
     """
     needed = (C.MODEL, C.TARGETED_SHARE, C.GAIN, C.LIFT)
     validate.require_columns(gains, needed, source="gains")
-    figure = Figure(figsize=WIDE, layout="constrained")
+    figure = new_figure(WIDE)
     figure.suptitle(title)
     left = labelled_axes(
         figure,
@@ -137,7 +137,7 @@ def calibration_curve(
     """
     needed = (C.MODEL, C.MEAN_PREDICTED, C.OBSERVED_RATE)
     validate.require_columns(bins, needed, source="calibration bins")
-    figure = Figure(figsize=SIZE, layout="constrained")
+    figure = new_figure(SIZE)
     axes = labelled_axes(
         figure,
         title,

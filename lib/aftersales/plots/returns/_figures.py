@@ -10,7 +10,7 @@ from matplotlib.ticker import PercentFormatter
 from aftersales import columns as C
 from aftersales import validate
 from aftersales.errors import ParameterError
-from aftersales.plots._base import labelled_axes
+from aftersales.plots._base import labelled_axes, new_figure
 
 SIZE = (7.5, 4.2)
 TALL = (10.0, 5.5)
@@ -62,7 +62,7 @@ def rate_intervals(
         raise ParameterError(f"`measure` must be one of {list(MEASURES)}; got {measure!r}")
     rate, low, high, label = MEASURES[measure]
     validate.require_columns(rates, (by, C.N_CUSTOMERS, rate, low, high), source="return rates")
-    figure = Figure(figsize=SIZE, layout="constrained")
+    figure = new_figure(SIZE)
     axes = labelled_axes(figure, title, f"{label} (95 % interval)", "")
     values = rates[rate].to_numpy(dtype=np.float64)
     errors = np.vstack(
@@ -103,7 +103,7 @@ def time_to_return(days: np.ndarray, quantiles: pd.DataFrame) -> Figure:
     validate.require_columns(quantiles, (C.QUANTILE, C.DAYS), source="time-to-return quantiles")
     values = np.asarray(days, dtype=np.float64)
     validate.require_rows(pd.DataFrame({C.DAYS: values}), source="days to return")
-    figure = Figure(figsize=SIZE, layout="constrained")
+    figure = new_figure(SIZE)
     axes = labelled_axes(
         figure,
         f"Time to return of {len(values):,} matched returns",
@@ -157,7 +157,7 @@ def returned_vs_sold(items: pd.DataFrame, *, labels: int = 10) -> Figure:
     validate.require_rows(shown, source="items with returns")
     sold = shown[C.SOLD_UNITS].to_numpy(dtype=np.float64)
     back = shown[C.RETURNED_UNITS].to_numpy(dtype=np.float64)
-    figure = Figure(figsize=TALL, layout="constrained")
+    figure = new_figure(TALL)
     axes = labelled_axes(
         figure,
         f"Returned against sold, {len(shown):,} items with returns",
@@ -213,7 +213,7 @@ def return_shares(customers: pd.DataFrame, *, threshold: float, min_purchases: i
     validate.require_columns(customers, (C.N_PURCHASES, C.RETURN_SHARE), source="customers")
     eligible = customers[customers[C.N_PURCHASES] >= min_purchases]
     validate.require_rows(eligible, source="eligible customers")
-    figure = Figure(figsize=SIZE, layout="constrained")
+    figure = new_figure(SIZE)
     axes = labelled_axes(
         figure,
         f"Return share of {len(eligible):,} customers with {min_purchases}+ purchases",

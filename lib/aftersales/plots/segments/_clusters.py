@@ -10,7 +10,7 @@ from matplotlib.ticker import FuncFormatter
 from aftersales import columns as C
 from aftersales import segment, validate
 from aftersales.errors import DataValidationError
-from aftersales.plots._base import labelled_axes
+from aftersales.plots._base import labelled_axes, new_figure, twin_y
 from aftersales.plots.segments._common import WIDE
 
 
@@ -53,7 +53,7 @@ def cluster_scatter(table: pd.DataFrame, labels: pd.DataFrame, *, currency: str 
     recency = table[C.RECENCY].to_numpy(dtype=np.float64)
     frequency = table[C.FREQUENCY].to_numpy(dtype=np.float64)
     monetary = table[C.MONETARY].to_numpy(dtype=np.float64)
-    figure = Figure(figsize=WIDE, layout="constrained")
+    figure = new_figure(WIDE)
     figure.suptitle(f"k-means clusters (k = {int(cluster.max()) + 1}) on log RFM")
     left = labelled_axes(
         figure, "Recency vs frequency", "days since the last purchase", "invoices", 1, 2, 1
@@ -96,7 +96,7 @@ def silhouette(clustering: segment.Clustering) -> Figure:
         sorted by their silhouette value, with the mean as a dashed line.
     """
     scores = clustering.silhouette
-    figure = Figure(figsize=WIDE, layout="constrained")
+    figure = new_figure(WIDE)
     left = labelled_axes(figure, "Choosing k", "number of clusters k", "mean silhouette", 1, 2, 1)
     left.plot(scores[C.K], scores[C.SILHOUETTE], marker="o", color="tab:blue", label="silhouette")
     chosen = scores[scores[C.K] == clustering.k]
@@ -109,9 +109,8 @@ def silhouette(clustering: segment.Clustering) -> Figure:
         zorder=3,
         label=f"chosen k = {clustering.k}",
     )
-    elbow = left.twinx()
+    elbow = twin_y(left, "within-cluster sum of squares (dashed)")
     elbow.plot(scores[C.K], scores[C.INERTIA], marker=".", linestyle="--", color="tab:grey")
-    elbow.set_ylabel("within-cluster sum of squares (dashed)")
     left.legend(loc="upper right")
     right = labelled_axes(
         figure,

@@ -9,7 +9,7 @@ from matplotlib.ticker import PercentFormatter
 
 from aftersales import columns as C
 from aftersales import validate
-from aftersales.plots._base import labelled_axes
+from aftersales.plots._base import labelled_axes, new_figure
 from aftersales.plots.segments._common import (
     SEGMENT_COLOURS,
     SIZE,
@@ -43,7 +43,7 @@ def rfm_distributions(table: pd.DataFrame, *, currency: str = "GBP") -> Figure:
         If a column is missing.
     """
     validate.require_columns(table, (C.RECENCY, C.FREQUENCY, C.MONETARY), source="rfm table")
-    figure = Figure(figsize=WIDE, layout="constrained")
+    figure = new_figure(WIDE)
     figure.suptitle(f"RFM distributions of {len(table):,} customers")
     recency = table[C.RECENCY].to_numpy(dtype=np.float64)
     frequency = table[C.FREQUENCY].to_numpy(dtype=np.float64)
@@ -85,7 +85,7 @@ def segment_shares(summary: pd.DataFrame) -> Figure:
     """
     needed = (C.SEGMENT, C.N_CUSTOMERS, C.CUSTOMER_SHARE, C.REVENUE_SHARE)
     validate.require_columns(summary, needed, source="segment summary")
-    figure = Figure(figsize=SIZE, layout="constrained")
+    figure = new_figure(SIZE)
     axes = labelled_axes(figure, "Segment size and revenue share", "share of the total", "")
     labels = [
         f"{s} ({n:,})" for s, n in zip(summary[C.SEGMENT], summary[C.N_CUSTOMERS], strict=True)
@@ -108,7 +108,7 @@ def segments_by_country(counts: pd.DataFrame) -> Figure:
     Parameters
     ----------
     counts : pandas.DataFrame
-        Output of :func:`aftersales.crm.segment_by_country`: index countries,
+        Output of :func:`aftersales.segment.segment_by_country`: index countries,
         ``C.N_CUSTOMERS`` and one column of counts per segment.
 
     Returns
@@ -126,7 +126,7 @@ def segments_by_country(counts: pd.DataFrame) -> Figure:
     names = [c for c in counts.columns if c != C.N_CUSTOMERS]
     totals = counts[C.N_CUSTOMERS].to_numpy(dtype=np.float64)
     shares = counts[names].to_numpy(dtype=np.float64) / np.where(totals > 0, totals, 1.0)[:, None]
-    figure = Figure(figsize=(10.0, 4.6), layout="constrained")
+    figure = new_figure((10.0, 4.6))
     axes = labelled_axes(figure, "Segment mix by country", "share of the country's customers", "")
     position = np.arange(len(counts))[::-1]
     labels = [f"{c} ({int(n):,})" for c, n in zip(counts.index, totals, strict=True)]

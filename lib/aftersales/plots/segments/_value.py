@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 from aftersales import clv
 from aftersales import columns as C
-from aftersales.plots._base import labelled_axes
+from aftersales.plots._base import labelled_axes, new_figure
 from aftersales.plots.segments._common import SIZE, log_bins, thousands
 
 
@@ -37,7 +37,7 @@ def clv_distribution(values: pd.Series, *, months: int, currency: str = "GBP") -
         if ordered.sum()
         else np.nan
     )
-    figure = Figure(figsize=SIZE, layout="constrained")
+    figure = new_figure(SIZE)
     axes = labelled_axes(
         figure,
         f"Expected {months}-month customer lifetime value (top 10 % of customers: {top:.0%})",
@@ -83,7 +83,7 @@ def holdout(check: clv.HoldoutCheck, *, time_unit: str = "weeks", max_frequency:
     ticks = [f"{v}\n({n:,})" for v, n in zip(x, counts, strict=True)]
     if ticks and x[-1] == max_frequency:
         ticks[-1] = f"{x[-1]}+\n({counts[-1]:,})"
-    figure = Figure(figsize=SIZE, layout="constrained")
+    figure = new_figure(SIZE)
     axes = labelled_axes(
         figure,
         f"BG/NBD holdout check over {check.horizon:g} {time_unit}: total error "

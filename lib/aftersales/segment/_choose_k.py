@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from aftersales import segment
 from aftersales.errors import ParameterError
 from aftersales.random import Seed
+from aftersales.segment._cluster import Clustering, cluster_customers
 
 
 def choose_clusters(
     table: pd.DataFrame, *, n_clusters: int = 0, k_min: int = 2, k_max: int = 8, seed: Seed = 0
-) -> segment.Clustering:
+) -> Clustering:
     """Cluster customers with a fixed k, or choose k by silhouette over ``k_min..k_max``.
 
     Parameters
@@ -46,10 +46,10 @@ def choose_clusters(
                 f"`n_clusters` must be 0 (choose by silhouette) or in [2, number of customers "
                 f"= {n}); got {n_clusters}"
             )
-        return segment.cluster_customers(table, k=n_clusters, seed=seed)
+        return cluster_customers(table, k=n_clusters, seed=seed)
     if not 2 <= k_min < n:
         raise ParameterError(f"`k_min` must lie in [2, number of customers = {n}); got {k_min}")
     if k_max < k_min:
         raise ParameterError(f"`k_max` must be >= `k_min` = {k_min}; got {k_max}")
     k_range = range(k_min, min(k_max, n - 1) + 1)
-    return segment.cluster_customers(table, k_range=k_range, seed=seed)
+    return cluster_customers(table, k_range=k_range, seed=seed)

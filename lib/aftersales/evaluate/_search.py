@@ -17,7 +17,7 @@ from surprise.utils import get_rng
 from aftersales import columns as C
 from aftersales.choices import SEARCH_KINDS
 from aftersales.errors import ParameterError
-from aftersales.mf._grid import check_grid, combinations
+from aftersales.evaluate._search_grid import check_grid, grid_combinations
 from aftersales.models import has_pair_scorer, make_model, predict_pairs
 from aftersales.random import Seed, int_seed
 from aftersales.validate import non_null, numeric, require_columns, require_rows
@@ -130,7 +130,9 @@ def _flatten(params: Mapping[str, Any]) -> dict[str, Any]:
     return flat
 
 
-def dataset(ratings: pd.DataFrame, rating_scale: tuple[float, float] | None = None) -> Dataset:
+def surprise_dataset(
+    ratings: pd.DataFrame, rating_scale: tuple[float, float] | None = None
+) -> Dataset:
     """Hand a ratings frame to Surprise, rows in frame order (as ``load_from_df``).
 
     Parameters
@@ -218,7 +220,7 @@ def search(
     if kind not in SEARCH_KINDS:
         raise ParameterError(f"search: `kind` is {kind!r}; choose one of {list(SEARCH_KINDS)}")
     checked = check_grid(model, grid)
-    size = len(combinations(checked))
+    size = len(grid_combinations(checked))
     for name, value, low in (("cv", cv, 2), ("n_iter", n_iter, 1), ("n_jobs", n_jobs, -1)):
         if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
             raise ParameterError(f"search: `{name}` must be an integer >= {low}; got {value!r}")
@@ -229,7 +231,7 @@ def search(
             f"search: `n_iter` is {n_iter} but the grid holds only {size} combination(s); "
             f"sample at most {size}, or use kind='grid'"
         )
-    data = dataset(ratings, rating_scale)
+    data = surprise_dataset(ratings, rating_scale)
     if cv > len(ratings):
         raise ParameterError(f"search: `cv` must be at most the {len(ratings)} rows; got {cv}")
     random_state = int_seed(seed)

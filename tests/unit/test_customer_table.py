@@ -1,10 +1,10 @@
-"""aftersales.crm (segment/cluster/lifetime-value glue) and the parameters of notebook 03.00."""
+"""Segment/cluster/lifetime-value tables (segment and clv) and the parameters of notebook 03.00."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from aftersales import clv, crm, outputs, params, privacy, segment
+from aftersales import clv, outputs, params, privacy, segment
 from aftersales import columns as C
 from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
 
@@ -50,11 +50,11 @@ def synthetic(n_customers=60, seed=3):
 
 
 def test_observation_end_is_the_day_before_the_reference_date():
-    assert crm.observation_end("") is None
-    assert crm.observation_end("2011-12-10") == pd.Timestamp("2011-12-09", tz="UTC")
-    assert crm.observation_end("2011-12-10 15:30") == pd.Timestamp("2011-12-09", tz="UTC")
+    assert clv.observation_end("") is None
+    assert clv.observation_end("2011-12-10") == pd.Timestamp("2011-12-09", tz="UTC")
+    assert clv.observation_end("2011-12-10 15:30") == pd.Timestamp("2011-12-09", tz="UTC")
     with pytest.raises(ParameterError, match="`reference_date` must be a date"):
-        crm.observation_end("tomorrow")
+        clv.observation_end("tomorrow")
 
 
 # --- lifetime value ---------------------------------------------------------------------
@@ -62,7 +62,7 @@ def test_observation_end_is_the_day_before_the_reference_date():
 
 def test_lifetime_value_equals_the_clv_chain_up_to_the_reference_date():
     transactions = synthetic()
-    value = crm.lifetime_value(transactions, reference_date="2011-10-01", months=6)
+    value = clv.lifetime_value(transactions, reference_date="2011-10-01", months=6)
     # independent chain: summary observed to the day before, both fits, value
     summary = clv.summary_from_transactions(transactions, observation_end="2011-09-30")
     bg = clv.fit_bgnbd(summary[C.FREQUENCY], summary[C.RECENCY], summary[C.T])
@@ -79,9 +79,9 @@ def test_lifetime_value_refuses_a_reference_date_before_the_first_purchase():
     transactions = synthetic(20)
     first = transactions[C.TIMESTAMP].min().strftime("%Y-%m-%d")
     with pytest.raises(ParameterError, match="`reference_date` must be after the first"):
-        crm.lifetime_value(transactions, reference_date=first)
+        clv.lifetime_value(transactions, reference_date=first)
     with pytest.raises(ParameterError, match="`reference_date`"):
-        crm.lifetime_value(transactions, reference_date="2010-06-01")
+        clv.lifetime_value(transactions, reference_date="2010-06-01")
 
 
 def test_lifetime_value_without_repeat_customers_is_a_named_error():
@@ -94,14 +94,14 @@ def test_lifetime_value_without_repeat_customers_is_a_named_error():
         ]
     )
     with pytest.raises(DataValidationError, match="no repeat customers"):
-        crm.lifetime_value(transactions)
+        clv.lifetime_value(transactions)
 
 
 def test_model_parameters_lists_both_models():
     bg = clv.BGNBD(r=0.5, alpha=2.0, a=0.3, b=4.0)
     gg = clv.GammaGamma(p=2.0, q=3.0, v=10.0)
-    value = crm.LifetimeValue(bgnbd=bg, gamma_gamma=gg, customers=pd.DataFrame())
-    table = crm.model_parameters(value).set_index([C.MODEL, C.PARAMETER])[C.VALUE]
+    value = clv.LifetimeValue(bgnbd=bg, gamma_gamma=gg, customers=pd.DataFrame())
+    table = clv.model_parameters(value).set_index([C.MODEL, C.PARAMETER])[C.VALUE]
     assert table[("BG/NBD", "alpha")] == 2.0 and table[("Gamma-Gamma", "v")] == 10.0
     # mean spend p v / (q - 1) = 2 * 10 / 2 = 10
     assert table[("Gamma-Gamma", "mean_spend")] == pytest.approx(10.0)
@@ -110,7 +110,7 @@ def test_model_parameters_lists_both_models():
 
 def test_holdout_summary_reports_the_check():
     check = clv.calibration_holdout(synthetic(), calibration_end="2011-09-01")
-    table = crm.holdout_summary(check, time_unit="weeks").set_index(C.METRIC)[C.VALUE]
+    table = clv.holdout_summary(check, time_unit="weeks").set_index(C.METRIC)[C.VALUE]
     assert table["customers"] == len(check.customers)
     assert table["horizon_weeks"] == pytest.approx(check.horizon)
     assert table["relative_error"] == pytest.approx(
@@ -137,12 +137,12 @@ def rfm_table():
 
 def test_choose_clusters_fixed_k_and_range():
     table = rfm_table()
-    fixed = crm.choose_clusters(table, n_clusters=2, seed=0)
+    fixed = segment.choose_clusters(table, n_clusters=2, seed=0)
     assert fixed.k == 2 and list(fixed.silhouette[C.K]) == [2]
     # the two obvious groups; cluster 0 has the larger revenue
     assert list(fixed.labels[C.CLUSTER]) == [0, 0, 0, 1, 1, 1]
     # k_max = 8 is lowered to n - 1 = 5 for six customers
-    chosen = crm.choose_clusters(table, k_min=2, k_max=8, seed=0)
+    chosen = segment.choose_clusters(table, k_min=2, k_max=8, seed=0)
     assert list(chosen.silhouette[C.K]) == [2, 3, 4, 5] and chosen.k == 2
 
 
@@ -157,7 +157,7 @@ def test_choose_clusters_fixed_k_and_range():
 )
 def test_choose_clusters_names_the_bad_parameter(options, pattern):
     with pytest.raises(ParameterError, match=pattern):
-        crm.choose_clusters(rfm_table(), **options)
+        segment.choose_clusters(rfm_table(), **options)
 
 
 # --- countries -------------------------------------------------------------------------
@@ -180,7 +180,7 @@ def country_lines():
 def test_customer_countries_takes_the_country_with_most_revenue():
     transactions = country_lines()
     transactions.loc[6, C.COUNTRY] = None  # e: no country at all
-    table = crm.customer_countries(transactions)
+    table = segment.customer_countries(transactions)
     assert dict(zip(table[C.CUSTOMER], table[C.COUNTRY], strict=True)) == {
         "a": "France",
         "b": "Germany",
@@ -190,7 +190,7 @@ def test_customer_countries_takes_the_country_with_most_revenue():
 
 
 def test_segment_by_country_pools_small_countries():
-    countries = crm.customer_countries(country_lines())
+    countries = segment.customer_countries(country_lines())
     segmented = pd.DataFrame(
         {
             C.CUSTOMER: list("abcdef"),
@@ -198,19 +198,19 @@ def test_segment_by_country_pools_small_countries():
         }
     )
     # countries: a France, b Germany, c UK, d UK, e Spain, f unknown (not in the lookup)
-    table = crm.segment_by_country(segmented, countries, top=1)
-    assert list(table.index) == ["United Kingdom", crm.OTHER_COUNTRIES]
+    table = segment.segment_by_country(segmented, countries, top=1)
+    assert list(table.index) == ["United Kingdom", segment.OTHER_COUNTRIES]
     assert list(table.columns) == [C.N_CUSTOMERS, *segment.SEGMENTS]
     assert (
         table.loc["United Kingdom", "Champions"] == 1 and table.loc["United Kingdom", "Lost"] == 1
     )
-    assert table.loc[crm.OTHER_COUNTRIES, "Lost"] == 2  # b (Germany) and f (unknown)
+    assert table.loc[segment.OTHER_COUNTRIES, "Lost"] == 2  # b (Germany) and f (unknown)
     assert table[C.N_CUSTOMERS].sum() == 6 == table.drop(columns=[C.N_CUSTOMERS]).sum().sum()
-    everything = crm.segment_by_country(segmented, countries, top=10)
+    everything = segment.segment_by_country(segmented, countries, top=10)
     # UK 2; then France, Germany, Spain, Unknown with one each, by name
     assert list(everything.index) == ["United Kingdom", "France", "Germany", "Spain", "Unknown"]
     with pytest.raises(ParameterError, match="`top`"):
-        crm.segment_by_country(segmented, countries, top=0)
+        segment.segment_by_country(segmented, countries, top=0)
 
 
 # --- per-customer tables --------------------------------------------------------------
@@ -246,7 +246,7 @@ def joined():
             C.CLV: [10.0, 400.0, 200.0, 40.0],
         }
     )
-    value = crm.LifetimeValue(
+    value = clv.LifetimeValue(
         bgnbd=clv.BGNBD(r=1, alpha=1, a=1, b=1),
         gamma_gamma=clv.GammaGamma(p=1, q=2, v=1),
         customers=lifetime,
@@ -255,8 +255,8 @@ def joined():
 
 
 def test_customer_table_joins_by_customer():
-    table = crm.customer_table(*joined())
-    assert list(table.columns) == list(crm.EXPORT_COLUMNS)
+    table = clv.customer_table(*joined())
+    assert list(table.columns) == list(clv.EXPORT_COLUMNS)
     row = table.set_index(C.CUSTOMER).loc["b"]
     assert row[C.CLUSTER] == 1 and row[C.CLV] == 40.0 and row[C.P_ALIVE] == 0.5
     assert row[C.ACTION] == segment.SEGMENT_ACTIONS["About to Sleep"]
@@ -265,13 +265,13 @@ def test_customer_table_joins_by_customer():
 
 def test_customer_table_refuses_different_customers():
     segmented, clustering, value = joined()
-    fewer = crm.LifetimeValue(value.bgnbd, value.gamma_gamma, value.customers.iloc[:3])
+    fewer = clv.LifetimeValue(value.bgnbd, value.gamma_gamma, value.customers.iloc[:3])
     with pytest.raises(DataValidationError, match=r"lifetime value: .*1 missing, 0 extra"):
-        crm.customer_table(segmented, clustering, fewer)
+        clv.customer_table(segmented, clustering, fewer)
 
 
 def test_action_plan_per_segment():
-    plan = crm.action_plan(crm.customer_table(*joined())).set_index(C.SEGMENT)
+    plan = clv.action_plan(clv.customer_table(*joined())).set_index(C.SEGMENT)
     assert list(plan.index) == list(segment.SEGMENTS)
     # revenue 500 + 100 + 50 + 350 = 1000; lifetime value 400 + 40 + 10 + 200 = 650
     assert plan.loc["Champions", C.REVENUE_SHARE] == pytest.approx(0.5)
@@ -283,15 +283,15 @@ def test_action_plan_per_segment():
 
 
 def test_action_plan_refuses_an_unknown_segment():
-    table = crm.customer_table(*joined()).assign(**{C.SEGMENT: "Whales"})
+    table = clv.customer_table(*joined()).assign(**{C.SEGMENT: "Whales"})
     with pytest.raises(UnknownNameError, match="Whales"):
-        crm.action_plan(table)
+        clv.action_plan(table)
 
 
 def test_top_customers_are_pseudonymised_and_ranked():
-    table = crm.customer_table(*joined())
-    top = crm.top_customers(table, n=2, key=KEY)
-    expected_columns = [C.CUSTOMER_KEY if c == C.CUSTOMER else c for c in crm.TOP_COLUMNS]
+    table = clv.customer_table(*joined())
+    top = clv.top_customers(table, n=2, key=KEY)
+    expected_columns = [C.CUSTOMER_KEY if c == C.CUSTOMER else c for c in clv.TOP_COLUMNS]
     assert list(top.columns) == expected_columns
     assert list(top[C.RANK]) == [1, 2]
     # a (400) then d (200)
@@ -299,15 +299,15 @@ def test_top_customers_are_pseudonymised_and_ranked():
         privacy.pseudonym("a", key=KEY),
         privacy.pseudonym("d", key=KEY),
     ]
-    assert len(crm.top_customers(table, n=10, key=KEY)) == 4
+    assert len(clv.top_customers(table, n=10, key=KEY)) == 4
     with pytest.raises(ParameterError, match="`top_customers`"):
-        crm.top_customers(table, n=0, key=KEY)
+        clv.top_customers(table, n=0, key=KEY)
 
 
 def test_export_table_holds_no_raw_ids(tmp_path):
-    table = crm.customer_table(*joined())
-    export = crm.export_table(table, key=KEY)
-    assert list(export.columns) == [C.CUSTOMER_KEY, *crm.EXPORT_COLUMNS[1:]]
+    table = clv.customer_table(*joined())
+    export = clv.export_table(table, key=KEY)
+    assert list(export.columns) == [C.CUSTOMER_KEY, *clv.EXPORT_COLUMNS[1:]]
     assert export[C.CUSTOMER_KEY].str.fullmatch(r"c_[0-9a-f]{16}").all()
     # segment order: Champions (a), Loyal Customers (d), About to Sleep (b), Lost (c)
     expected = [privacy.pseudonym(c, key=KEY) for c in "adbc"]
@@ -319,18 +319,18 @@ def test_export_table_holds_no_raw_ids(tmp_path):
 
 
 def test_export_table_with_raw_ids_only_when_asked(tmp_path):
-    table = crm.customer_table(*joined())
-    raw = crm.export_table(table, key=None, raw_ids=True)
+    table = clv.customer_table(*joined())
+    raw = clv.export_table(table, key=None, raw_ids=True)
     assert list(raw[C.CUSTOMER]) == list("adbc")
     with pytest.raises(ParameterError, match="raw customer ids"):
         outputs.write(tmp_path, tables={"segments": raw})
     assert outputs.write(tmp_path, tables={"segments": raw}, allow_raw_ids=True)
     with pytest.raises(ParameterError, match="`key` is required"):
-        crm.export_table(table, key=None)
+        clv.export_table(table, key=None)
 
 
 def test_segments_by_cluster_counts():
-    counts = crm.segments_by_cluster(crm.customer_table(*joined()))
+    counts = segment.segments_by_cluster(clv.customer_table(*joined()))
     assert list(counts.index) == list(segment.SEGMENTS) and list(counts.columns) == [0, 1]
     assert counts.loc["Champions", 0] == 1 and counts.loc["Lost", 1] == 1
     assert counts.to_numpy().sum() == 4

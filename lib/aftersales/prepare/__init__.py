@@ -21,6 +21,9 @@ from aftersales.choices import ENGINES
 from aftersales.clean import CONTENT_COLUMNS, has_content, item_content
 from aftersales.errors import DataValidationError, ParameterError
 from aftersales.params import EngineOptions, PreparationOptions
+from aftersales.prepare._tables import cleaning_rules as cleaning_rules  # re-exported
+from aftersales.prepare._tables import export as export
+from aftersales.prepare._tables import split_summary as split_summary
 
 VERSION = 3
 """Bumped whenever preparation changes, so older caches are not reused."""

@@ -7,7 +7,7 @@ import pandas as pd
 
 from aftersales import columns as C
 from aftersales import outputs, segment, validate
-from aftersales.crm._value import LifetimeValue
+from aftersales.clv._lifetime import LifetimeValue
 from aftersales.errors import DataValidationError, ParameterError
 
 EXPORT_COLUMNS: tuple[str, ...] = (
@@ -254,35 +254,3 @@ def export_table(
         )
     )
     return table.iloc[order].reset_index(drop=True)
-
-
-def segments_by_cluster(customers: pd.DataFrame) -> pd.DataFrame:
-    """Count customers per named segment and k-means cluster.
-
-    Parameters
-    ----------
-    customers : pandas.DataFrame
-        ``C.SEGMENT`` and ``C.CLUSTER``, e.g. from :func:`customer_table`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index ``C.SEGMENT`` in :data:`aftersales.segment.SEGMENTS` order (all of them),
-        one column per cluster number (ascending), cells customer counts.
-
-    Raises
-    ------
-    DataValidationError
-        If a column is missing.
-    UnknownNameError
-        If a segment name is unknown.
-    """
-    validate.require_columns(customers, (C.SEGMENT, C.CLUSTER), source="customer table")
-    segment.attach_actions(customers[[C.SEGMENT]])  # validates the names
-    counts = pd.crosstab(
-        pd.Series(customers[C.SEGMENT].to_numpy(dtype=object), name=C.SEGMENT),
-        pd.Series(customers[C.CLUSTER].to_numpy(dtype=np.int64), name=C.CLUSTER),
-    )
-    clusters = sorted(int(k) for k in pd.unique(customers[C.CLUSTER]))
-    counts = counts.reindex(index=list(segment.SEGMENTS), columns=clusters, fill_value=0)
-    return counts.astype(np.int64)

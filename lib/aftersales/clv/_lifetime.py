@@ -7,8 +7,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from aftersales import clv, segment, validate
 from aftersales import columns as C
+from aftersales import segment, validate
+from aftersales.clv._bgnbd import BGNBD, expected_purchases, fit_bgnbd, probability_alive
+from aftersales.clv._gamma_gamma import GammaGamma, fit_gamma_gamma
+from aftersales.clv._holdout import HoldoutCheck
+from aftersales.clv._summary import TIME_UNITS, summary_from_transactions
+from aftersales.clv._value import MONTH_DAYS, customer_lifetime_value
 from aftersales.errors import ParameterError
 
 
@@ -73,8 +78,8 @@ class LifetimeValue:
         ``C.MONETARY`` missing without money).
     """
 
-    bgnbd: clv.BGNBD
-    gamma_gamma: clv.GammaGamma | None
+    bgnbd: BGNBD
+    gamma_gamma: GammaGamma | None
     customers: pd.DataFrame
 
 
@@ -128,12 +133,12 @@ def lifetime_value(
             f"`reference_date` must be after the first transaction day "
             f"{first:%Y-%m-%d}; got {reference_date!r}"
         )
-    summary = clv.summary_from_transactions(transactions, observation_end=end, time_unit=time_unit)
-    bgnbd = clv.fit_bgnbd(summary[C.FREQUENCY], summary[C.RECENCY], summary[C.T])
+    summary = summary_from_transactions(transactions, observation_end=end, time_unit=time_unit)
+    bgnbd = fit_bgnbd(summary[C.FREQUENCY], summary[C.RECENCY], summary[C.T])
     if not segment.has_money(transactions):
         return LifetimeValue(bgnbd, None, _purchases_only(bgnbd, summary, months, time_unit))
-    spend = clv.fit_gamma_gamma(summary[C.FREQUENCY], summary[C.MONETARY])
-    value = clv.customer_lifetime_value(
+    spend = fit_gamma_gamma(summary[C.FREQUENCY], summary[C.MONETARY])
+    value = customer_lifetime_value(
         bgnbd,
         spend,
         summary,
@@ -145,19 +150,19 @@ def lifetime_value(
 
 
 def _purchases_only(
-    bgnbd: clv.BGNBD, summary: pd.DataFrame, months: int, time_unit: str
+    bgnbd: BGNBD, summary: pd.DataFrame, months: int, time_unit: str
 ) -> pd.DataFrame:
     """P(alive) and expected purchases over the horizon; spend, value and money missing."""
     if isinstance(months, bool) or not isinstance(months, int | np.integer) or months < 1:
         raise ParameterError(f"`months` must be an integer >= 1; got {months!r}")
     x, tx, age = (summary[c].to_numpy(dtype=np.float64) for c in (C.FREQUENCY, C.RECENCY, C.T))
-    horizon = months * clv.MONTH_DAYS / clv.TIME_UNITS[time_unit]
+    horizon = months * MONTH_DAYS / TIME_UNITS[time_unit]
     missing = np.full(len(summary), np.nan)
     return summary.assign(
         **{
             C.MONETARY: missing,
-            C.P_ALIVE: clv.probability_alive(bgnbd, x, tx, age),
-            C.EXPECTED_PURCHASES: clv.expected_purchases(bgnbd, x, tx, age, horizon=horizon),
+            C.P_ALIVE: probability_alive(bgnbd, x, tx, age),
+            C.EXPECTED_PURCHASES: expected_purchases(bgnbd, x, tx, age, horizon=horizon),
             C.EXPECTED_SPEND: missing,
             C.CLV: missing,
         }
@@ -188,30 +193,21 @@ def model_parameters(value: LifetimeValue) -> pd.DataFrame:
         ("BG/NBD", "customers", bg.n_customers),
         ("BG/NBD", "log_likelihood", bg.log_likelihood),
     ]
-    if gg is None:
-        return pd.DataFrame(rows, columns=[C.MODEL, C.PARAMETER, C.VALUE]).astype(
-            {C.VALUE: "float64"}
-        )
-    mean_spend = gg.p * gg.v / (gg.q - 1) if gg.q > 1 else np.inf
-    rows = [
-        ("BG/NBD", "r", bg.r),
-        ("BG/NBD", "alpha", bg.alpha),
-        ("BG/NBD", "a", bg.a),
-        ("BG/NBD", "b", bg.b),
-        ("BG/NBD", "customers", bg.n_customers),
-        ("BG/NBD", "log_likelihood", bg.log_likelihood),
-        ("Gamma-Gamma", "p", gg.p),
-        ("Gamma-Gamma", "q", gg.q),
-        ("Gamma-Gamma", "v", gg.v),
-        ("Gamma-Gamma", "mean_spend", mean_spend),
-        ("Gamma-Gamma", "customers", gg.n_customers),
-        ("Gamma-Gamma", "log_likelihood", gg.log_likelihood),
-    ]
+    if gg is not None:  # a spend model: its rows follow BG/NBD's
+        mean_spend = gg.p * gg.v / (gg.q - 1) if gg.q > 1 else np.inf
+        rows += [
+            ("Gamma-Gamma", "p", gg.p),
+            ("Gamma-Gamma", "q", gg.q),
+            ("Gamma-Gamma", "v", gg.v),
+            ("Gamma-Gamma", "mean_spend", mean_spend),
+            ("Gamma-Gamma", "customers", gg.n_customers),
+            ("Gamma-Gamma", "log_likelihood", gg.log_likelihood),
+        ]
     frame = pd.DataFrame(rows, columns=[C.MODEL, C.PARAMETER, C.VALUE])
     return frame.astype({C.VALUE: "float64"})
 
 
-def holdout_summary(check: clv.HoldoutCheck, *, time_unit: str = "weeks") -> pd.DataFrame:
+def holdout_summary(check: HoldoutCheck, *, time_unit: str = "weeks") -> pd.DataFrame:
     """Return the error figures of a calibration/holdout check as a long table.
 
     Parameters

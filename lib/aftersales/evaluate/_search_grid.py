@@ -66,12 +66,12 @@ def check_grid(model: str, grid: Mapping[str, Any]) -> dict[str, Any]:
             checked[name] = {key: _values(f"{where}[{key!r}]", v) for key, v in values.items()}
         else:
             checked[name] = _values(where, values)
-    for combination in combinations(checked):  # build each model once: every error surfaces
+    for combination in grid_combinations(checked):  # build each model once: every error surfaces
         make_model(model, combination, seed=0)
     return checked
 
 
-def combinations(grid: Mapping[str, Any]) -> list[dict[str, Any]]:
+def grid_combinations(grid: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Return every combination of a checked grid, in Surprise's ``GridSearchCV`` order.
 
     Parameters

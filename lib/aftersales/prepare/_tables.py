@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from aftersales import clean, datasets, explore, outputs, paths
+from aftersales import clean, datasets, outputs, paths
 from aftersales import columns as C
-from aftersales.prepare import Prepared, cache_folder
+
+if TYPE_CHECKING:
+    from aftersales.prepare import Prepared
 
 
 def cleaning_rules(prepared: Prepared) -> pd.DataFrame:
@@ -88,12 +91,14 @@ def export(prepared: Prepared, output_dir: str | Path | None, *, key: bytes) -> 
     list of Path
         The files written.
     """
+    from aftersales.prepare import cache_folder  # the package imports this module
+
     if not output_dir:
         return []
     tables = {"audit": prepared.audit, "kcore_audit": prepared.kcore_audit}
     if len(prepared.interactions):  # an order-level export has none (no item ids)
         tables["split"] = split_summary(prepared)
-        tables["interactions_summary"] = explore.summary(prepared.interactions)
+        tables["interactions_summary"] = datasets.describe(prepared.interactions)
     written = outputs.write(output_dir, tables=tables)
     folder = Path(output_dir) / "data"
     folder.mkdir(parents=True, exist_ok=True)

@@ -14,11 +14,11 @@ def _who(frame: pd.DataFrame) -> str:
     if C.CUSTOMER in frame:
         return C.CUSTOMER
     raise DataValidationError(
-        f"summary: expected a `{C.USER}` or `{C.CUSTOMER}` column; got {list(frame.columns)}"
+        f"describe: expected a `{C.USER}` or `{C.CUSTOMER}` column; got {list(frame.columns)}"
     )
 
 
-def summary(frame: pd.DataFrame) -> pd.DataFrame:
+def describe(frame: pd.DataFrame) -> pd.DataFrame:
     """Summarise a ratings, interactions or transactions frame.
 
     Parameters
@@ -94,19 +94,3 @@ def per_month(frame: pd.DataFrame, *, value: str | None = None) -> pd.Series:
     result = grouped[value].sum() if value else grouped.size()
     result.index = result.index.to_timestamp()
     return result.rename(value or "rows")
-
-
-def revenue(frame: pd.DataFrame) -> pd.Series:
-    """Return line revenue, quantity times unit price, of a transactions frame.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        Canonical transactions.
-
-    Returns
-    -------
-    pandas.Series
-        ``revenue`` per row (negative for cancellations).
-    """
-    return (frame[C.QUANTITY] * frame[C.UNIT_PRICE]).rename(C.REVENUE)

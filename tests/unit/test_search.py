@@ -7,7 +7,7 @@ from surprise import SVD, Dataset, KNNBasic, Reader
 from surprise.model_selection import GridSearchCV, KFold
 
 from aftersales import columns as C
-from aftersales import evaluate, mf
+from aftersales import evaluate
 from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
 from aftersales.models import make_model
 
@@ -29,13 +29,13 @@ GRID = {"n_factors": [2, 5], "reg_all": [0.02, 0.2], "n_epochs": [3]}
 
 def test_check_grid_copies_and_lists():
     grid = {"n_factors": (2, 5)}
-    checked = mf.check_grid("SVD", grid)
+    checked = evaluate.check_grid("SVD", grid)
     assert checked == {"n_factors": [2, 5]}
     assert grid == {"n_factors": (2, 5)}  # not modified
-    knn = mf.check_grid("KNNBasic", {"k": [5], "sim_options": {"name": ["msd", "cosine"]}})
+    knn = evaluate.check_grid("KNNBasic", {"k": [5], "sim_options": {"name": ["msd", "cosine"]}})
     assert knn["sim_options"] == {"name": ["msd", "cosine"]}
     # Surprise's order: the last parameter varies fastest; option dicts expanded
-    combos = mf.combinations(knn)
+    combos = evaluate.grid_combinations(knn)
     assert combos == [
         {"k": 5, "sim_options": {"name": "msd"}},
         {"k": 5, "sim_options": {"name": "cosine"}},
@@ -60,7 +60,7 @@ def test_check_grid_copies_and_lists():
 )
 def test_check_grid_errors(model, grid, error, pattern):
     with pytest.raises(error, match=pattern):
-        mf.check_grid(model, grid)
+        evaluate.check_grid(model, grid)
 
 
 # ---------------------------------------------------------------------------- search
@@ -69,7 +69,7 @@ def test_check_grid_errors(model, grid, error, pattern):
 def test_grid_search_equals_surprise_gridsearchcv():
     frame = _ratings()
     before = frame.copy()
-    result = mf.search(frame, "SVD", GRID, cv=3, seed=4)
+    result = evaluate.search(frame, "SVD", GRID, cv=3, seed=4)
     pd.testing.assert_frame_equal(frame, before)
     # Surprise's own search: same folds (KFold random_state=4), same seeded SVD
     data = Dataset.load_from_df(frame, Reader(rating_scale=(1, 5)))
@@ -96,8 +96,8 @@ def test_grid_search_equals_surprise_gridsearchcv():
 def test_random_search_is_seeded_and_samples_without_replacement():
     frame = _ratings()
     state = np.random.get_state()[1].copy()  # noqa: NPY002 -- checking the global state
-    a = mf.search(frame, "SVD", GRID, kind="random", n_iter=3, cv=2, seed=1)
-    b = mf.search(frame, "SVD", GRID, kind="random", n_iter=3, cv=2, seed=1)
+    a = evaluate.search(frame, "SVD", GRID, kind="random", n_iter=3, cv=2, seed=1)
+    b = evaluate.search(frame, "SVD", GRID, kind="random", n_iter=3, cv=2, seed=1)
     untouched = np.random.get_state()[1]  # noqa: NPY002 -- Surprise would draw from it
     np.testing.assert_array_equal(untouched, state)
     pd.testing.assert_frame_equal(
@@ -106,7 +106,7 @@ def test_random_search_is_seeded_and_samples_without_replacement():
     )
     settings = a.results.loc[a.results[C.METRIC] == "rmse", C.SETTING]
     assert settings.is_unique and len(settings) == 3
-    grid = [", ".join(f"{k}={v}" for k, v in c.items()) for c in mf.combinations(GRID)]
+    grid = [", ".join(f"{k}={v}" for k, v in c.items()) for c in evaluate.grid_combinations(GRID)]
     assert set(settings) <= set(grid)
     # the same combinations searched exhaustively give the same scores
     chosen = a.cv_results["params"]
@@ -125,7 +125,7 @@ def test_random_search_is_seeded_and_samples_without_replacement():
 def test_search_with_options_flattens_them():
     frame = _ratings()
     grid = {"k": [2, 3], "sim_options": {"name": ["msd", "cosine"], "user_based": [False]}}
-    result = mf.search(frame, "KNNBasic", grid, cv=2, seed=0)
+    result = evaluate.search(frame, "KNNBasic", grid, cv=2, seed=0)
     assert result.parameters == ["k", "sim_options.name", "sim_options.user_based"]
     data = Dataset.load_from_df(frame, Reader(rating_scale=(1, 5)))
     theirs = GridSearchCV(
@@ -139,15 +139,15 @@ def test_search_with_options_flattens_them():
 def test_search_errors():
     frame = _ratings()
     with pytest.raises(ParameterError, match=r"`kind` is 'bayes'; choose one of \['grid'"):
-        mf.search(frame, "SVD", GRID, kind="bayes")
+        evaluate.search(frame, "SVD", GRID, kind="bayes")
     with pytest.raises(ParameterError, match="only 4 combination"):
-        mf.search(frame, "SVD", GRID, kind="random", n_iter=5)
+        evaluate.search(frame, "SVD", GRID, kind="random", n_iter=5)
     with pytest.raises(ParameterError, match="`cv` must be an integer >= 2"):
-        mf.search(frame, "SVD", GRID, cv=1)
+        evaluate.search(frame, "SVD", GRID, cv=1)
     with pytest.raises(ParameterError, match="`n_jobs` must not be 0"):
-        mf.search(frame, "SVD", GRID, n_jobs=0)
+        evaluate.search(frame, "SVD", GRID, n_jobs=0)
     with pytest.raises(DataValidationError, match="rating"):
-        mf.search(frame.drop(columns=[C.RATING]), "SVD", GRID)
+        evaluate.search(frame.drop(columns=[C.RATING]), "SVD", GRID)
 
 
 # ---------------------------------------------------------------------------- tables
@@ -167,7 +167,7 @@ def test_comparison_table_from_an_experiment():
         n_resamples=20,
         progress=False,
     )
-    table = mf.comparison_table(experiment)
+    table = evaluate.accuracy_and_time(experiment)
     assert list(table.columns) == [C.MODEL, "rmse", "mae", C.FIT_TIME, C.PREDICT_TIME]
     assert list(table[C.MODEL]) == ["BaselineOnly", "SVD"]
     summary = experiment.summary.set_index([C.MODEL, C.METRIC])[C.MEAN]
@@ -176,10 +176,10 @@ def test_comparison_table_from_an_experiment():
     fits = experiment.timings[experiment.timings[C.MODEL] == "SVD"][C.FIT_TIME]
     assert table.loc[1, C.FIT_TIME] == pytest.approx(fits.mean())
     with pytest.raises(DataValidationError, match=r"metric\(s\) \['fcp'\] not in the experiment"):
-        mf.comparison_table(experiment, metrics=["rmse", "fcp"])
+        evaluate.accuracy_and_time(experiment, metrics=["rmse", "fcp"])
 
 
-def _fake_result() -> mf.SearchResult:
+def _fake_result() -> evaluate.SearchResult:
     # 2 x 2 x 2 grid over a, b, c; rmse = a + b / 10 + c / 100, so
     # min over c of (a, b): a + b / 10 + 0.01 (c=1 is the smaller)
     rows = []
@@ -198,26 +198,28 @@ def _fake_result() -> mf.SearchResult:
     frame[C.FIT_TIME] = 0.1
     frame[C.PREDICT_TIME] = 0.01
     columns = [C.COMBINATION, "a", "b", "c", C.SETTING, C.METRIC, C.MEAN, C.STD, C.RANK, C.BEST]
-    return mf.SearchResult("SVD", "grid", frame[[*columns, C.FIT_TIME, C.PREDICT_TIME]], {}, {})
+    return evaluate.SearchResult(
+        "SVD", "grid", frame[[*columns, C.FIT_TIME, C.PREDICT_TIME]], {}, {}
+    )
 
 
 def test_search_slice_takes_the_best_over_the_other_parameters():
     result = _fake_result()
     assert result.parameters == ["a", "b", "c"]
-    table = mf.search_slice(result, rows="a", columns="b")
+    table = evaluate.search_slice(result, rows="a", columns="b")
     expected = pd.DataFrame([[2.01, 3.01], [3.01, 4.01]], index=[1, 2], columns=[10, 20])
     np.testing.assert_allclose(table.to_numpy(), expected.to_numpy())
     assert list(table.index) == [1, 2] and list(table.columns) == [10, 20]
     with pytest.raises(ParameterError, match=r"`d` was not searched; searched parameters: \['a'"):
-        mf.search_slice(result, rows="d", columns="b")
+        evaluate.search_slice(result, rows="d", columns="b")
     with pytest.raises(ParameterError, match="must differ"):
-        mf.search_slice(result, rows="a", columns="a")
+        evaluate.search_slice(result, rows="a", columns="a")
     with pytest.raises(ParameterError, match="`metric` is 'fcp'"):
-        mf.search_slice(result, rows="a", columns="b", metric="fcp")
+        evaluate.search_slice(result, rows="a", columns="b", metric="fcp")
 
 
 def test_search_ranking_sorts_and_adds_one_std_bars():
-    ranking = mf.search_ranking(_fake_result())
+    ranking = evaluate.search_ranking(_fake_result())
     assert list(ranking[C.RANK]) == list(range(1, 9))
     assert ranking[C.MEAN].is_monotonic_increasing
     assert ranking.loc[0, C.SETTING] == "a=1, b=10, c=1"
@@ -228,8 +230,8 @@ def test_search_ranking_sorts_and_adds_one_std_bars():
 def test_evaluation_protocol_is_the_split_or_surprise_folds():
     frame = _ratings()
     split = SimpleNamespace(train=frame.iloc[:20], test=frame.iloc[20:])
-    assert mf.evaluation_protocol(frame, split, folds=1, seed=0) is split
-    folds = mf.evaluation_protocol(frame, split, folds=3, seed=5)
+    assert evaluate.evaluation_protocol(frame, split, folds=1, seed=0) is split
+    folds = evaluate.evaluation_protocol(frame, split, folds=3, seed=5)
     data = Dataset.load_from_df(frame, Reader(rating_scale=(1, 5)))
     theirs = list(KFold(3, random_state=5).split(data))
     assert [len(f.test) for f in folds] == [8, 8, 8]
@@ -237,7 +239,7 @@ def test_evaluation_protocol_is_the_split_or_surprise_folds():
         rows = list(ours.test[[C.USER, C.ITEM, C.RATING]].itertuples(index=False, name=None))
         assert rows == [(u, i, r) for u, i, r in testset]
     with pytest.raises(ParameterError, match="`folds` must be an integer >= 1; got 0"):
-        mf.evaluation_protocol(frame, split, folds=0, seed=0)
+        evaluate.evaluation_protocol(frame, split, folds=0, seed=0)
 
 
 # ---------------------------------------------------------------------------- figures
@@ -246,14 +248,14 @@ def test_evaluation_protocol_is_the_split_or_surprise_folds():
 def test_figures_draw_the_data_they_are_given():
     from matplotlib.collections import PathCollection
 
-    from aftersales.plots import mf as plots_mf
+    from aftersales.plots import evaluation as plots_eval
 
     result = _fake_result()
-    heat = plots_mf.search_heatmap(result, rows="a", columns="b")
+    heat = plots_eval.search_heatmap(result, rows="a", columns="b")
     image = heat.axes[0].get_images()[0].get_array()
     np.testing.assert_allclose(image, [[2.01, 3.01], [3.01, 4.01]])
     assert "best over c" in heat.axes[0].get_title()
-    bars = plots_mf.search_bars(result, top=3)
+    bars = plots_eval.search_bars(result, top=3)
     widths = [patch.get_width() for patch in bars.axes[0].patches]
     # a=1,b=10: c=1 2.01, c=2 2.02; then a=1,b=20,c=1 and a=2,b=10,c=1 tie at 3.01
     np.testing.assert_allclose(widths, [2.01, 2.02, 3.01])  # the three best, best first
@@ -265,7 +267,7 @@ def test_figures_draw_the_data_they_are_given():
             C.PUBLISHED: [0.934, 0.737, 0.963, 0.758],
         }
     )
-    paired = plots_mf.published_bars(comparison)
+    paired = plots_eval.published_bars(comparison)
     widths = sorted(patch.get_width() for patch in paired.axes[0].patches)
     assert widths == sorted([0.935, 0.962, 0.934, 0.963])  # rmse only, ours and published
     table = pd.DataFrame(
@@ -276,10 +278,25 @@ def test_figures_draw_the_data_they_are_given():
             C.PREDICT_TIME: [0.1, 0.2],
         }
     )
-    scatter = plots_mf.tradeoff(table)
+    scatter = plots_eval.tradeoff(
+        table, x=C.FIT_TIME, y="rmse", label=C.MODEL, title="t", xlabel="s", ylabel="RMSE"
+    )
     points = next(c for c in scatter.axes[0].collections if isinstance(c, PathCollection))
     np.testing.assert_allclose(points.get_offsets(), [[0.5, 0.9], [2.0, 1.0]])
-    times = plots_mf.times(table)
+    plain = plots_eval.tradeoff(
+        table,
+        x=C.FIT_TIME,
+        y="rmse",
+        label=C.MODEL,
+        title="t",
+        xlabel="s",
+        ylabel="RMSE",
+        plain_ticks=True,
+    )
+    plain.canvas.draw()  # tick labels are made when drawn
+    shown = [t.get_text() for t in plain.axes[0].get_xticklabels() if t.get_text()]
+    assert "0.5" in shown and "1" in shown and "2" in shown  # 1, 2, 5 x 10^n, plain
+    times = plots_eval.fit_predict_times(table)
     assert sorted(p.get_width() for p in times.axes[0].patches) == [0.1, 0.2, 0.5, 2.0]
     with pytest.raises(DataValidationError, match="missing"):
-        plots_mf.published_bars(comparison.drop(columns=[C.OURS]))
+        plots_eval.published_bars(comparison.drop(columns=[C.OURS]))

@@ -6,8 +6,10 @@ import numpy as np
 import pandas as pd
 
 from aftersales import columns as C
-from aftersales import segment, validate
+from aftersales import validate
 from aftersales.errors import ParameterError
+from aftersales.segment._grid import SEGMENTS
+from aftersales.segment.days import has_money, revenue
 
 OTHER_COUNTRIES = "Other countries"
 """Row of :func:`segment_by_country` that pools the countries outside the top ones."""
@@ -42,8 +44,8 @@ def customer_countries(transactions: pd.DataFrame) -> pd.DataFrame:
     validate.require_columns(transactions, (C.CUSTOMER, C.COUNTRY), source="transactions")
     known = (transactions[C.CUSTOMER].notna() & transactions[C.COUNTRY].notna()).to_numpy()
     rows = transactions[known]
-    if segment.has_money(rows):
-        weight = segment.revenue(rows)
+    if has_money(rows):
+        weight = revenue(rows)
     else:
         validate.require_columns(rows, (C.INVOICE,), source="transactions")
         weight = (~rows[C.INVOICE].duplicated()).to_numpy(dtype=np.float64)
@@ -111,7 +113,7 @@ def segment_by_country(
         pd.Series(pooled, name=C.COUNTRY),
         pd.Series(segmented[C.SEGMENT].to_numpy(), name=C.SEGMENT),
     )
-    counts = counts.reindex(index=rows, columns=list(segment.SEGMENTS), fill_value=0)
+    counts = counts.reindex(index=rows, columns=list(SEGMENTS), fill_value=0)
     counts.insert(0, C.N_CUSTOMERS, counts.sum(axis=1))
     counts.columns.name = None
     return counts.astype(np.int64)

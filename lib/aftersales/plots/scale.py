@@ -7,6 +7,7 @@ from matplotlib.figure import Figure
 
 from aftersales import columns as C
 from aftersales import validate
+from aftersales.plots._base import labelled_axes, new_figure
 
 _STYLE = {"pandas": ("#d6604d", "o"), "spark": ("#4393c3", "s")}
 
@@ -34,8 +35,21 @@ def scale_curves(table: pd.DataFrame, *, memory_limit_mib: float | None = None) 
     """
     needed = (C.ENGINE, C.N_LINES, C.STATUS, C.SECONDS, C.PEAK_MIB)
     validate.require_columns(table, needed, source="scale table")
-    figure = Figure(figsize=(10.0, 4.0), layout="constrained")
-    time_axes, memory_axes = figure.subplots(1, 2)
+    figure = new_figure((10.0, 4.0))
+    xlabel = "order lines (source, enlarged)"
+    time_axes = labelled_axes(
+        figure, "Preparation + RFM: wall time", xlabel, "wall time (s)", 1, 2, 1, grid=False
+    )
+    memory_axes = labelled_axes(
+        figure,
+        "Preparation + RFM: peak memory (process tree)",
+        xlabel,
+        "peak memory (MiB)",
+        1,
+        2,
+        2,
+        grid=False,
+    )
     for engine, rows in table.groupby(C.ENGINE, sort=False):
         colour, marker = _STYLE.get(str(engine), ("#333333", "^"))
         done = rows[rows[C.STATUS] == "ok"]
@@ -53,12 +67,8 @@ def scale_curves(table: pd.DataFrame, *, memory_limit_mib: float | None = None) 
                 )
     if memory_limit_mib is not None:
         memory_axes.axhline(memory_limit_mib, color="#999999", ls="--", lw=1, label="memory limit")
-    for axes, label in ((time_axes, "wall time (s)"), (memory_axes, "peak memory (MiB)")):
+    for axes in (time_axes, memory_axes):
         axes.set_xscale("log")
         axes.set_yscale("log")
-        axes.set_xlabel("order lines (source, enlarged)")
-        axes.set_ylabel(label)
         axes.legend(frameon=False)
-    time_axes.set_title("Preparation + RFM: wall time")
-    memory_axes.set_title("Preparation + RFM: peak memory (process tree)")
     return figure

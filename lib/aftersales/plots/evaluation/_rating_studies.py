@@ -1,7 +1,7 @@
-"""Figures of notebook 02.01 built on :mod:`aftersales.plots.evaluation`.
+"""Figures of the rating-model studies (02.01): times, sweeps, searches, the published table.
 
-Each function takes a result of :mod:`aftersales.evaluate`, :mod:`aftersales.mf` or
-:mod:`aftersales.published`, shapes it and returns a ``matplotlib.figure.Figure`` with a
+Each function takes a result of :mod:`aftersales.evaluate` (an experiment, a search, the
+published-table reproduction), shapes it and returns a ``matplotlib.figure.Figure`` with a
 title and labelled axes (units in the labels).
 """
 
@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from aftersales import columns as C
 from aftersales.errors import DataValidationError
-from aftersales.mf import SearchResult, search_ranking, search_slice
-from aftersales.plots import evaluation as plots_eval
+from aftersales.evaluate import SearchResult, search_ranking, search_slice
+from aftersales.plots.evaluation._curves import bars_ci, curves, heatmap
 
 _NAMES = {"rmse": "RMSE", "mae": "MAE"}
 
@@ -23,49 +22,13 @@ def _name(metric: str) -> str:
     return _NAMES.get(metric, metric)
 
 
-def tradeoff(table: pd.DataFrame, *, metric: str = "rmse") -> Figure:
-    """Accuracy against mean fit time per fold, one labelled point per model.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        :func:`aftersales.mf.comparison_table`'s frame.
-    metric : str, default "rmse"
-        The accuracy column drawn.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        The scatter, fit time on a logarithmic axis.
-
-    Raises
-    ------
-    DataValidationError
-        If a column is missing or a fit time is not positive.
-    """
-    figure = plots_eval.tradeoff(
-        table,
-        x=C.FIT_TIME,
-        y=metric,
-        label=C.MODEL,
-        title=f"{_name(metric)} against training cost",
-        xlabel="mean fit time per fold (seconds, log scale)",
-        ylabel=f"{_name(metric)} (rating points; lower is better)",
-    )
-    axis = figure.axes[0].xaxis
-    axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-    axis.set_minor_formatter(NullFormatter())  # "3x10^-1" minor labels overlap
-    return figure
-
-
-def times(table: pd.DataFrame) -> Figure:
+def fit_predict_times(table: pd.DataFrame) -> Figure:
     """Mean fit and predict time per fold of each model.
 
     Parameters
     ----------
     table : pandas.DataFrame
-        :func:`aftersales.mf.comparison_table`'s frame.
+        :func:`aftersales.evaluate.accuracy_and_time`'s frame.
 
     Returns
     -------
@@ -79,14 +42,16 @@ def times(table: pd.DataFrame) -> Figure:
     """
     missing = [c for c in (C.MODEL, C.FIT_TIME, C.PREDICT_TIME) if c not in table]
     if missing:
-        raise DataValidationError(f"times: column(s) {missing} missing; got {list(table.columns)}")
+        raise DataValidationError(
+            f"fit_predict_times: column(s) {missing} missing; got {list(table.columns)}"
+        )
     long = table.melt(
         id_vars=[C.MODEL],
         value_vars=[C.FIT_TIME, C.PREDICT_TIME],
         var_name=C.STEP,
         value_name=C.VALUE,
     )
-    return plots_eval.bars_ci(
+    return bars_ci(
         long,
         label=C.MODEL,
         value=C.VALUE,
@@ -123,7 +88,7 @@ def sweep_curve(frame: pd.DataFrame, *, xlabel: str, log_x: bool = False) -> Fig
     if frame.empty or C.MODEL not in frame or C.PARAMETER not in frame:
         raise DataValidationError("sweep_curve: expected a non-empty frame from evaluate.sweep")
     model, parameter = frame[C.MODEL].iloc[0], frame[C.PARAMETER].iloc[0]
-    return plots_eval.curves(
+    return curves(
         frame,
         x=C.SETTING,
         y=C.MEAN,
@@ -147,7 +112,7 @@ def search_heatmap(
     result : SearchResult
         A search's outcome.
     rows, columns : str
-        Two searched parameters (see :func:`aftersales.mf.search_slice`).
+        Two searched parameters (see :func:`aftersales.evaluate.search_slice`).
     metric : {"rmse", "mae"}, default "rmse"
         The score shown.
 
@@ -159,12 +124,12 @@ def search_heatmap(
     Raises
     ------
     ParameterError
-        As :func:`aftersales.mf.search_slice`.
+        As :func:`aftersales.evaluate.search_slice`.
     """
     table = search_slice(result, rows=rows, columns=columns, metric=metric)
     others = [p for p in result.parameters if p not in (rows, columns)]
     note = f" (best over {', '.join(others)})" if others else ""
-    return plots_eval.heatmap(
+    return heatmap(
         table,
         title=f"{result.model} {result.kind} search: mean CV {_name(metric)}{note}",
         xlabel=columns,
@@ -196,7 +161,7 @@ def search_bars(result: SearchResult, *, metric: str = "rmse", top: int = 20) ->
         If the metric is unknown.
     """
     ranking = search_ranking(result, metric=metric).head(top)
-    figure = plots_eval.bars_ci(
+    figure = bars_ci(
         ranking,
         label=C.SETTING,
         value=C.MEAN,
@@ -220,7 +185,7 @@ def published_bars(comparison: pd.DataFrame, *, metric: str = "rmse") -> Figure:
     Parameters
     ----------
     comparison : pandas.DataFrame
-        :func:`aftersales.published.published_protocol`'s frame.
+        :func:`aftersales.evaluate.published_protocol`'s frame.
     metric : {"rmse", "mae"}, default "rmse"
         The metric drawn.
 
@@ -243,7 +208,7 @@ def published_bars(comparison: pd.DataFrame, *, metric: str = "rmse") -> Figure:
     long = rows.melt(
         id_vars=[C.MODEL], value_vars=[C.OURS, C.PUBLISHED], var_name=C.GROUP, value_name=C.VALUE
     )
-    figure = plots_eval.bars_ci(
+    figure = bars_ci(
         long,
         label=C.MODEL,
         value=C.VALUE,
@@ -257,10 +222,9 @@ def published_bars(comparison: pd.DataFrame, *, metric: str = "rmse") -> Figure:
 
 
 __all__ = [
+    "fit_predict_times",
     "published_bars",
     "search_bars",
     "search_heatmap",
     "sweep_curve",
-    "times",
-    "tradeoff",
 ]

@@ -1,4 +1,4 @@
-"""Tables of notebook 02.01: the model comparison and slices of a parameter search."""
+"""Comparison tables: the protocol choice, accuracy and time per model, slices of a search."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import pandas as pd
 
 from aftersales import columns as C
 from aftersales.errors import DataValidationError, ParameterError
-from aftersales.evaluate import Experiment
-from aftersales.mf._search import SEARCH_METRICS, SearchResult
+from aftersales.evaluate._runner import Experiment
+from aftersales.evaluate._search import SEARCH_METRICS, SearchResult
 from aftersales.random import Seed
 from aftersales.split import Split, kfold
+from aftersales.validate import require_columns
 
 
 def evaluation_protocol(
@@ -49,7 +50,7 @@ def evaluation_protocol(
     return list(kfold(interactions, n_splits=folds, seed=seed))
 
 
-def comparison_table(
+def accuracy_and_time(
     experiment: Experiment, *, metrics: Sequence[str] = ("rmse", "mae")
 ) -> pd.DataFrame:
     """One row per model: accuracy over folds and the mean fit and predict times.
@@ -77,7 +78,7 @@ def comparison_table(
     missing = [m for m in metrics if m not in set(summary[C.METRIC])]
     if missing:
         raise DataValidationError(
-            f"comparison_table: metric(s) {missing} not in the experiment; "
+            f"accuracy_and_time: metric(s) {missing} not in the experiment; "
             f"it has {sorted(set(summary[C.METRIC]))}"
         )
     order = list(dict.fromkeys(experiment.timings[C.MODEL]))
@@ -88,6 +89,46 @@ def comparison_table(
     table = accuracy[list(metrics)].join(times).reindex(order)
     table.columns.name = None
     return table.rename_axis(C.MODEL).reset_index()
+
+
+def metric_and_time(
+    summary: pd.DataFrame, timings: pd.DataFrame, *, metric: str, k: int
+) -> pd.DataFrame:
+    """One row per model: a ranking metric at ``k`` and the time spent fitting and ranking.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        ``Experiment.summary``.
+    timings : pandas.DataFrame
+        ``Experiment.timings`` (one row per model and fold).
+    metric : str
+        The ranking metric.
+    k : int
+        Its list length.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``C.MODEL`` (the summary's order), ``C.FIT_TIME`` (fit plus ranking seconds, summed
+        over folds) and ``C.MEAN`` (the metric's mean over users), e.g. for
+        :func:`aftersales.plots.evaluation.tradeoff`.
+
+    Raises
+    ------
+    DataValidationError
+        If the summary has no row for ``metric`` at ``k``, or a column is missing.
+    """
+    require_columns(summary, [C.MODEL, C.METRIC, C.K, C.MEAN], source="`summary`")
+    require_columns(timings, [C.MODEL, C.FIT_TIME, C.RANK_TIME], source="`timings`")
+    rows = summary.loc[summary[C.METRIC] == metric]
+    rows = rows.loc[(rows[C.K] == k).fillna(False).astype(bool)]
+    if rows.empty:
+        raise DataValidationError(f"`summary` has no row for {[metric]} at k={k}")
+    means = rows.set_index(C.MODEL)[C.MEAN]
+    spent = timings.groupby(C.MODEL, sort=False)[[C.FIT_TIME, C.RANK_TIME]].sum().sum(axis=1)
+    frame = pd.DataFrame({C.FIT_TIME: spent.reindex(means.index), C.MEAN: means})
+    return frame.reset_index()
 
 
 def search_slice(
