@@ -205,6 +205,32 @@ def test_list_metrics_only_skip_rating_predictions() -> None:
     assert result.per_fold[C.VALUE].between(0, 1).all()
 
 
+def test_coverage_and_novelty_of_the_runner_equal_the_metrics_on_the_lists() -> None:
+    # run_experiment computes the catalogue and the item popularity once a fold; each value
+    # must equal the metric computed from the training frame on the model's own lists.
+    train, test = two_folds()[0]
+    algo = BaselineOnly(verbose=False)
+    result = E.run_experiment(
+        {"baseline": algo},
+        (train, test),
+        rank_fn=rank_all,
+        ks=[1, 2, 3],
+        metrics=["coverage", "novelty"],
+        progress=False,
+    )
+    fitted = BaselineOnly(verbose=False).fit(
+        Dataset.load_from_df(
+            train[[C.USER, C.ITEM, C.RATING]], Reader(rating_scale=(1, 5))
+        ).build_full_trainset()
+    )
+    users = pd.Index(test[C.USER].unique()).intersection(pd.Index(train[C.USER].unique()))
+    recs = rank_all(fitted, users.to_numpy(), 3)
+    values = result.per_fold.set_index([C.METRIC, C.K])[C.VALUE]
+    for k in (1, 2, 3):
+        assert values[("coverage", k)] == M.catalogue_coverage(recs, k=k, catalogue=train).value
+        assert values[("novelty", k)] == M.novelty(recs, train, k=k).value
+
+
 def test_intervals_are_seeded_and_do_not_depend_on_other_models() -> None:
     protocol = two_folds()[0]
     alone = E.run_experiment(

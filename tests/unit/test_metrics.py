@@ -348,6 +348,14 @@ def test_novelty_self_information() -> None:
     result = M.novelty(recs, train, k=2)
     assert result.per_user.to_dict() == {"u1": 0.5, "u2": 1.5}
     assert result.value == pytest.approx(1.0)
+    # the popularity computed once (as run_experiment does per fold) gives the same result
+    counts, n_users = M.item_popularity(train)
+    assert counts.to_dict() == {"A": 4, "B": 2, "C": 1} and n_users == 4
+    for k in (1, 2, 3):
+        once = M.novelty(recs, train, k=k, popularity=(counts, n_users))
+        again = M.novelty(recs, train, k=k)
+        assert once.value == again.value
+        pd.testing.assert_series_equal(once.per_user, again.per_user, check_exact=True)
 
 
 def test_personalisation() -> None:

@@ -47,6 +47,7 @@ from aftersales.metrics import (
     catalogue_coverage,
     cooccurrence_features,
     intra_list_diversity,
+    item_popularity,
     metric_info,
     novelty,
     personalisation,
@@ -121,7 +122,10 @@ def _list_metrics(
     ks: list[int],
     threshold: float | None,
     features: ItemFeatures | None,
+    catalogue: pd.Index | None = None,
+    popularity: tuple[pd.Series, int] | None = None,
 ) -> list[MetricResult]:
+    """Score one model's lists; ``catalogue`` and ``popularity`` come from ``train`` once a fold."""
     ranking = [name for name in names if name in RANKING_METRICS]
     results = []
     if ranking:
@@ -130,9 +134,10 @@ def _list_metrics(
         )
     for k in ks:  # a few list lengths
         if "coverage" in names:
-            results.append(catalogue_coverage(recs, k=k, catalogue=train))
+            items = train if catalogue is None else catalogue
+            results.append(catalogue_coverage(recs, k=k, catalogue=items))
         if "novelty" in names:
-            results.append(novelty(recs, train, k=k))
+            results.append(novelty(recs, train, k=k, popularity=popularity))
         if "diversity" in names:
             results.append(intra_list_diversity(recs, features, k=k))
         if "personalisation" in names:
@@ -280,6 +285,9 @@ def run_experiment(
         features = item_features
         if "diversity" in listed and features is None:
             features = cooccurrence_features(train)
+        # what coverage and novelty read from the training rows: once a fold, not per model and k
+        catalogue = pd.Index(train[C.ITEM].unique()) if "coverage" in listed else None
+        popularity = item_popularity(train) if "novelty" in listed else None
         for label, spec in models.items():  # a handful of models
             bar.set_postfix_str(f"{label}, fold {fold}")
             algo = instantiate(label, spec)
@@ -303,7 +311,15 @@ def run_experiment(
                 recs = rank_fn(algo, users.to_numpy(), max(ks))
                 rank_time = time.perf_counter() - start
                 results = _list_metrics(
-                    recs, train, test, names=listed, ks=ks, threshold=threshold, features=features
+                    recs,
+                    train,
+                    test,
+                    names=listed,
+                    ks=ks,
+                    threshold=threshold,
+                    features=features,
+                    catalogue=catalogue,
+                    popularity=popularity,
                 )
                 fold_entries.extend(Entry.of_mean(label, fold, result) for result in results)
             entries.extend(fold_entries)

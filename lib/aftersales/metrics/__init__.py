@@ -34,6 +34,7 @@ from aftersales.metrics._base import METRICS, MetricInfo, MetricResult, metric_i
 from aftersales.metrics._beyond import (
     catalogue_coverage,
     intra_list_diversity,
+    item_popularity,
     novelty,
     personalisation,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "genre_features",
     "hit_rate_at_k",
     "intra_list_diversity",
+    "item_popularity",
     "mae",
     "map_at_k",
     "metric_info",

@@ -77,7 +77,38 @@ def catalogue_coverage(
     return MetricResult(name="coverage", k=k, value=float(covered / len(items)), per_user=empty)
 
 
-def novelty(recs: pd.DataFrame, train: pd.DataFrame, *, k: int) -> MetricResult:
+def item_popularity(train: pd.DataFrame) -> tuple[pd.Series, int]:
+    """Count the distinct training users of each item, and the training users in all.
+
+    Parameters
+    ----------
+    train : pandas.DataFrame
+        Training interactions with ``C.USER`` and ``C.ITEM``.
+
+    Returns
+    -------
+    tuple of (pandas.Series, int)
+        Users per item (indexed by item id) and the number of distinct users: what
+        :func:`novelty` reads from ``train``. Compute it once to score many lists.
+
+    Raises
+    ------
+    DataValidationError
+        If a column is missing or ``train`` is empty.
+    """
+    require_columns(train, [C.USER, C.ITEM], source="`train`")
+    require_rows(train, source="`train`")
+    n_train_users = train[C.USER].nunique()
+    return train.drop_duplicates([C.USER, C.ITEM])[C.ITEM].value_counts(), n_train_users
+
+
+def novelty(
+    recs: pd.DataFrame,
+    train: pd.DataFrame,
+    *,
+    k: int,
+    popularity: tuple[pd.Series, int] | None = None,
+) -> MetricResult:
     """Mean self-information of the recommended items, in bits.
 
     An item's popularity share is the fraction of training users who interacted with it,
@@ -93,6 +124,9 @@ def novelty(recs: pd.DataFrame, train: pd.DataFrame, *, k: int) -> MetricResult:
         Training interactions with ``C.USER`` and ``C.ITEM``.
     k : int
         List length.
+    popularity : tuple of (pandas.Series, int), optional
+        :func:`item_popularity` of ``train``, computed once for many lists (``train`` is
+        then not read again); default computed here.
 
     Returns
     -------
@@ -107,11 +141,8 @@ def novelty(recs: pd.DataFrame, train: pd.DataFrame, *, k: int) -> MetricResult:
         If a frame is empty or malformed.
     """
     top, users, codes, k = _lists(recs, k)
-    require_columns(train, [C.USER, C.ITEM], source="`train`")
-    require_rows(train, source="`train`")
-    n_train_users = train[C.USER].nunique()
-    popularity = train.drop_duplicates([C.USER, C.ITEM])[C.ITEM].value_counts()
-    counts = popularity.reindex(top[C.ITEM]).fillna(1).to_numpy(dtype="float64")
+    counts_per_item, n_train_users = popularity or item_popularity(train)
+    counts = counts_per_item.reindex(top[C.ITEM]).fillna(1).to_numpy(dtype="float64")
     information = -np.log2(counts / n_train_users)
     total = np.bincount(codes, weights=information, minlength=len(users))
     values = total / np.bincount(codes, minlength=len(users))
