@@ -10,7 +10,7 @@ import pandas as pd
 from aftersales import columns as C
 from aftersales import outputs, privacy
 from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
-from aftersales.explain import EXPLANATION_COLUMNS
+from aftersales.models import EXPLANATION_COLUMNS
 
 READABLE_COLUMNS: tuple[str, ...] = (
     C.USER,
@@ -137,7 +137,7 @@ def shareable_explanation(
     Parameters
     ----------
     explanation : pandas.DataFrame
-        From ``aftersales.explain.explain_knn`` or ``explain_usercf``; not modified.
+        From ``aftersales.models.explain_knn`` or ``explain_usercf``; not modified.
     key : bytes or str
         The pseudonymisation key (``aftersales.outputs.pseudonym_key``).
     user_based : bool

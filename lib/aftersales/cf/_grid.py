@@ -10,7 +10,7 @@ import pandas as pd
 from aftersales import columns as C
 from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
 from aftersales.evaluate import run_experiment, sweep
-from aftersales.models import SIMILARITIES, make_model
+from aftersales.models import SIMILARITIES, make
 from aftersales.random import Seed, rng
 
 BASES: tuple[str, ...] = ("user", "item")
@@ -172,7 +172,7 @@ def similarity_grid(
         for similarity in similarities
     }
     models = {
-        label: make_model(
+        label: make(
             model_name,
             {"k": k, "min_k": min_k, "sim_options": _sim_options(*setting)},
             seed=seed,
