@@ -117,6 +117,10 @@ class BasketRecommender(topn.RanksOnly):
         self.popularity_ = np.asarray(matrix.binary.sum(axis=0)).ravel()
         return self
 
+    def _fitted(self) -> None:
+        if not hasattr(self, "history_"):
+            raise ParameterError("BasketRecommender is not fitted; call fit(data) first")
+
     def knows(self, user: Any) -> bool:
         """Tell whether ``user`` has a training history.
 
@@ -135,8 +139,7 @@ class BasketRecommender(topn.RanksOnly):
         ParameterError
             If the model is not fitted.
         """
-        if not hasattr(self, "history_"):
-            raise ParameterError("BasketRecommender is not fitted; call fit(data) first")
+        self._fitted()
         return bool((self.history_[C.USER] == user).any())
 
     def score_all(self, users: Sequence[Any], *, batch_size: int | None = None) -> Scores:
@@ -162,8 +165,7 @@ class BasketRecommender(topn.RanksOnly):
         ParameterError
             If the model is not fitted.
         """
-        if not hasattr(self, "history_"):
-            raise ParameterError("BasketRecommender is not fitted; call fit(data) first")
+        self._fitted()
         wanted = pd.Index(list(users))
         cols = self.items_.get_indexer(self.model.items_)
         values = np.zeros((len(wanted), len(self.items_)))
@@ -214,8 +216,7 @@ class BasketRecommender(topn.RanksOnly):
             "popular".
         """
         check_unknown_users(unknown_users or "popular", supported=("popular",), who="fbt")
-        if not hasattr(self, "history_"):
-            raise ParameterError("BasketRecommender is not fitted; call fit(data) first")
+        self._fitted()
         wanted = pd.Index(list(users)).unique()
         rules = self.model.recommend(wanted, k, history=self.history_, exclude_seen=exclude_seen)
         n_rules = rules.groupby(C.USER, sort=False).size().reindex(wanted, fill_value=0)
