@@ -8,7 +8,8 @@ Run as ``.venv/bin/python bench/architecture.py [--no-duplicates] [--repeats 3]`
 - repeated blocks: the pairs of places in ``lib/`` that share six or more lines, as the tool
   ``duplicates`` counts them (left out when the tool is not on the PATH);
 - ``isinstance`` dispatches on model types (a class that defines ``fit``, ``recommend``,
-  ``score_all`` or ``predict``, Surprise's ``AlgoBase`` or a tuple of such classes), goal 0;
+  ``score_all`` or ``predict``, a subclass of one, Surprise's ``AlgoBase`` or a tuple of such
+  classes), goal 0;
 - import cycles (module level, then counting imports inside functions too) and private names
   (``_x``) imported across top-level entries;
 - the import time of ``python -m aftersales.report --help`` (median wall time of fresh
@@ -253,18 +254,31 @@ def top_level_entries(package: Path = PACKAGE) -> list[str]:
 
 def _model_types(trees: dict[str, ast.Module]) -> set[str]:
     types = set(SURPRISE_BASES)
-    for tree in trees.values():
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ClassDef):
-                methods = {n.name for n in node.body if isinstance(n, ast.FunctionDef)}
-                if methods & MODEL_METHODS:
-                    types.add(node.name)
+    classes = [
+        node for tree in trees.values() for node in ast.walk(tree) if isinstance(node, ast.ClassDef)
+    ]
+    for node in classes:
+        methods = {n.name for n in node.body if isinstance(n, ast.FunctionDef)}
+        if methods & MODEL_METHODS:
+            types.add(node.name)
+    grown = True
+    while grown:  # a subclass of a model type is one too (ItemKNN(TopNModel))
+        before = len(types)
+        types |= {c.name for c in classes if {_last(base) for base in c.bases} & types}
+        grown = len(types) > before
     for tree in trees.values():  # KNN_ALGORITHMS = (KNNBasic, ...): a tuple of model classes
         for node in tree.body:
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Tuple):
-                members = {_last(elt) for elt in node.value.elts}
-                if members and members <= types | {"KNNBasic", "KNNWithMeans", "KNNWithZScore"}:
-                    types |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+            value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+            if isinstance(value, ast.Tuple):
+                members = {_last(elt) for elt in value.elts}
+                if members and members <= types | {
+                    "KNNBasic",
+                    "KNNWithMeans",
+                    "KNNWithZScore",
+                    "KNNBaseline",
+                }:
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    types |= {t.id for t in targets if isinstance(t, ast.Name)}
     return types
 
 

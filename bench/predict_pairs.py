@@ -33,7 +33,7 @@ def main() -> None:
     print("{:<16s} {:>7s} {:>8s} {:>8s} {:>7s} {:>9s}".format(*header))
     for name in evaluate.PUBLISHED_SCORES:  # ten models
         params = {"n_epochs": args.epochs} if name == "SVDpp" else {}
-        algo = models.make_model(name, params, seed=0)
+        algo = models.make(name, params, seed=0)
         start = time.perf_counter()
         algo.fit(trainset)
         fit = time.perf_counter() - start

@@ -32,7 +32,7 @@ import pandas as pd
 from surprise import AlgoBase, Dataset, Reader, Trainset
 
 from aftersales import columns as C
-from aftersales.models import make_model, recommend
+from aftersales.models import make, recommend
 
 TOP_K = 10
 SEED = 0
@@ -141,7 +141,7 @@ def bench_movielens(sample_users: int) -> bool:
     print(header)
     all_ok = True
     for label, name, params, target in CASES:
-        algo = make_model(name, params, seed=SEED).fit(ts)
+        algo = make(name, params, seed=SEED).fit(ts)
         recommend(algo, all_users[:1], TOP_K)  # warm the trainset caches (built once)
         loop_s = timed(lambda a=algo: predict_loop_top_n(a, sample), 1) * scale
         loop_peak = peak_bytes(lambda a=algo: predict_loop_top_n(a, sample))
@@ -188,7 +188,7 @@ def bench_synthetic_1m() -> bool:
         f"{ts.n_ratings} ratings (seed {SEED}); SVD defaults (100 factors)"
     )
     start = time.perf_counter()
-    algo = make_model("SVD", {}, seed=SEED).fit(ts)
+    algo = make("SVD", {}, seed=SEED).fit(ts)
     print(f"SVD fit {time.perf_counter() - start:.1f} s (not part of the target)")
     cold = timed(lambda: recommend(algo, None, TOP_K), 1)  # builds the trainset arrays
     seconds = timed(lambda: recommend(algo, None, TOP_K), 3)

@@ -46,7 +46,7 @@ from surprise import Dataset, Reader
 
 from aftersales import columns as C
 from aftersales import datasets, topn
-from aftersales.models import make_model
+from aftersales.models import make
 from aftersales.topk import top_k
 
 SEED = 42
@@ -83,7 +83,7 @@ def fitters(result: topn.ReferenceResult) -> dict[str, Callable[[], object]]:
     trainset = Dataset.load_from_df(
         result.split.train[columns], Reader(rating_scale=(1, 5))
     ).build_full_trainset()
-    out["SVD"] = lambda: make_model("SVD", seed=SEED).fit(trainset)
+    out["SVD"] = lambda: make("SVD", seed=SEED).fit(trainset)
     return out
 
 

@@ -54,7 +54,7 @@ MODEL_NAMES: tuple[str, ...] = (
     "SlopeOne",
     "CoClustering",
 )
-"""Surprise's algorithms, by class name (:func:`aftersales.models.make_model`)."""
+"""Surprise's algorithms, by class name (:func:`aftersales.models.make`)."""
 
 SIMILARITIES: tuple[str, ...] = ("cosine", "msd", "pearson", "pearson_baseline")
 """Similarity names Surprise computes (``sim_options["name"]``)."""
@@ -103,7 +103,7 @@ RANKING_ONLY_MODELS: tuple[str, ...] = (*TOPN_MODELS, BASKET_MODEL)
 """Models that rank only (no rating estimates): evaluated on list metrics."""
 
 ALL_MODELS: tuple[str, ...] = (*MODEL_NAMES, *RANKING_ONLY_MODELS)
-"""Every model name :func:`aftersales.recommendations.make_models` builds."""
+"""Every model name the notebooks compare (:func:`aftersales.models.make` builds them all)."""
 
 # Evaluation (aftersales.metrics, evaluate)
 RANKING_METRICS: tuple[str, ...] = ("precision", "recall", "ndcg", "map", "hit_rate", "mrr")

@@ -187,7 +187,7 @@ N_PAIRS = "n_pairs"
 DIFFERENCE = "difference"
 SIGNIFICANT = "significant"
 
-# Neighbourhood explanations of recommendations (aftersales.explain, aftersales.usercf).
+# Neighbourhood explanations of recommendations (aftersales.models, aftersales.usercf).
 ITEM_NAME = "item_name"
 NEIGHBOR = "neighbor"
 NEIGHBOR_NAME = "neighbor_name"
@@ -215,7 +215,7 @@ RUNNER_UP = "runner_up"
 RUNNER_UP_MEAN = "runner_up_mean"
 EXPLANATION = "explanation"
 
-# Top-N explanations (aftersales.topn.explain): a training item's part of an item's score.
+# Top-N explanations (a top-N model's explain): a training item's part of an item's score.
 CONTRIBUTION = "contribution"
 # Example top-N lists (aftersales.topn.examples): whether the user has the item in the test set.
 HIT = "hit"

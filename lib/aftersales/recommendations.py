@@ -22,11 +22,10 @@ from aftersales import evaluate, models, outputs, topn, validate
 from aftersales.basket import FrequentlyBoughtTogether
 from aftersales.choices import ALL_MODELS, BASKET_MODEL, RANKING_ONLY_MODELS
 from aftersales.errors import ParameterError, UnknownNameError
-from aftersales.explain import EXPLANATION_COLUMNS, KNN_ALGORITHMS, explain_knn, explain_usercf
 from aftersales.metrics import BEYOND_METRICS, METRICS, RANKING_METRICS
-from aftersales.random import Seed
+from aftersales.models import EXPLANATION_COLUMNS, Ranker, Scores, UnknownUsers, check_unknown_users
+from aftersales.random import Seed, rng
 from aftersales.topk import top_k
-from aftersales.usercf import UserCosineCF
 from aftersales.validate import require_columns
 
 CELLS_PER_BATCH = 1_000_000
@@ -55,6 +54,8 @@ class BasketRecommender(topn.RanksOnly):
         Minimum pair support (share of customers).
     min_lift : float, default 1.0
         Minimum lift.
+    seed : int or numpy.random.Generator, default 0
+        Validated and unused (the model is deterministic); the registry passes one to all.
 
     Raises
     ------
@@ -62,9 +63,19 @@ class BasketRecommender(topn.RanksOnly):
         As ``FrequentlyBoughtTogether`` for a bad metric or threshold.
     """
 
+    neighbours_are_items = True
+    explain_lists = Ranker.explain_lists
+    explain_empty = staticmethod(Ranker.explain_empty)
+
     def __init__(
-        self, metric: str = C.LIFT, *, min_support: float = 0.001, min_lift: float = 1.0
+        self,
+        metric: str = C.LIFT,
+        *,
+        min_support: float = 0.001,
+        min_lift: float = 1.0,
+        seed: Seed = 0,
     ) -> None:
+        rng(seed)  # validated; the model is deterministic
         self.model = FrequentlyBoughtTogether(metric, min_support=min_support, min_lift=min_lift)
 
     def __repr__(self) -> str:
@@ -98,7 +109,78 @@ class BasketRecommender(topn.RanksOnly):
         self.popularity_ = np.asarray(matrix.binary.sum(axis=0)).ravel()
         return self
 
-    def recommend(self, users: Sequence[Any], k: int, *, exclude_seen: bool = True) -> pd.DataFrame:
+    def _fitted(self) -> None:
+        if not hasattr(self, "history_"):
+            raise ParameterError("BasketRecommender is not fitted; call fit(data) first")
+
+    def knows(self, user: Any) -> bool:
+        """Tell whether ``user`` has a training history.
+
+        Parameters
+        ----------
+        user : object
+            A user id.
+
+        Returns
+        -------
+        bool
+            True when the user is in the fitted interactions.
+
+        Raises
+        ------
+        ParameterError
+            If the model is not fitted.
+        """
+        self._fitted()
+        return bool((self.history_[C.USER] == user).any())
+
+    def score_all(self, users: Sequence[Any], *, batch_size: int | None = None) -> Scores:
+        """Return the rule score of every fitted item for each user.
+
+        An item's score is its strongest qualifying rule from an item of the user's history
+        (the score ``recommend`` ranks rule items by), 0 without one.
+
+        Parameters
+        ----------
+        users : sequence
+            User ids (unknown users score 0 everywhere).
+        batch_size : int, optional
+            Ignored (the scores are built a user at a time).
+
+        Returns
+        -------
+        aftersales.models.Scores
+            ``values`` (users x fitted items), ``users``, ``items``.
+
+        Raises
+        ------
+        ParameterError
+            If the model is not fitted.
+        """
+        self._fitted()
+        wanted = pd.Index(list(users))
+        cols = self.items_.get_indexer(self.model.items_)
+        values = np.zeros((len(wanted), len(self.items_)))
+        by_user = self.history_.groupby(C.USER, sort=False)[C.ITEM]
+        for row, user in enumerate(wanted):  # a sparse max per user
+            if user not in by_user.groups:
+                continue
+            source = self.model.items_.get_indexer(by_user.get_group(user))
+            source = source[source >= 0]
+            if source.size:
+                strongest = self.model.scores_[source].max(axis=0).toarray().ravel()
+                values[row, cols] = strongest
+        return Scores(values=values, users=wanted.to_numpy(), items=self.items_.to_numpy())
+
+    def recommend(
+        self,
+        users: Sequence[Any],
+        k: int,
+        *,
+        exclude_seen: bool = True,
+        unknown_users: UnknownUsers | None = None,
+        batch_size: int | None = None,
+    ) -> pd.DataFrame:
         """Return each user's top-``k``: rule items first, then popular items.
 
         Parameters
@@ -109,6 +191,10 @@ class BasketRecommender(topn.RanksOnly):
             Items per user.
         exclude_seen : bool, default True
             Leave out the user's training items.
+        unknown_users : {"popular"}, optional
+            Users without history get popular items (the only policy of this model).
+        batch_size : int, optional
+            Ignored (the lists are filled in batches of :data:`CELLS_PER_BATCH` cells).
 
         Returns
         -------
@@ -118,10 +204,11 @@ class BasketRecommender(topn.RanksOnly):
         Raises
         ------
         ParameterError
-            If the model is not fitted or ``k`` is not a positive integer.
+            If the model is not fitted, ``k`` is not a positive integer or the policy is not
+            "popular".
         """
-        if not hasattr(self, "history_"):
-            raise ParameterError("BasketRecommender is not fitted; call fit(data) first")
+        check_unknown_users(unknown_users or "popular", supported=("popular",), who="fbt")
+        self._fitted()
         wanted = pd.Index(list(users)).unique()
         rules = self.model.recommend(wanted, k, history=self.history_, exclude_seen=exclude_seen)
         n_rules = rules.groupby(C.USER, sort=False).size().reindex(wanted, fill_value=0)
@@ -171,7 +258,7 @@ class BasketRecommender(topn.RanksOnly):
         Returns
         -------
         pandas.DataFrame
-            ``aftersales.explain.EXPLANATION_COLUMNS``: ``C.NEIGHBOR`` a history item,
+            ``aftersales.models.EXPLANATION_COLUMNS``: ``C.NEIGHBOR`` a history item,
             ``C.SIMILARITY`` the rule metric (e.g. lift), ``C.SHARE`` missing; items without
             a rule (popular fill) have no rows.
         """
@@ -216,8 +303,7 @@ def make_models(
     names : sequence of str
         Names from :data:`ALL_MODELS` (Surprise class names, top-N names, ``"fbt"``).
     params : mapping, optional
-        Model name -> its parameters (``aftersales.models.make_model``,
-        ``aftersales.topn.make_topn``, or :class:`BasketRecommender`'s).
+        Model name -> its parameters (as ``aftersales.models.make`` takes them).
     seed : int or numpy.random.Generator
         Seed of every stochastic model.
 
@@ -238,42 +324,13 @@ def make_models(
     rating: dict[str, Any] = {}
     ranking: dict[str, Any] = {}
     for name in names:  # a handful of models
-        given = dict(params.get(name) or {})
-        if name in models.MODEL_NAMES:
-            rating[name] = models.make_model(name, given, seed=seed)
-        elif name in topn.TOPN_MODELS:
-            ranking[name] = topn.make_topn(name, given, seed=seed)
-        elif name == BASKET_MODEL:
-            ranking[name] = BasketRecommender(**given)
-        else:
-            raise UnknownNameError(f"unknown model {name!r}; valid models: {', '.join(ALL_MODELS)}")
+        if name in models.NAMES and name not in ALL_MODELS:  # usercf fits frames, not trainsets
+            raise UnknownNameError(
+                f"model {name!r} is not compared here; valid models: {', '.join(ALL_MODELS)}"
+            )
+        kind = rating if name in models.RATING_MODELS else ranking
+        kind[name] = models.make(name, dict(params.get(name) or {}), seed=seed)
     return rating, ranking
-
-
-def build_model(name: str, params: Mapping[str, Any] | None = None, *, seed: Seed) -> Any:
-    """Build one unfitted model by name (see :func:`make_models`).
-
-    Parameters
-    ----------
-    name : str
-        A name from :data:`ALL_MODELS`.
-    params : mapping, optional
-        Its parameters.
-    seed : int or numpy.random.Generator
-        Seed of a stochastic model.
-
-    Returns
-    -------
-    object
-        The unfitted model.
-
-    Raises
-    ------
-    UnknownNameError, ParameterError
-        As :func:`make_models`.
-    """
-    rating, ranking = make_models([name], {name: dict(params or {})}, seed=seed)
-    return {**rating, **ranking}[name]
 
 
 def rank_with_fallback(model: Any, users: Sequence[Any], k: int) -> pd.DataFrame:
@@ -287,7 +344,7 @@ def rank_with_fallback(model: Any, users: Sequence[Any], k: int) -> pd.DataFrame
     Parameters
     ----------
     model : object
-        A fitted model of any kind ``aftersales.topn.recommend`` accepts.
+        A fitted model of the registry (``aftersales.models.make``).
     users : sequence
         User ids, no duplicates.
     k : int
@@ -301,11 +358,9 @@ def rank_with_fallback(model: Any, users: Sequence[Any], k: int) -> pd.DataFrame
     Raises
     ------
     ParameterError, UnknownNameError
-        As ``aftersales.topn.recommend``.
+        As ``aftersales.models.recommend``.
     """
-    if isinstance(model, surprise.AlgoBase):
-        return topn.recommend(model, users, k, unknown_users="popular")
-    return topn.recommend(model, users, k)
+    return models.recommend(model, users, k, unknown_users="popular")
 
 
 def compare_models(
@@ -361,7 +416,7 @@ def compare_models(
     """
     rating, ranking = make_models(names, params, seed=seed)
     options = {
-        "rank_fn": rank_with_fallback if rank_unknown else topn.recommend,
+        "rank_fn": rank_with_fallback if rank_unknown else models.recommend,
         "rank_unknown": rank_unknown,
         "ks": ks,
         "threshold": threshold,
@@ -432,8 +487,8 @@ def explain_items(
     Parameters
     ----------
     model : object
-        A fitted model (Surprise k-NN, ``UserCosineCF``, top-N, :class:`BasketRecommender`;
-        other models give no rows).
+        A fitted model of the registry (its ``explain``; a user it was not fitted on, or a
+        model whose scores give no reasons, gives no rows).
     user : object
         The user id.
     items : sequence
@@ -446,27 +501,20 @@ def explain_items(
     Returns
     -------
     pandas.DataFrame
-        At least ``aftersales.explain.EXPLANATION_COLUMNS``.
+        At least ``aftersales.models.EXPLANATION_COLUMNS``.
     """
-    if isinstance(model, KNN_ALGORITHMS):
-        return explain_knn(model, user, items, top=top, names=names)
-    if isinstance(model, UserCosineCF):
-        return explain_usercf(model, user, items, top=top, names=names)
-    if isinstance(model, topn.ContentBased | topn.Hybrid) and user in model.users_:
-        rows = model.explain(user, items, top=top, names=names)  # shared words, in the name
-        named = rows[C.NEIGHBOR_NAME].astype(object).fillna(rows[C.NEIGHBOR].astype("str"))
-        return rows.assign(**{C.NEIGHBOR_NAME: named + ", sharing " + rows[C.TERMS]})
-    if isinstance(model, topn.TopNModel) and user in model.users_:
-        return topn.explain(model, user, items, top=top, names=names)
-    if isinstance(model, BasketRecommender):
-        return model.explain(user, items, top=top, names=names)
-    return pd.DataFrame(columns=list(EXPLANATION_COLUMNS))
+    view = models.recommender(model)
+    if not view.knows(user):
+        return pd.DataFrame(columns=list(EXPLANATION_COLUMNS))
+    return _named_terms(view.explain(user, items, top=top, names=names))
 
 
-def _neighbours_are_items(model: Any) -> bool:
-    if isinstance(model, KNN_ALGORITHMS):
-        return not model.sim_options.get("user_based", True)
-    return not isinstance(model, UserCosineCF)
+def _named_terms(rows: pd.DataFrame) -> pd.DataFrame:
+    """Name the shared features in the neighbour's name, where the reasons have them."""
+    if C.TERMS not in rows.columns:
+        return rows
+    named = rows[C.NEIGHBOR_NAME].astype(object).fillna(rows[C.NEIGHBOR].astype("str"))
+    return rows.assign(**{C.NEIGHBOR_NAME: named + ", sharing " + rows[C.TERMS]})
 
 
 def explanation_text(
@@ -553,7 +601,7 @@ def _unbought(model: Any, users: Sequence[Any], k: int, bought: pd.MultiIndex) -
     pending, depth, parts = wanted, int(k), []
     while len(pending):  # the depth doubles: a few rounds
         asked = min(depth, size)
-        recs = topn.recommend(model, pending, asked)
+        recs = models.recommend(model, pending, asked)
         kept = recs[~pd.MultiIndex.from_frame(recs[[C.USER, C.ITEM]]).isin(bought)]
         n_kept = kept.groupby(C.USER, sort=False).size().reindex(pending, fill_value=0)
         n_all = recs.groupby(C.USER, sort=False).size().reindex(pending, fill_value=0)
@@ -614,7 +662,7 @@ def recommendation_table(
     Parameters
     ----------
     model : object
-        A fitted model of any kind ``aftersales.topn.recommend`` accepts.
+        A fitted model of the registry (``aftersales.models.make``).
     users : sequence
         Users to recommend for (no duplicates).
     k : int
@@ -645,23 +693,19 @@ def recommendation_table(
     Raises
     ------
     ParameterError, UnknownNameError
-        As ``aftersales.topn.recommend`` (e.g. ``k`` < 1, an unknown user for a Surprise model).
+        As ``aftersales.models.recommend`` (e.g. ``k`` < 1, an unknown user for a Surprise model).
     """
     validate.positive_int(top, "top")
     bought = None if history is None else _pairs(history, "history")
-    recs = topn.recommend(model, users, k) if bought is None else _unbought(model, users, k, bought)
+    recs = (
+        models.recommend(model, users, k) if bought is None else _unbought(model, users, k, bought)
+    )
     text = f"ranked by {label or type(model).__name__}'s score"
-    as_items = _neighbours_are_items(model)
+    view = models.recommender(model)
+    as_items = view.neighbours_are_items
     parts = [pd.DataFrame(columns=list(EXPLANATION_COLUMNS))]
-    if isinstance(model, topn.Popularity | topn.ItemKNN | topn.EASE | topn.ALS | topn.BPR):
-        # what explain_items gives per user (nothing for unknown ones), in one frame
-        known = recs[recs[C.USER].isin(model.users_)]
-        rows = topn.explain_many(model, known, top=top, names=names)
-        parts.append(rows[list(EXPLANATION_COLUMNS)])
-    else:
-        for user, part in recs.groupby(C.USER, sort=False):  # one explanation call per user
-            rows = explain_items(model, user, part[C.ITEM].tolist(), top=top, names=names)
-            parts.append(rows[list(EXPLANATION_COLUMNS)])
+    rows = _named_terms(view.explain_lists(recs, top=top, names=names))
+    parts.append(rows[list(EXPLANATION_COLUMNS)])
     explanations = pd.concat([part for part in parts if len(part)] or parts, ignore_index=True)
     if bought is not None and as_items:  # reasons name only items of the history
         named = explanations[C.NEIGHBOR].notna()
@@ -689,7 +733,6 @@ __all__ = [
     "RANKING_ONLY_MODELS",
     "BasketRecommender",
     "bought_share",
-    "build_model",
     "compare_models",
     "explain_items",
     "explanation_text",

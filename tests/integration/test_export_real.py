@@ -4,7 +4,7 @@ customer already bought; content and hybrid models evaluate and export beside th
 import pytest
 
 from aftersales import columns as C
-from aftersales import evaluate, prepare
+from aftersales import evaluate, models, prepare
 from aftersales import recommendations as R
 
 pytestmark = [pytest.mark.mirror, pytest.mark.slow]
@@ -33,7 +33,7 @@ def _bought(prepared) -> set[tuple[str, str]]:
 @pytest.mark.parametrize("name", ["ease", "content"])
 def test_the_export_holds_no_product_the_customer_bought(prepared, protocol, name):
     params = {"features": "online-retail"} if name == "content" else None
-    fitted = R.fit_model(R.build_model(name, params, seed=0), protocol.history)
+    fitted = R.fit_model(models.make(name, params, seed=0), protocol.history)
     customers = protocol.history[C.USER].drop_duplicates().iloc[:CUSTOMERS]
     export = R.recommendation_table(
         fitted,

@@ -86,3 +86,27 @@ def test_no_private_name_is_imported_across_the_packages_entries(arch):
         for i in arch.private_crossings()
     ]
     assert shown == []
+
+
+def test_a_dispatch_on_a_model_type_is_found(arch, tmp_path):
+    package = write(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/m.py": (
+                "class Base:\n    def fit(self, data):\n        return self\n"
+                "class Child(Base):\n    pass\n"
+                "KINDS: tuple = (Child,)\n"
+                "def pick(model):\n"
+                "    if isinstance(model, Child):\n        return 1\n"  # a subclass
+                "    if isinstance(model, KINDS):\n        return 2\n"  # an annotated tuple
+                "    return isinstance(model, int)\n"  # not a model type
+            ),
+        },
+    )
+    assert arch.model_dispatches(package) == [("pkg.m", 8), ("pkg.m", 10)]
+
+
+def test_no_code_branches_on_a_models_type(arch):
+    # every model answers the contract's calls (aftersales.models.Recommender) instead
+    assert arch.model_dispatches() == []

@@ -10,10 +10,10 @@ import pytest
 import surprise
 from surprise import accuracy
 
-from aftersales import cf, models, privacy, topn
+from aftersales import cf, models, privacy
 from aftersales import columns as C
 from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
-from aftersales.explain import explain_knn
+from aftersales.models import explain_knn
 from aftersales.plots import ratings as plots_cf
 from aftersales.split import to_surprise
 from aftersales.usercf import SEED_DESIGN_FLAWS, UserCosineCF
@@ -253,16 +253,17 @@ def test_compare_usercf_keeps_the_lists_a_refit_would_rank():
         result.top_lists("ours", fold=2)
 
 
-def test_topn_recommend_dispatches_to_each_kind():
+def test_models_recommend_ranks_with_each_kind():
     ours, _ = surprise_fit(cf.UserCosineCFAlgo(2))
     expected = UserCosineCF(2).fit(TRAIN).recommend([1, 4], 2)
-    pd.testing.assert_frame_equal(topn.recommend(ours, np.array([1, 4]), 2), expected)
+    pd.testing.assert_frame_equal(models.recommend(ours, np.array([1, 4]), 2), expected)
     basic, _ = surprise_fit(surprise.KNNBasic(verbose=False))
     pd.testing.assert_frame_equal(
-        topn.recommend(basic, np.array([1, 4]), 2), models.recommend(basic, [1, 4], 2)
+        models.recommend(basic, np.array([1, 4]), 2),
+        models.SurpriseRecommender(basic).recommend([1, 4], 2),
     )
-    with pytest.raises(ParameterError, match="`recommend"):
-        topn.recommend(object(), [1], 2)
+    with pytest.raises(ParameterError, match="Surprise algorithm"):
+        models.recommend(object(), [1], 2)
 
 
 def test_usercf_algo_needs_fit():

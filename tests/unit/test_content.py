@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from aftersales import columns as C
-from aftersales import content, topn
+from aftersales import content, models, topn
 from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
 
 
@@ -267,7 +267,7 @@ def test_export_names_the_shared_words(features):
     from aftersales import recommendations
 
     train = pd.DataFrame({C.USER: ["u"], C.ITEM: ["i0"], C.RATING: [5.0]})
-    model = recommendations.build_model("content", {"features": features}, seed=0)
+    model = models.make("content", {"features": features}, seed=0)
     fitted = recommendations.fit_model(model, train)  # as 04.00: through a Surprise trainset
     names = {"i0": "RED CUP", "i1": "RED PLATE", "i2": "BLUE CUP", "i3": "BLUE PLATE"}
     table = recommendations.recommendation_table(

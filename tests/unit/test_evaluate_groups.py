@@ -12,6 +12,7 @@ from aftersales import columns as C
 from aftersales import evaluate as E
 from aftersales import topn
 from aftersales.errors import DataValidationError, ParameterError, RankingOnlyError
+from aftersales.models import recommend
 
 
 def per_user(rows: list[tuple]) -> pd.DataFrame:
@@ -225,7 +226,7 @@ def folds() -> tuple[pd.DataFrame, pd.DataFrame]:
 def test_combine_equals_a_joint_run() -> None:
     split = folds()
     models = {"base": BaselineOnly(verbose=False), "knn": KNNBasic(k=3, verbose=False)}
-    options = {"rank_fn": topn.recommend, "ks": [2, 3], "n_resamples": 30, "seed": 4}
+    options = {"rank_fn": recommend, "ks": [2, 3], "n_resamples": 30, "seed": 4}
     joint = E.run_experiment(models, split, progress=False, **options)
     parts = [E.run_experiment({n: m}, split, progress=False, **options) for n, m in models.items()]
     merged = E.combine(parts)
@@ -245,11 +246,11 @@ def test_ranking_only_models_run_on_list_metrics_and_merge() -> None:
     split = folds()
     popular = {"popularity": topn.make_topn("popularity", seed=0)}
     with pytest.raises(RankingOnlyError, match="ranks items only"):
-        E.run_experiment(popular, split, rank_fn=topn.recommend, progress=False)
+        E.run_experiment(popular, split, rank_fn=recommend, progress=False)
     listed = E.run_experiment(
         popular,
         split,
-        rank_fn=topn.recommend,
+        rank_fn=recommend,
         ks=2,
         metrics=["ndcg", "recall"],
         n_resamples=30,
@@ -258,7 +259,7 @@ def test_ranking_only_models_run_on_list_metrics_and_merge() -> None:
     rated = E.run_experiment(
         {"base": BaselineOnly(verbose=False)},
         split,
-        rank_fn=topn.recommend,
+        rank_fn=recommend,
         ks=2,
         metrics=["rmse", "ndcg", "recall"],
         n_resamples=30,

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from aftersales import columns as C
-from aftersales import evaluate, params, topn
+from aftersales import evaluate, models, params
 from aftersales import recommendations as R
 from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
 from aftersales.split import Split
@@ -129,22 +129,22 @@ def test_rank_with_fallback_gives_a_surprise_model_popular_items_for_unknown_use
             C.RATING: [1.0, 2.0, 3.0, 4.0, 5.0, 2.0],
         }
     )
-    model = R.fit_model(R.build_model("BaselineOnly", seed=0), train)
+    model = R.fit_model(models.make("BaselineOnly", seed=0), train)
     recs = R.rank_with_fallback(model, ["w"], 3)
     # training ratings per item: A 3, B 2, C 1
     assert list(recs[C.ITEM]) == ["A", "B", "C"]
     with pytest.raises(UnknownNameError):
-        topn.recommend(model, ["w"], 3)
+        models.recommend(model, ["w"], 3)
 
 
 def test_export_refitted_on_the_history_never_holds_a_bought_item() -> None:
     protocol = evaluate.make_protocol(FakePrepared(lines()))
     # The model of the split ranks a for u3 (a: 2 training customers), which u3 bought in
     # the test period: the leak of exporting the evaluated fit.
-    stale = R.fit_model(R.build_model("popularity", seed=0), protocol.split.train)
+    stale = R.fit_model(models.make("popularity", seed=0), protocol.split.train)
     stale_table = R.recommendation_table(stale, ["u3"], k=1, key=KEY, raw_ids=True)
     assert R.bought_share(stale_table, protocol.history) == 1.0
-    refit = R.fit_model(R.build_model("popularity", seed=0), protocol.history)
+    refit = R.fit_model(models.make("popularity", seed=0), protocol.history)
     # the refit sees the test period: d and e were bought only after the cut-off
     assert set(refit.items_) == {"a", "b", "c", "d", "e"}
     assert not {"d", "e"} & set(stale.items_)
@@ -165,7 +165,7 @@ def test_export_refitted_on_the_history_never_holds_a_bought_item() -> None:
 def test_export_ranks_deeper_when_the_fit_misses_a_bought_item() -> None:
     fitted = pd.DataFrame({C.USER: ["u1", "u1", "u2", "u2", "u3", "u4"]})
     fitted = fitted.assign(**{C.ITEM: ["A", "B", "A", "B", "C", "C"], C.RATING: 1.0})
-    model = R.fit_model(R.build_model("popularity", seed=0), fitted.iloc[:5])
+    model = R.fit_model(models.make("popularity", seed=0), fitted.iloc[:5])
     # Popularity: A 2, B 2, C 1. u3 (has C) ranks A, B; its history also holds A (bought
     # after the fit), so the list goes deeper: B only, as C is fitted and excluded.
     bought = pd.concat([fitted, pd.DataFrame({C.USER: ["u3"], C.ITEM: ["A"]})])

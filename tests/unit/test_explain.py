@@ -1,4 +1,4 @@
-"""Tests of aftersales.explain against Surprise's own predictions and hand computations."""
+"""Tests of aftersales.models.explain_knn and UserCosineCF.explain against Surprise and by hand."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import surprise
 
 from aftersales import columns as C
 from aftersales.errors import ParameterError, UnknownNameError
-from aftersales.explain import EXPLANATION_COLUMNS, explain_knn, explain_usercf
+from aftersales.models import EXPLANATION_COLUMNS, explain_knn
 from aftersales.usercf import UserCosineCF
 
 # The 4 users x 5 items example of test_usercf (0 = unrated), items 10, 20, 30, 40, 50:
@@ -140,12 +140,12 @@ def test_neighbour_counts_and_estimates_match_surprise(algo_class, user_based):
                 assert rows[C.SIMILARITY].is_monotonic_decreasing
 
 
-def test_explain_usercf_lists_the_contributing_neighbours():
+def test_usercf_explain_lists_the_contributing_neighbours():
     # UserCosineCF(k=2) on the same data (cosine over all items, see test_usercf):
     # N(4) = {u2: 0.5, u3: 0.258199}. Item 20 rated by u2 (3) and u3 (1): shares
     # 0.5 / 0.758199 = 0.659458 and 0.340542; item 10 by u2 only; item 30 by u3 only.
     model = UserCosineCF(k=2).fit(RATINGS)
-    got = explain_usercf(model, 4, [20, 10, 30], names=NAMES)
+    got = model.explain(4, [20, 10, 30], names=NAMES)
     assert got[[C.ITEM, C.NEIGHBOR, C.NEIGHBOR_RATING, C.N_NEIGHBORS, C.RANK]].values.tolist() == [
         [20, 2, 3.0, 2, 1],
         [20, 3, 1.0, 2, 2],
@@ -160,7 +160,7 @@ def test_explain_usercf_lists_the_contributing_neighbours():
     score = model.score_all([4]).values[0, 1]
     first = got[got[C.ITEM] == 20]
     assert (first[C.SHARE] * first[C.NEIGHBOR_RATING]).sum() == pytest.approx(score)
-    top1 = explain_usercf(model, 4, [20], top=1)
+    top1 = model.explain(4, [20], top=1)
     assert top1[C.NEIGHBOR].tolist() == [2] and top1[C.N_NEIGHBORS].tolist() == [2]
 
 
@@ -180,7 +180,5 @@ def test_bad_arguments():
         explain_knn(surprise.SVD(), 1, [10])
     with pytest.raises(ParameterError, match="not fitted"):
         explain_knn(surprise.KNNBasic(), 1, [10])
-    with pytest.raises(ParameterError, match="UserCosineCF"):
-        explain_usercf(algo, 1, [10])
     with pytest.raises(UnknownNameError, match="item"):
-        explain_usercf(UserCosineCF(k=2).fit(RATINGS), 1, [99])
+        UserCosineCF(k=2).fit(RATINGS).explain(1, [99])

@@ -72,12 +72,12 @@ def test_the_bounds_themselves_are_accepted() -> None:
     ],
 )
 def test_surprise_model_sizes_are_bounded(name, values, pattern):
-    from aftersales.models import make_model
+    from aftersales.models import make
 
     with pytest.raises(ParameterError, match=pattern):
-        make_model(name, values, seed=0)
+        make(name, values, seed=0)
     limit = int(pattern.split("at most ")[1].replace(",", ""))
-    make_model(name, {next(iter(values)): limit}, seed=0)  # the bound itself is accepted
+    make(name, {next(iter(values)): limit}, seed=0)  # the bound itself is accepted
 
 
 @pytest.mark.parametrize(

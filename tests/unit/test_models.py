@@ -16,7 +16,7 @@ from aftersales.models import (
     SIMILARITIES,
     SeededNormalPredictor,
     default_params,
-    make_model,
+    make,
 )
 
 
@@ -58,14 +58,14 @@ def test_registry_lists_every_surprise_algorithm():
 
 @pytest.mark.parametrize("name", MODEL_NAMES)
 def test_defaults_are_surprises_own(name):
-    made = make_model(name, seed=0)
+    made = make(name, seed=0)
     plain = getattr(surprise, name)()
     assert isinstance(made, type(plain))
     assert _settings(made) == _settings(plain)
 
 
 def test_normal_predictor_is_the_seeded_subclass():
-    made = make_model("NormalPredictor", seed=7)
+    made = make("NormalPredictor", seed=7)
     assert isinstance(made, SeededNormalPredictor)
     assert made.random_state == 7
 
@@ -78,7 +78,7 @@ def test_params_by_name_and_caller_dict_untouched():
         "bsl_options": {"method": "sgd", "n_epochs": 5, "learning_rate": 0.01},
     }
     before = copy.deepcopy(params)
-    made = make_model("KNNBaseline", params, seed=0)
+    made = make("KNNBaseline", params, seed=0)
     assert (made.k, made.min_k) == (25, 2)
     # Surprise adds user_based=True into sim_options; it must land in our copy only
     assert made.sim_options == {"name": "pearson_baseline", "shrinkage": 50, "user_based": True}
@@ -89,14 +89,14 @@ def test_params_by_name_and_caller_dict_untouched():
 
 def test_models_do_not_share_option_dicts():
     # Surprise's `sim_options={}` default is one dict shared by every instance
-    first, second = make_model("KNNBasic", seed=0), make_model("KNNBasic", seed=0)
+    first, second = make("KNNBasic", seed=0), make("KNNBasic", seed=0)
     assert first.sim_options is not second.sim_options
     assert first.bsl_options is not second.bsl_options
 
 
 def test_verbose_defaults_to_false_but_can_be_set():
-    assert make_model("KNNBasic", seed=0).verbose is False
-    assert make_model("KNNBasic", {"verbose": True}, seed=0).verbose is True
+    assert make("KNNBasic", seed=0).verbose is False
+    assert make("KNNBasic", {"verbose": True}, seed=0).verbose is True
 
 
 def test_default_params_come_from_the_signature():
@@ -116,10 +116,10 @@ def test_default_params_come_from_the_signature():
 @pytest.mark.parametrize("name", ["SVD", "SVDpp", "NMF", "CoClustering", "NormalPredictor"])
 def test_seed_is_passed_to_stochastic_models(name, trainset):
     params = {"n_epochs": 3} if name != "NormalPredictor" else {}
-    assert make_model(name, params, seed=11).random_state == 11
+    assert make(name, params, seed=11).random_state == 11
 
     def fitted(seed):
-        algo = make_model(name, params, seed=seed).fit(trainset)
+        algo = make(name, params, seed=seed).fit(trainset)
         return [algo.predict(u, i, clip=False).est for u in "abcd" for i in (1, 2, 3, 4)]
 
     assert fitted(3) == fitted(3)
@@ -127,7 +127,7 @@ def test_seed_is_passed_to_stochastic_models(name, trainset):
 
 
 def test_generator_seed_becomes_an_integer_random_state():
-    made = make_model("SVD", seed=np.random.default_rng(5))
+    made = make("SVD", seed=np.random.default_rng(5))
     expected = int(np.random.default_rng(5).integers(0, 2**31 - 1))
     assert made.random_state == expected
 
@@ -135,12 +135,12 @@ def test_generator_seed_becomes_an_integer_random_state():
 def test_seeded_normal_predictor_is_reproducible_and_leaves_numpy_alone(trainset):
     # Surprise's NormalPredictor draws from the legacy global generator; ours must not
     before = np.random.get_state()[1].copy()  # noqa: NPY002
-    algo = make_model("NormalPredictor", seed=1).fit(trainset)
+    algo = make("NormalPredictor", seed=1).fit(trainset)
     pairs = [(u, i) for u in ["a", "b", "c", "d", "stranger"] for i in [1, 2, 3, 4, 99]]
     first = [algo.predict(u, i, clip=False).est for u, i in pairs]
     again = [algo.predict(u, i, clip=False).est for u, i in reversed(pairs)][::-1]
-    refit = make_model("NormalPredictor", seed=1).fit(trainset)
-    other = make_model("NormalPredictor", seed=2).fit(trainset)
+    refit = make("NormalPredictor", seed=1).fit(trainset)
+    other = make("NormalPredictor", seed=2).fit(trainset)
     assert first == again  # a pair's draw does not depend on what was drawn before
     assert first == [refit.predict(u, i, clip=False).est for u, i in pairs]
     assert first != [other.predict(u, i, clip=False).est for u, i in pairs]
@@ -149,7 +149,7 @@ def test_seeded_normal_predictor_is_reproducible_and_leaves_numpy_alone(trainset
 
 
 def test_seeded_normal_predictor_draws_from_the_fitted_normal(trainset):
-    algo = make_model("NormalPredictor", seed=0).fit(trainset)
+    algo = make("NormalPredictor", seed=0).fit(trainset)
     ratings = np.array([r for (_, _, r) in trainset.all_ratings()])
     # mu and sigma as Surprise fits them: mean and population standard deviation
     assert algo.trainset.global_mean == pytest.approx(ratings.mean())
@@ -164,19 +164,19 @@ def test_seeded_normal_predictor_draws_from_the_fitted_normal(trainset):
 
 def test_unknown_model_lists_the_valid_ones():
     with pytest.raises(UnknownNameError, match="unknown model 'SVDPlusPlus'") as info:
-        make_model("SVDPlusPlus", seed=0)
+        make("SVDPlusPlus", seed=0)
     assert all(name in str(info.value) for name in MODEL_NAMES)
     assert isinstance(info.value, KeyError)
 
 
 def test_unknown_parameter_lists_the_valid_ones():
     with pytest.raises(ParameterError, match="'n_factor'") as info:
-        make_model("SVD", {"n_factor": 10}, seed=0)
+        make("SVD", {"n_factor": 10}, seed=0)
     assert "n_factors" in str(info.value) and "reg_all" in str(info.value)
     with pytest.raises(ParameterError, match="valid parameters: none"):
-        make_model("SlopeOne", {"k": 3}, seed=0)
+        make("SlopeOne", {"k": 3}, seed=0)
     with pytest.raises(ParameterError, match="bsl_options"):
-        make_model("SVD", {"bsl_options": {}}, seed=0)  # only the k-NN family reads it
+        make("SVD", {"bsl_options": {}}, seed=0)  # only the k-NN family reads it
 
 
 @pytest.mark.parametrize(
@@ -196,22 +196,22 @@ def test_unknown_parameter_lists_the_valid_ones():
 )
 def test_mistyped_parameter_is_named(name, params, message):
     with pytest.raises(ParameterError, match=message):
-        make_model(name, params, seed=0)
+        make(name, params, seed=0)
 
 
 def test_none_is_a_valid_value_where_surprise_defaults_to_none():
-    assert make_model("SVD", {"lr_bu": None, "lr_bi": 0.01}, seed=0).lr_bi == 0.01
+    assert make("SVD", {"lr_bu": None, "lr_bi": 0.01}, seed=0).lr_bi == 0.01
 
 
 def test_unknown_similarity_names_the_valid_ones():
     with pytest.raises(UnknownNameError, match="'jaccard'") as info:
-        make_model("KNNBasic", {"sim_options": {"name": "jaccard"}}, seed=0)
+        make("KNNBasic", {"sim_options": {"name": "jaccard"}}, seed=0)
     assert all(sim in str(info.value) for sim in SIMILARITIES)
 
 
 def test_similarity_name_is_case_insensitive_like_surprise(trainset):
-    upper = make_model("KNNBasic", {"sim_options": {"name": "Pearson"}}, seed=0).fit(trainset)
-    lower = make_model("KNNBasic", {"sim_options": {"name": "pearson"}}, seed=0).fit(trainset)
+    upper = make("KNNBasic", {"sim_options": {"name": "Pearson"}}, seed=0).fit(trainset)
+    lower = make("KNNBasic", {"sim_options": {"name": "pearson"}}, seed=0).fit(trainset)
     np.testing.assert_array_equal(upper.sim, lower.sim)
 
 
@@ -230,11 +230,11 @@ def test_similarity_name_is_case_insensitive_like_surprise(trainset):
 )
 def test_bad_option_keys_and_values_are_named(options, error, message):
     with pytest.raises(error, match=message):
-        make_model("KNNBaseline", options, seed=0)
+        make("KNNBaseline", options, seed=0)
 
 
 def test_invalid_seed_is_refused():
     with pytest.raises(ParameterError, match="seed"):
-        make_model("SVD", seed=-1)
+        make("SVD", seed=-1)
     with pytest.raises(ParameterError, match="seed"):
-        make_model("KNNBasic", seed=None)
+        make("KNNBasic", seed=None)

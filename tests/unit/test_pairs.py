@@ -15,7 +15,7 @@ from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.evaluate import run_experiment
 from aftersales.evaluate._search import VectorisedTest
 from aftersales.metrics import predictions_to_frame, rmse
-from aftersales.models import has_pair_scorer, make_model, predict_pairs
+from aftersales.models import has_pair_scorer, make, predict_pairs
 
 KNN = ("KNNBasic", "KNNWithMeans", "KNNWithZScore", "KNNBaseline")
 
@@ -75,7 +75,7 @@ def trainset() -> surprise.Trainset:
 @pytest.mark.parametrize("clip", [True, False])
 def test_predict_pairs_equals_predict(case, clip, trainset):
     name, params = case
-    algo = make_model(name, params, seed=5).fit(trainset)
+    algo = make(name, params, seed=5).fit(trainset)
     users, items = _pairs(_ratings())
     expected = [algo.predict(u, i, clip=clip).est for u, i in zip(users, items, strict=True)]
     got = predict_pairs(algo, users, items, clip=clip, batch_size=4)
@@ -83,39 +83,39 @@ def test_predict_pairs_equals_predict(case, clip, trainset):
 
 
 def test_batches_do_not_change_the_estimates(trainset):
-    algo = make_model("KNNWithMeans", {"k": 2}, seed=0).fit(trainset)
+    algo = make("KNNWithMeans", {"k": 2}, seed=0).fit(trainset)
     users, items = _pairs(_ratings())
     one = predict_pairs(algo, users, items, batch_size=1)  # sums in another order: 1e-16
     np.testing.assert_allclose(predict_pairs(algo, users, items), one, rtol=0, atol=1e-12)
 
 
 def test_no_pairs_give_an_empty_array(trainset):
-    algo = make_model("SVD", {"n_factors": 2}, seed=0).fit(trainset)
+    algo = make("SVD", {"n_factors": 2}, seed=0).fit(trainset)
     assert predict_pairs(algo, [], []).shape == (0,)
 
 
 def test_has_pair_scorer(trainset):
-    assert has_pair_scorer(make_model("SVD", seed=0).fit(trainset))
-    assert not has_pair_scorer(make_model("SVD", seed=0))  # not fitted
+    assert has_pair_scorer(make("SVD", seed=0).fit(trainset))
+    assert not has_pair_scorer(make("SVD", seed=0))  # not fitted
     assert not has_pair_scorer(surprise.NormalPredictor().fit(trainset))  # unseeded
     assert not has_pair_scorer(object())
 
 
 def test_bad_calls_are_named(trainset):
-    algo = make_model("BaselineOnly", seed=0).fit(trainset)
+    algo = make("BaselineOnly", seed=0).fit(trainset)
     with pytest.raises(ParameterError, match="equal lengths"):
         predict_pairs(algo, ["u2", "u3"], ["i1"])
     with pytest.raises(ParameterError, match="sequence of raw ids"):
         predict_pairs(algo, "u2", ["i1"])
     with pytest.raises(ParameterError, match="not fitted"):
-        predict_pairs(make_model("SVD", seed=0), ["u2"], ["i1"])
+        predict_pairs(make("SVD", seed=0), ["u2"], ["i1"])
     with pytest.raises(UnknownNameError, match="no fast scorer"):
         predict_pairs(type("Mine", (surprise.SVD,), {})().fit(trainset), ["u2"], ["i1"])
 
 
 def test_svdpp_caches_ratings_and_fits_the_same_factors(trainset):
-    cached = make_model("SVDpp", {"n_factors": 3, "n_epochs": 3}, seed=1)
-    plain = make_model("SVDpp", {"n_factors": 3, "n_epochs": 3, "cache_ratings": False}, seed=1)
+    cached = make("SVDpp", {"n_factors": 3, "n_epochs": 3}, seed=1)
+    plain = make("SVDpp", {"n_factors": 3, "n_epochs": 3, "cache_ratings": False}, seed=1)
     assert cached.cache_ratings is True
     cached.fit(trainset)
     plain.fit(trainset)
@@ -127,14 +127,14 @@ def test_run_experiment_rmse_equals_surprise_test():
     frame = _ratings()
     train, test = frame.iloc[::2].reset_index(drop=True), frame.iloc[1::2].reset_index(drop=True)
     experiment = run_experiment(
-        {"knn": make_model("KNNBaseline", {"k": 3}, seed=0)},
+        {"knn": make("KNNBaseline", {"k": 3}, seed=0)},
         (train, test),
         metrics=["rmse"],
         n_resamples=10,
         progress=False,
     )
     reader = surprise.Reader(rating_scale=(1, 5))
-    algo = make_model("KNNBaseline", {"k": 3}, seed=0)
+    algo = make("KNNBaseline", {"k": 3}, seed=0)
     algo.fit(surprise.Dataset.load_from_df(train, reader).build_full_trainset())
     testset = list(test.itertuples(index=False, name=None))
     expected = rmse(predictions_to_frame(algo.test(testset))).value
@@ -144,7 +144,7 @@ def test_run_experiment_rmse_equals_surprise_test():
 def test_vectorised_test_equals_surprise_test_and_falls_back(trainset):
     users, items = _pairs(_ratings())
     testset = [(u, i, 3.0) for u, i in zip(users, items, strict=True)]
-    for algo in (make_model("KNNBaseline", {"k": 3}, seed=0), surprise.NormalPredictor()):
+    for algo in (make("KNNBaseline", {"k": 3}, seed=0), surprise.NormalPredictor()):
         wrapped = VectorisedTest(copy.deepcopy(algo)).fit(trainset)
         np.random.seed(0)  # noqa: NPY002 -- Surprise's NormalPredictor draws from it
         got = [p.est for p in wrapped.test(testset)]

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from aftersales import columns as C
+from aftersales import models, topn
 from aftersales import recommendations as R
-from aftersales import topn
 from aftersales.errors import ParameterError, RankingOnlyError, UnknownNameError
-from aftersales.explain import explain_knn
+from aftersales.models import explain_knn
 
 KEY = "test-key-0123456789abcdef"
 NAMES = pd.Series({"A": "apple", "B": "bread", "C": "cheese", "D": "dates", "E": "eggs"})
@@ -109,20 +109,20 @@ def test_recommendation_table_of_a_top_n_model() -> None:
 
 
 def test_recommendation_table_explains_top_n_lists_as_explain_does_per_user() -> None:
-    # The export explains a top-N model's lists in one topn.explain_many call; the texts
-    # must be those of topn.explain asked customer by customer (u9 is unknown: popular
+    # The export explains a top-N model's lists in one explain_lists call; the texts
+    # must be those of the model's explain asked customer by customer (u9 is unknown: popular
     # fallback items, no explanation rows, the default text).
     model = R.fit_model(topn.make_topn("itemknn", {"neighbors": 3}, seed=0), history())
     users = ["u4", "u1", "u9", "u3"]
     table = R.recommendation_table(
         model, users, k=2, key=KEY, names=NAMES, label="itemknn", raw_ids=True
     )
-    recs = topn.recommend(model, users, 2)
+    recs = models.recommend(model, users, 2)
     expected = []
     for user, part in recs.groupby(C.USER, sort=False):
         items = part[C.ITEM].tolist()
         if user in model.users_:
-            rows = topn.explain(model, user, items, top=2, names=NAMES)
+            rows = model.explain(user, items, top=2, names=NAMES)
             expected += R.explanation_text(rows, items, default="ranked by itemknn's score")
         else:
             expected += ["ranked by itemknn's score"] * len(items)
@@ -167,14 +167,13 @@ def test_make_models_splits_kinds_and_names_bad_ones() -> None:
 
 
 def test_recommendation_table_of_user_cosine_cf_hides_the_neighbours() -> None:
-    from aftersales.explain import explain_usercf
     from aftersales.usercf import UserCosineCF
 
     model = UserCosineCF(k=3).fit(history())
     table = R.recommendation_table(model, ["u4"], k=1, key=KEY, names=NAMES)
     # u4 (C) is similar to u3 (C, D) only: D, explained by one similar customer.
     assert list(table[C.ITEM]) == ["D"]
-    expected = explain_usercf(model, "u4", ["D"])
+    expected = model.explain("u4", ["D"])
     assert len(expected) == 1 and expected[C.N_NEIGHBORS].iloc[0] == 1
     assert list(table[C.EXPLANATION]) == ["liked by 1 similar customer"]
     assert "u3" not in table.to_csv(index=False)

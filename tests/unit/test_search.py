@@ -9,7 +9,7 @@ from surprise.model_selection import GridSearchCV, KFold
 from aftersales import columns as C
 from aftersales import evaluate
 from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
-from aftersales.models import make_model
+from aftersales.models import make
 
 
 def _ratings() -> pd.DataFrame:
@@ -157,8 +157,8 @@ def test_comparison_table_from_an_experiment():
     frame = _ratings()
     split = (frame.iloc[:18], frame.iloc[18:])
     models = {
-        "BaselineOnly": make_model("BaselineOnly", seed=0),
-        "SVD": make_model("SVD", {"n_epochs": 3}, seed=0),
+        "BaselineOnly": make("BaselineOnly", seed=0),
+        "SVD": make("SVD", {"n_epochs": 3}, seed=0),
     }
     experiment = evaluate.run_experiment(
         models,

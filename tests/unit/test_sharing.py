@@ -22,7 +22,7 @@ from aftersales.evaluate._sharing import (
     neighbour_key,
     with_estimate_settings,
 )
-from aftersales.models import make_model
+from aftersales.models import make
 
 
 def _split(seed: int = 11) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -39,16 +39,16 @@ def _split(seed: int = 11) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def _knn(k: int, min_k: int = 1, name: str = "pearson", user_based: bool = True):
     options = {"name": name, "user_based": user_based}
-    return make_model("KNNWithMeans", {"k": k, "min_k": min_k, "sim_options": options}, seed=0)
+    return make("KNNWithMeans", {"k": k, "min_k": min_k, "sim_options": options}, seed=0)
 
 
 def test_fit_key_ignores_k_and_min_k_only():
     assert fit_key(_knn(5)) == fit_key(_knn(40, min_k=3))
     assert fit_key(_knn(5)) != fit_key(_knn(5, name="cosine"))
     assert fit_key(_knn(5)) != fit_key(_knn(5, user_based=False))
-    basic = make_model("KNNBasic", {"k": 5, "sim_options": {"name": "pearson"}}, seed=0)
+    basic = make("KNNBasic", {"k": 5, "sim_options": {"name": "pearson"}}, seed=0)
     assert fit_key(basic) != fit_key(_knn(5))
-    assert fit_key(make_model("SVD", seed=0)) is None
+    assert fit_key(make("SVD", seed=0)) is None
 
 
 def test_fit_key_of_a_fitted_model_or_a_subclass_is_none():
@@ -166,17 +166,17 @@ def test_memo_hit_gives_the_values_of_a_refit(memo, monkeypatch):
     svd = {"n_factors": 4, "n_epochs": 5}
     calls = _count_fits(monkeypatch, surprise.SVD)
     first = run_experiment(
-        {"svd": make_model("SVD", svd, seed=3)}, (train, test), n_resamples=30, progress=False
+        {"svd": make("SVD", svd, seed=3)}, (train, test), n_resamples=30, progress=False
     )
     again = run_experiment(  # another label, the same seeded model and rows: a hit
-        {"again": make_model("SVD", svd, seed=3)}, (train, test), n_resamples=30, progress=False
+        {"again": make("SVD", svd, seed=3)}, (train, test), n_resamples=30, progress=False
     )
     assert len(calls) == 1 and len(memo) == 1
     assert again.timings[C.FIT_TIME].tolist() == first.timings[C.FIT_TIME].tolist()
     pd.testing.assert_series_equal(first.per_fold[C.VALUE], again.per_fold[C.VALUE])
     memo.clear()
     refit = run_experiment(
-        {"svd": make_model("SVD", svd, seed=3)}, (train, test), n_resamples=30, progress=False
+        {"svd": make("SVD", svd, seed=3)}, (train, test), n_resamples=30, progress=False
     )
     assert len(calls) == 2
     pd.testing.assert_series_equal(first.per_fold[C.VALUE], refit.per_fold[C.VALUE])
@@ -193,11 +193,11 @@ def test_memo_misses_on_a_changed_parameter_seed_or_rows(memo, monkeypatch):
         ({"n_factors": 4}, 3, train.iloc[1:].reset_index(drop=True)),  # rows
     ]
     for params, seed, rows in runs:
-        model = make_model("SVD", {**params, "n_epochs": 2}, seed=seed)
+        model = make("SVD", {**params, "n_epochs": 2}, seed=seed)
         run_experiment({"m": model}, (rows, test), n_resamples=10, progress=False)
     assert len(calls) == len(runs)
     run_experiment(
-        {"m": make_model("SVD", {"n_factors": 4, "n_epochs": 2}, seed=3)},
+        {"m": make("SVD", {"n_factors": 4, "n_epochs": 2}, seed=3)},
         (train, test),
         rating_scale=(0.5, 5.0),  # another scale: another trainset
         n_resamples=10,
@@ -208,8 +208,8 @@ def test_memo_misses_on_a_changed_parameter_seed_or_rows(memo, monkeypatch):
 
 def test_memo_keeps_only_seeded_compact_models(memo):
     digest = fold_key(_split()[0], (1.0, 5.0))
-    assert memo_key(make_model("SVD", seed=0), digest) is not None
-    assert memo_key(make_model("KNNBasic", seed=0), digest) is None  # item x item matrix
+    assert memo_key(make("SVD", seed=0), digest) is not None
+    assert memo_key(make("KNNBasic", seed=0), digest) is None  # item x item matrix
     assert memo_key(surprise.SVD(random_state=None), digest) is None  # unseeded
     assert memo_key(type("Mine", (surprise.SVD,), {})(random_state=1), digest) is None
 

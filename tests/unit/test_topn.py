@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from aftersales import columns as C
-from aftersales import topn
+from aftersales import models, topn
 from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
 from aftersales.metrics import ranking_metrics
 
@@ -397,15 +397,15 @@ def test_fit_on_a_surprise_trainset_equals_fit_on_the_frame():
 
 def test_run_experiment_with_a_topn_model_and_the_shared_rank_fn():
     from aftersales.evaluate import run_experiment
-    from aftersales.models import make_model
+    from aftersales.models import make
 
     ratings = ratings_frame(1)
     test = ratings.sample(frac=0.25, random_state=0)
     train = ratings.drop(index=test.index)
     experiment = run_experiment(
-        {"ease": topn.EASE(regularization=2.0), "baseline": make_model("BaselineOnly", seed=0)},
+        {"ease": topn.EASE(regularization=2.0), "baseline": make("BaselineOnly", seed=0)},
         (train, test),
-        rank_fn=topn.recommend,
+        rank_fn=models.recommend,
         metrics=["precision", "ndcg"],
         ks=3,
         progress=False,
@@ -423,14 +423,14 @@ def test_run_experiment_with_a_topn_model_and_the_shared_rank_fn():
 def test_shared_recommend_serves_surprise_models():
     from surprise import Dataset, Reader
 
-    from aftersales import models
-
     ratings = ratings_frame(2)
     trainset = Dataset.load_from_df(ratings, Reader(rating_scale=(1, 5))).build_full_trainset()
-    algo = models.make_model("BaselineOnly", seed=0)
+    algo = models.make("BaselineOnly", seed=0)
     algo.fit(trainset)
     users = ratings[C.USER].unique()[:5]
-    pd.testing.assert_frame_equal(topn.recommend(algo, users, 3), models.recommend(algo, users, 3))
+    pd.testing.assert_frame_equal(
+        models.recommend(algo, users, 3), models.SurpriseRecommender(algo).recommend(users, 3)
+    )
 
 
 # ---------------------------------------------------------------------------------------

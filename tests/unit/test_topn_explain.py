@@ -1,4 +1,4 @@
-"""Tests of aftersales.topn.explain: the training items behind a top-N recommendation."""
+"""Tests of the top-N models' explain: the training items behind a top-N recommendation."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import scipy.sparse as sp
 from aftersales import columns as C
 from aftersales import topn
 from aftersales.errors import ParameterError, UnknownNameError
-from aftersales.explain import EXPLANATION_COLUMNS
+from aftersales.models import EXPLANATION_COLUMNS
 
 # Four users x four items, binary (as in test_topn.py):
 #   u1: a b     u2: a b c     u3: b c     u4: a d
@@ -44,7 +44,7 @@ def frame(pairs, weights=None):
 
 def test_itemknn_contributions_by_hand():
     model = topn.ItemKNN(neighbors=2, shrinkage=1.0).fit(frame(PAIRS))
-    out = topn.explain(model, "u1", ["c", "d"], names=NAMES)
+    out = model.explain("u1", ["c", "d"], names=NAMES)
     assert list(out.columns) == [*EXPLANATION_COLUMNS, C.CONTRIBUTION, C.SCORE]
     assert out[C.ITEM].tolist() == ["c", "c", "d"]
     assert out[C.NEIGHBOR].tolist() == ["b", "a", "a"]
@@ -61,7 +61,7 @@ def test_itemknn_contributions_by_hand():
     scores = model.score_all(["u1"])
     assert scores.values[0, 2] == pytest.approx(S_BC + S_AC)
     # top=1 keeps the strongest contributor and still counts both
-    one = topn.explain(model, "u1", ["c"], top=1)
+    one = model.explain("u1", ["c"], top=1)
     assert one[C.NEIGHBOR].tolist() == ["b"]
     assert one[C.N_NEIGHBORS].tolist() == [2]
     assert one[C.ITEM_NAME].isna().all()
@@ -73,7 +73,7 @@ def test_itemknn_uses_strengths_when_not_binary():
     # d = (0, 0, 0, 1); shrinkage 0: s_ac = 1 / (sqrt 11 sqrt 2), s_ad = 1 / sqrt 11.
     weights = [3, 1, 1, 1, 1, 1, 1, 1, 1]
     model = topn.ItemKNN(neighbors=3, shrinkage=0.0, binary=False).fit(frame(PAIRS, weights))
-    out = topn.explain(model, "u1", ["d"])
+    out = model.explain("u1", ["d"])
     assert out[C.NEIGHBOR].tolist() == ["a"]
     assert out[C.NEIGHBOR_RATING].tolist() == [3.0]
     assert out[C.SIMILARITY].iloc[0] == pytest.approx(1 / np.sqrt(11))
@@ -87,7 +87,7 @@ def test_ease_contributions_by_hand_with_a_tie():
     # the tie goes to the smaller item id, a.
     pairs = [("u1", "a"), ("u1", "b"), ("u2", "a"), ("u2", "c"), ("u3", "b"), ("u3", "c")]
     model = topn.EASE(regularization=1.0).fit(frame(pairs))
-    out = topn.explain(model, "u1", ["c"])
+    out = model.explain("u1", ["c"])
     assert out[C.NEIGHBOR].tolist() == ["a", "b"]
     np.testing.assert_allclose(out[C.CONTRIBUTION], [0.25, 0.25])
     np.testing.assert_allclose(out[C.SHARE], [0.5, 0.5])
@@ -102,7 +102,7 @@ def test_ease_contributions_add_up_to_the_score_and_may_be_negative():
     )
     inverse = np.linalg.inv(x.T @ x + 0.5 * np.eye(5))
     weights = -inverse / np.diag(inverse)[None, :]  # B_ji = -P_ji / P_ii off the diagonal
-    out = topn.explain(model, 1, [1, 3], top=5)  # user 1 has items 0 and 2
+    out = model.explain(1, [1, 3], top=5)  # user 1 has items 0 and 2
     for item in (1, 3):
         part = out[out[C.ITEM] == item]
         expected = {j: weights[j, item] for j in (0, 2)}
@@ -127,7 +127,7 @@ def test_als_matches_implicit_explain():
     model = topn.ALS(factors=3, regularization=0.5, alpha=2.0, iterations=10, seed=1).fit(data)
     user = 4
     candidates = [i for i in range(8) if not mask[user, i]]
-    out = topn.explain(model, user, candidates, top=8)
+    out = model.explain(user, candidates, top=8)
     reference = AlternatingLeastSquares(factors=3, regularization=0.5, alpha=1.0)
     reference.item_factors = model._items
     reference.user_factors = model._users
@@ -151,7 +151,7 @@ def test_als_matches_implicit_explain():
 
 def test_bpr_lists_the_most_similar_seen_items():
     model = topn.BPR(factors=4, iterations=20, seed=3).fit(frame(PAIRS))
-    out = topn.explain(model, "u2", ["d"], top=2)  # u2 has a, b, c
+    out = model.explain("u2", ["d"], top=2)  # u2 has a, b, c
     factors = model._items
     norms = np.linalg.norm(factors, axis=1)
     cosine = {
@@ -170,7 +170,7 @@ def test_bpr_lists_the_most_similar_seen_items():
 def test_popularity_explains_by_its_share():
     # c is held by 2 of 4 users (0.5), d by 1 (0.25)
     model = topn.Popularity().fit(frame(PAIRS))
-    out = topn.explain(model, "u1", ["c", "d"], names=NAMES)
+    out = model.explain("u1", ["c", "d"], names=NAMES)
     assert out[C.ITEM].tolist() == ["c", "d"]
     assert out[C.NEIGHBOR].isna().all()
     assert out[C.NEIGHBOR_NAME].isna().all()
@@ -182,27 +182,25 @@ def test_popularity_explains_by_its_share():
 def test_an_item_without_support_has_no_rows():
     # u3 (b, c) and item d: N(d) = {a}, which u3 does not have
     model = topn.ItemKNN(neighbors=1, shrinkage=1.0).fit(frame(PAIRS))
-    out = topn.explain(model, "u3", ["a", "d"])
+    out = model.explain("u3", ["a", "d"])
     assert out[C.ITEM].tolist() == ["a"]
 
 
 def test_bad_input_is_named():
     model = topn.ItemKNN(neighbors=2).fit(frame(PAIRS))
     with pytest.raises(UnknownNameError, match=r"`user`.*'u9'"):
-        topn.explain(model, "u9", ["c"])
+        model.explain("u9", ["c"])
     with pytest.raises(UnknownNameError, match=r"`items`.*'z'"):
-        topn.explain(model, "u1", ["c", "z"])
+        model.explain("u1", ["c", "z"])
     with pytest.raises(ParameterError, match="duplicates"):
-        topn.explain(model, "u1", ["c", "c"])
+        model.explain("u1", ["c", "c"])
     numbered = topn.EASE(regularization=1.0).fit(frame([(1, 10), (1, 20), (2, 20)]))
     with pytest.raises(UnknownNameError, match="`items`"):
-        topn.explain(numbered, 1, ["x"])
+        numbered.explain(1, ["x"])
     with pytest.raises(ParameterError, match="`top`"):
-        topn.explain(model, "u1", ["c"], top=0)
-    with pytest.raises(ParameterError, match="explain_knn"):
-        topn.explain(object(), "u1", ["c"])
+        model.explain("u1", ["c"], top=0)
     with pytest.raises(ParameterError, match="not fitted"):
-        topn.explain(topn.EASE(), "u1", ["c"])
+        topn.EASE().explain("u1", ["c"])
 
 
 @pytest.mark.parametrize(
@@ -216,17 +214,17 @@ def test_bad_input_is_named():
     ],
     ids=lambda m: type(m).__name__,
 )
-def test_explain_many_equals_explain_per_user(model):
-    # 04.00's export explains thousands of customers with explain_many; it must give
+def test_explain_lists_equals_explain_per_user(model):
+    # 04.00's export explains thousands of customers with explain_lists; it must give
     # exactly the concatenation of explain's frames, user by user.
     model.fit(frame(PAIRS))
     lists = pd.DataFrame(
         {C.USER: ["u3", "u3", "u1", "u1", "u4"], C.ITEM: ["a", "d", "c", "d", "b"]}
     )
-    many = topn.explain_many(model, lists, top=2, names=NAMES)
+    many = model.explain_lists(lists, top=2, names=NAMES)
     one_by_one = pd.concat(
         [
-            topn.explain(model, user, part[C.ITEM].tolist(), top=2, names=NAMES)
+            model.explain(user, part[C.ITEM].tolist(), top=2, names=NAMES)
             for user, part in lists.groupby(C.USER, sort=False)
         ],
         ignore_index=True,
@@ -235,17 +233,15 @@ def test_explain_many_equals_explain_per_user(model):
     assert many[C.USER].drop_duplicates().tolist() == ["u3", "u1", "u4"]
 
 
-def test_explain_many_by_hand_and_on_bad_input():
+def test_explain_lists_by_hand_and_on_bad_input():
     model = topn.ItemKNN(neighbors=2, shrinkage=1.0).fit(frame(PAIRS))
     lists = pd.DataFrame({C.USER: ["u1", "u1"], C.ITEM: ["c", "d"]})
-    out = topn.explain_many(model, lists, names=NAMES)
+    out = model.explain_lists(lists, names=NAMES)
     assert out[C.NEIGHBOR].tolist() == ["b", "a", "a"]  # as test_itemknn_contributions_by_hand
     np.testing.assert_allclose(out[C.CONTRIBUTION], [S_BC, S_AC, S_AD])
-    empty = topn.explain_many(model, lists.iloc[:0])
+    empty = model.explain_lists(lists.iloc[:0])
     assert list(empty.columns) == list(topn.TOPN_EXPLANATION_COLUMNS) and empty.empty
     with pytest.raises(ParameterError, match="columns"):
-        topn.explain_many(model, lists.drop(columns=C.ITEM))
-    with pytest.raises(UnknownNameError, match="not in the model's fitted data"):
-        topn.explain_many(model, pd.DataFrame({C.USER: ["u9"], C.ITEM: ["a"]}))
-    with pytest.raises(ParameterError, match=r"fitted aftersales\.topn model"):
-        topn.explain_many(object(), lists)
+        model.explain_lists(lists.drop(columns=C.ITEM))
+    unknown = pd.DataFrame({C.USER: ["u9", "u1"], C.ITEM: ["a", "c"]})  # u9 was not fitted
+    pd.testing.assert_frame_equal(model.explain_lists(unknown), model.explain("u1", ["c"]))

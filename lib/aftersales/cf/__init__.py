@@ -7,7 +7,7 @@
 - :func:`sample_protocol` evaluates on a seeded sample of test users (fast defaults).
 - :class:`UserCosineCFAlgo` runs ``aftersales.usercf.UserCosineCF`` (the source design's
   user CF done right) inside ``aftersales.evaluate.run_experiment`` (ranked, like every
-  model, by ``aftersales.topn.recommend``); :func:`compare_usercf` runs the comparison
+  model, by ``aftersales.models.recommend``); :func:`compare_usercf` runs the comparison
   (a :class:`UserCFComparison`: the experiment and the ranked lists)
   and :func:`seed_flaws` lists what the design's sketch gets wrong.
 - :func:`knn` and :func:`fit` build and fit one model on a training frame.

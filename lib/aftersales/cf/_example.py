@@ -10,7 +10,7 @@ import pandas as pd
 from aftersales import columns as C
 from aftersales import outputs, privacy
 from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
-from aftersales.explain import EXPLANATION_COLUMNS
+from aftersales.models import EXPLANATION_COLUMNS
 
 READABLE_COLUMNS: tuple[str, ...] = (
     C.USER,
@@ -137,7 +137,7 @@ def shareable_explanation(
     Parameters
     ----------
     explanation : pandas.DataFrame
-        From ``aftersales.explain.explain_knn`` or ``explain_usercf``; not modified.
+        From ``aftersales.models.explain_knn`` or ``UserCosineCF.explain``; not modified.
     key : bytes or str
         The pseudonymisation key (``aftersales.outputs.pseudonym_key``).
     user_based : bool
@@ -186,7 +186,7 @@ def readable_explanations(
     recs : pandas.DataFrame
         One customer's top-k (``C.USER``, ``C.ITEM``, ``C.SCORE``, ``C.RANK``).
     explanation : pandas.DataFrame
-        ``explain_knn`` / ``explain_usercf`` rows for those items (raw ids).
+        ``explain_knn`` / ``UserCosineCF.explain`` rows for those items (raw ids).
     key : bytes or str
         The pseudonymisation key.
     user_based : bool

@@ -8,7 +8,7 @@ import pandas as pd
 
 from aftersales.cf._grid import BASES, _knn, _names, _sim_options
 from aftersales.evaluate import fit_once, fold_key
-from aftersales.models import SIMILARITIES, make_model
+from aftersales.models import SIMILARITIES, make
 from aftersales.random import Seed
 from aftersales.split import to_surprise
 
@@ -31,7 +31,7 @@ def knn(
     k, min_k : int
         Neighbourhood size and the minimum number of neighbours.
     seed : int or numpy.random.Generator, default 0
-        Passed to :func:`aftersales.models.make_model`.
+        Passed to :func:`aftersales.models.make`.
 
     Returns
     -------
@@ -48,7 +48,7 @@ def knn(
     _names([basis], BASES, "basis")
     _names([similarity], SIMILARITIES, "similarity")
     params = {"k": k, "min_k": min_k, "sim_options": _sim_options(basis, similarity)}
-    return make_model(_knn(model_name), params, seed=seed)
+    return make(_knn(model_name), params, seed=seed)
 
 
 def fit(algo: A, train: pd.DataFrame, *, scale: tuple[float, float]) -> A:

@@ -11,7 +11,7 @@ from aftersales import columns as C
 from aftersales.choices import BASES, KNN_MODELS
 from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
 from aftersales.evaluate import run_experiment, sweep
-from aftersales.models import SIMILARITIES, make_model
+from aftersales.models import SIMILARITIES, make
 from aftersales.random import Seed, rng
 
 GRID_COLUMNS: tuple[str, ...] = (
@@ -167,7 +167,7 @@ def similarity_grid(
         for similarity in similarities
     }
     models = {
-        label: make_model(
+        label: make(
             model_name,
             {"k": k, "min_k": min_k, "sim_options": _sim_options(*setting)},
             seed=seed,

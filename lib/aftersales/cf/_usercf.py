@@ -11,9 +11,9 @@ import pandas as pd
 from surprise import Prediction, Trainset
 
 from aftersales import columns as C
-from aftersales import topn
 from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.evaluate import Experiment, run_experiment
+from aftersales.models import recommend
 from aftersales.random import Seed
 from aftersales.usercf import SEED_DESIGN_FLAWS, SeedFlaw, UserCosineCF
 
@@ -164,7 +164,13 @@ class UserCosineCFAlgo:
         ]
 
     def recommend(
-        self, users: Sequence[Any] | None, k: int, *, exclude_seen: bool = True
+        self,
+        users: Sequence[Any] | None,
+        k: int,
+        *,
+        exclude_seen: bool = True,
+        unknown_users: str | None = None,
+        batch_size: int | None = None,
     ) -> pd.DataFrame:
         """Return each user's top-``k`` unseen items (``UserCosineCF.recommend``).
 
@@ -176,6 +182,10 @@ class UserCosineCFAlgo:
             Items per user.
         exclude_seen : bool, default True
             Leave out each user's training items.
+        unknown_users : {"popular", "error", "skip"}, optional
+            Users absent from the trainset; default ``"popular"``.
+        batch_size : int, optional
+            Users per batch.
 
         Returns
         -------
@@ -187,7 +197,13 @@ class UserCosineCFAlgo:
         ParameterError
             If the model is not fitted or ``k`` is invalid.
         """
-        return self.model.recommend(users, k, exclude_seen=exclude_seen, unknown_users="popular")
+        return self.model.recommend(
+            users,
+            k,
+            exclude_seen=exclude_seen,
+            unknown_users=unknown_users or "popular",
+            batch_size=batch_size,
+        )
 
 
 def seed_flaws() -> pd.DataFrame:
@@ -216,7 +232,7 @@ class UserCFComparison(Experiment):
     ----------
     lists : pandas.DataFrame
         :data:`LIST_COLUMNS`: the top-``top_k`` list of every ranked test user, per model and
-        fold, exactly the lists the ranking metrics scored (``aftersales.topn.recommend`` on
+        fold, exactly the lists the ranking metrics scored (``aftersales.models.recommend`` on
         each fold's fit), so they need not be recomputed.
     """
 
@@ -235,7 +251,7 @@ class UserCFComparison(Experiment):
         Returns
         -------
         pandas.DataFrame
-            ``C.USER``, ``C.ITEM``, ``C.SCORE``, ``C.RANK``, as ``aftersales.topn.recommend``
+            ``C.USER``, ``C.ITEM``, ``C.SCORE``, ``C.RANK``, as ``aftersales.models.recommend``
             returns them.
 
         Raises
@@ -281,7 +297,7 @@ def compare_usercf(
     Returns
     -------
     UserCFComparison
-        :data:`COMPARISON_METRICS` for every model, ranked with ``aftersales.topn.recommend``,
+        :data:`COMPARISON_METRICS` for every model, ranked with ``aftersales.models.recommend``,
         and the ranked lists themselves (``lists``).
 
     Raises
@@ -294,7 +310,7 @@ def compare_usercf(
 
     def rank_and_keep(model: Any, users: Sequence[Any], k: int) -> pd.DataFrame:
         # run_experiment ranks once per fold and model, models in mapping order
-        recs = topn.recommend(model, users, k)
+        recs = recommend(model, users, k)
         fold, position = divmod(len(ranked), len(labels))
         ranked.append(recs.assign(**{C.MODEL: labels[position], C.FOLD: fold}))
         return recs

@@ -11,7 +11,7 @@ import pandas as pd
 from aftersales import columns as C
 from aftersales import validate
 from aftersales.errors import ParameterError, UnknownNameError
-from aftersales.explain import EXPLANATION_COLUMNS
+from aftersales.models import EXPLANATION_COLUMNS
 
 CONTENT_EXPLANATION_COLUMNS: tuple[str, ...] = (
     *EXPLANATION_COLUMNS,

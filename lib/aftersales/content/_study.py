@@ -23,9 +23,10 @@ from aftersales import split as splitters
 from aftersales.content._coldstart import SCENARIOS, ColdStart, member, validation_split
 from aftersales.errors import ParameterError
 from aftersales.metrics import ranking_metrics
+from aftersales.models import recommend
 from aftersales.random import rng
 from aftersales.topk import top_k
-from aftersales.topn import RanksOnly, make_topn, recommend, value_column
+from aftersales.topn import RanksOnly, make_topn, value_column
 
 COLD_METRICS: tuple[str, ...] = ("recall", "ndcg")
 """Ranking metrics of the study."""
@@ -108,6 +109,13 @@ class _Fitted(RanksOnly):
     def recommend(self, users: Any, k: int, **options: Any) -> pd.DataFrame:
         return self.model.recommend(users, k, **options)
 
+    def score_all(self, users: Any, **options: Any) -> Any:
+        return self.model.score_all(users, **options)
+
+    @property
+    def items_(self) -> pd.Index:
+        return self.model.items_
+
 
 def _rank_among(model: Any, users: Any, k: int, *, candidates: pd.Index, seed: int) -> pd.DataFrame:
     """Rank only ``candidates`` (the cold items) for ``users``: the top-k among them.
@@ -117,10 +125,9 @@ def _rank_among(model: Any, users: Any, k: int, *, candidates: pd.Index, seed: i
     of the candidates, not by item id (ids often follow popularity or age, which would
     flatter a model that cannot tell the items apart).
     """
-    inner = model.model if isinstance(model, _Fitted) else model
     candidates = pd.Index(candidates)[rng(seed).permutation(len(candidates))]
-    cols = inner.items_.get_indexer(candidates)
-    scores = inner.score_all(users)
+    cols = model.items_.get_indexer(candidates)
+    scores = model.score_all(users)
     values = np.zeros((len(scores.users), len(candidates)))
     values[:, cols >= 0] = scores.values[:, cols[cols >= 0]]
     row, col, score, rank = top_k(values, min(k, len(candidates)))

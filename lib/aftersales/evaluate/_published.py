@@ -5,7 +5,7 @@ parameters over a 5-fold cross-validation of the 100,000 MovieLens 100K ratings:
 ``KFold(random_state=0)`` folds shared by every algorithm, the stochastic algorithms
 seeded with ``random_state=0`` (``examples/benchmark.py``). :func:`published_protocol`
 reruns that protocol with ``aftersales.split.kfold`` (Surprise's folds, row for row),
-``aftersales.models.make_model`` and ``aftersales.evaluate.run_experiment``, and sets our
+``aftersales.models.make`` and ``aftersales.evaluate.run_experiment``, and sets our
 numbers next to the published ones.
 
 Source of :data:`PUBLISHED_SCORES` (table "Movielens 100k", checked against the README at
@@ -27,7 +27,7 @@ from aftersales import columns as C
 from aftersales.choices import CI_MODELS, PUBLISHED_MODELS
 from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.evaluate._runner import run_experiment
-from aftersales.models import make_model
+from aftersales.models import make
 from aftersales.split import kfold
 
 PUBLISHED_SOURCE = "https://github.com/NicolasHug/Surprise/blob/master/README.md#benchmarks"
@@ -170,7 +170,7 @@ def published_protocol(
             f"published_protocol: `random_state` must be an integer; got {random_state!r}"
         )
     folds = list(kfold(ratings, n_splits=n_splits, seed=int(random_state)))
-    specs = {name: make_model(name, seed=int(random_state)) for name in names}
+    specs = {name: make(name, seed=int(random_state)) for name in names}
     experiment = run_experiment(
         specs,
         folds,

@@ -18,7 +18,7 @@ from aftersales import columns as C
 from aftersales.choices import SEARCH_KINDS
 from aftersales.errors import ParameterError
 from aftersales.evaluate._search_grid import check_grid, grid_combinations
-from aftersales.models import has_pair_scorer, make_model, predict_pairs
+from aftersales.models import has_pair_scorer, make, predict_pairs
 from aftersales.random import Seed, int_seed
 from aftersales.validate import non_null, numeric, require_columns, require_rows
 
@@ -117,7 +117,7 @@ class VectorisedTest:
 
 def _build(model: str, seed: int, **params: Any) -> VectorisedTest:
     """Build a seeded, checked model: what Surprise's search calls as ``algo_class(**params)``."""
-    return VectorisedTest(make_model(model, params, seed=seed))
+    return VectorisedTest(make(model, params, seed=seed))
 
 
 def _flatten(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -177,7 +177,7 @@ def search(
     combination; ``"random"`` runs :class:`SeededRandomizedSearchCV` over ``n_iter``
     combinations drawn without replacement. The folds are
     ``KFold(n_splits=cv, random_state=seed)`` (those of ``aftersales.split.kfold``), each
-    model is ``make_model(model, params, seed=seed)``, and RMSE and MAE are computed on
+    model is ``make(model, params, seed=seed)``, and RMSE and MAE are computed on
     every test fold (predictions vectorised by :class:`VectorisedTest`).
 
     Parameters

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aftersales.errors import ParameterError
-from aftersales.models import default_params, make_model
+from aftersales.models import default_params, make
 
 OPTION_PARAMS: tuple[str, ...] = ("sim_options", "bsl_options")
 """Parameters whose grid is a mapping of option -> values (Surprise expands them)."""
@@ -67,7 +67,7 @@ def check_grid(model: str, grid: Mapping[str, Any]) -> dict[str, Any]:
         else:
             checked[name] = _values(where, values)
     for combination in grid_combinations(checked):  # build each model once: every error surfaces
-        make_model(model, combination, seed=0)
+        make(model, combination, seed=0)
     return checked
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 from aftersales import columns as C
 from aftersales.errors import ParameterError
 from aftersales.evaluate._runner import run_experiment
-from aftersales.models import make_model
+from aftersales.models import make
 from aftersales.random import Seed
 
 SWEEP_COLUMNS: tuple[str, ...] = (
@@ -42,7 +42,7 @@ def sweep(
 ) -> pd.DataFrame:
     """Evaluate a Surprise model for each value of one parameter under one protocol.
 
-    For every value ``v`` the model is ``make_model(model_name, {**base, param: v},
+    For every value ``v`` the model is ``make(model_name, {**base, param: v},
     seed=seed)``, so the runs differ only in that parameter; each is fitted and scored by
     :func:`run_experiment` on every fold of ``protocol``.
 
@@ -92,7 +92,7 @@ def sweep(
     if param in base:
         raise ParameterError(f"sweep of `{param}`: `base` sets `{param}` too; leave it to `values`")
     models = {
-        label: make_model(model_name, {**base, param: value}, seed=seed)
+        label: make(model_name, {**base, param: value}, seed=seed)
         for label, value in zip(labels, values, strict=True)
     }
     experiment = run_experiment(

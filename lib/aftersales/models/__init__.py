@@ -1,13 +1,27 @@
-"""Surprise model registry and fast all-items scoring and ranking of fitted models.
+"""Every recommender behind one contract, its registry, and fast scoring and ranking.
 
-``make_model(name, params, seed=...)`` builds any Surprise algorithm by name with checked
-parameters; ``score_all`` and ``recommend`` score and rank every trainset item for many
-users at once, giving exactly what ``model.predict(u, i).est`` gives pair by pair;
+:class:`Recommender` is the contract (fit, score_all, recommend, explain; rating models add
+predict); :class:`Ranker` holds the one ``recommend``; :func:`recommender` gives a Surprise
+algorithm the contract through :class:`SurpriseRecommender`.
+
+``make(name, params, seed=...)`` builds any model of :data:`REGISTRY` by name with checked
+parameters (Surprise's algorithms, the top-N models, ``usercf``, ``fbt``); ``score_all`` and
+``recommend`` score and rank every trainset item for many users at once, giving exactly what
+``model.predict(u, i).est`` gives pair by pair;
 ``predict_pairs`` does the same for a list of (user, item) pairs (a test fold).
 """
 
 from __future__ import annotations
 
+from aftersales.models._contract import Ranker, RatingRecommender, Recommender, Scores
+from aftersales.models._explain import (
+    EXPLANATION_COLUMNS,
+    Names,
+    check_options,
+    explain_knn,
+    explanation_frame,
+)
+from aftersales.models._make import NAMES, RATING_MODELS, REGISTRY, make, model_class, model_params
 from aftersales.models._pairs import has_pair_scorer, predict_pairs
 from aftersales.models._policy import (
     RANKING_POLICIES,
@@ -15,38 +29,48 @@ from aftersales.models._policy import (
     UnknownUsers,
     check_unknown_users,
 )
-from aftersales.models._ranking import (
-    SUPPORTED_MODELS,
-    Scores,
-    recommend,
-    score_all,
-)
+from aftersales.models._ranking import recommend, score_all
 from aftersales.models._registry import (
     BASELINE_METHODS,
     MODEL_NAMES,
     SIM_OPTION_KEYS,
     SIMILARITIES,
     default_params,
-    make_model,
 )
 from aftersales.models._seeded import SeededNormalPredictor
+from aftersales.models._surprise import SUPPORTED_MODELS, SurpriseRecommender, recommender
 
 __all__ = [
     "BASELINE_METHODS",
+    "EXPLANATION_COLUMNS",
     "MODEL_NAMES",
+    "NAMES",
     "RANKING_POLICIES",
+    "RATING_MODELS",
+    "REGISTRY",
     "SIMILARITIES",
     "SIM_OPTION_KEYS",
     "SUPPORTED_MODELS",
     "UNKNOWN_USER_POLICIES",
+    "Names",
+    "Ranker",
+    "RatingRecommender",
+    "Recommender",
     "Scores",
     "SeededNormalPredictor",
+    "SurpriseRecommender",
     "UnknownUsers",
+    "check_options",
     "check_unknown_users",
     "default_params",
+    "explain_knn",
+    "explanation_frame",
     "has_pair_scorer",
-    "make_model",
+    "make",
+    "model_class",
+    "model_params",
     "predict_pairs",
     "recommend",
+    "recommender",
     "score_all",
 ]

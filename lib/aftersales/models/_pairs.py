@@ -13,13 +13,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from surprise import AlgoBase
 
 from aftersales.errors import ParameterError
 from aftersales.models._data import inner_ids, item_mapping, user_mapping
 from aftersales.models._families import scorer_class
-from aftersales.models._ranking import _as_ids, _scorer
 from aftersales.models._scorers import Scorer
+from aftersales.models._surprise import as_ids, fitted_scorer
 from aftersales.topk import batch_rows
 
 _BATCH_BYTES = 16 * 2**20
@@ -41,8 +40,7 @@ def has_pair_scorer(model: object) -> bool:
         ``SUPPORTED_MODELS``: not Surprise's unseeded ``NormalPredictor``, nor a subclass
         that may change ``estimate``); False otherwise.
     """
-    fitted = isinstance(model, AlgoBase) and getattr(model, "trainset", None) is not None
-    return fitted and scorer_class(model) is not None
+    return getattr(model, "trainset", None) is not None and scorer_class(model) is not None
 
 
 def _known_cells(
@@ -88,7 +86,7 @@ def _unknown_cells(
 
 
 def predict_pairs(
-    model: AlgoBase,
+    model: Any,
     users: Sequence[Any],
     items: Sequence[Any],
     *,
@@ -127,8 +125,8 @@ def predict_pairs(
     UnknownNameError
         If the model's family has no fast scorer.
     """
-    scorer = _scorer(model)
-    user_list, item_list = _as_ids(users, "users"), _as_ids(items, "items")
+    scorer = fitted_scorer(model)
+    user_list, item_list = as_ids(users, "users"), as_ids(items, "items")
     if len(user_list) != len(item_list):
         raise ParameterError(
             f"`users` and `items` must have equal lengths (the pairs); got {len(user_list)} "

@@ -113,7 +113,7 @@ class SeededNormalPredictor(NormalPredictor):
     ----------
     random_state : int or numpy.random.Generator, optional
         Seed of the generator that draws ``key``. ``None`` draws fresh entropy (not
-        reproducible); :func:`aftersales.models.make_model` always passes a seed.
+        reproducible); :func:`aftersales.models.make` always passes a seed.
     """
 
     def __init__(self, random_state: int | np.random.Generator | None = None) -> None:

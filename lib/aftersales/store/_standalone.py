@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from aftersales import basket, paths, prepare, recommendations, segment
+from aftersales import basket, models, paths, prepare, recommendations, segment
 from aftersales import columns as C
 from aftersales.store._build import Built, write
 from aftersales.store._sources import Sources, keyed, order_lines
@@ -76,9 +76,7 @@ def build_from_data(
     segmented = segment.attach_actions(segment.segment_customers(prepared.cleaned))
     summary = segment.attach_actions(segment.segment_summary(segmented))
     train = prepared.split.train
-    model = recommendations.fit_model(
-        recommendations.build_model("popularity", None, seed=seed), train
-    )
+    model = recommendations.fit_model(models.make("popularity", seed=seed), train)
     recs = recommendations.recommendation_table(
         model,
         train[C.USER].unique()[:n_customers],

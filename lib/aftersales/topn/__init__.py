@@ -2,7 +2,8 @@
 
 Rating predictors rank poorly on purchase data; these models learn from who interacted
 with what (optionally how strongly: ``C.WEIGHT`` counts, quantities or revenue) and only
-rank. ``make_topn(name, params, seed=...)`` builds one of :data:`TOPN_MODELS`:
+rank. ``aftersales.models.make(name, params, seed=...)`` builds one of :data:`TOPN_MODELS`
+(``make_topn`` is the same call limited to these names):
 
 - ``"popularity"``: :class:`Popularity`, global or per group (country, segment);
 - ``"itemknn"``: :class:`ItemKNN`, cosine with shrinkage over the customer x item matrix;
@@ -14,13 +15,13 @@ rank. ``make_topn(name, params, seed=...)`` builds one of :data:`TOPN_MODELS`:
 - ``"content"``: :class:`ContentBased`, cosine of item content to the customer's profile;
 - ``"hybrid"``: :class:`Hybrid`, a collaborative model blended with ``content``.
 
-Every model has ``fit(frame)`` (``C.USER``, ``C.ITEM`` [, ``C.WEIGHT`` or ``C.RATING``],
-or a Surprise trainset), ``score_all(users)`` (dense scores and the item index, as
-``aftersales.models.Scores``) and ``recommend(users, k, *, exclude_seen=True)``, which
-returns the frame ``aftersales.models.recommend`` returns for Surprise models; the
-module-level :func:`recommend` serves both kinds, so ``aftersales.evaluate`` treats them
-alike. Users absent from the training data get the popularity fallback. ``predict``,
-``estimate`` and ``test`` raise :class:`RankingOnlyError`.
+Every model follows ``aftersales.models.Recommender``: ``fit(frame)`` (``C.USER``,
+``C.ITEM`` [, ``C.WEIGHT`` or ``C.RATING``], or a Surprise trainset), ``score_all(users)``
+(dense scores and the item index, as ``aftersales.models.Scores``), ``recommend(users, k, *,
+exclude_seen=True)`` (``aftersales.models.Ranker``'s, the one every model shares) and
+``explain(user, items)``; ``aftersales.models.recommend`` ranks with any model, so
+``aftersales.evaluate`` treats them alike. Users absent from the training data get the
+popularity fallback. ``predict``, ``estimate`` and ``test`` raise :class:`RankingOnlyError`.
 
 :func:`tune` picks parameters on a validation split of the training data
 (:func:`validation_split`: the month before a cut-off), and :func:`tune_export` the
@@ -28,7 +29,7 @@ parameters an exported model is refitted with;
 :func:`reference_protocol` runs issue #7's movielens-100k protocol next to Surprise's SVD;
 :func:`purchase_time_split` is the retail setting (train before a date, test the month
 after), and :func:`user_groups` gives the country of each customer for ``Popularity``.
-:func:`explain` lists the training items behind a recommendation (:func:`explain_many`
+A model's ``explain`` lists the training items behind a recommendation (``explain_lists``
 for many users at once). :func:`compare_topn` tunes and evaluates several models (and SVD)
 on one split, :func:`examples` draws example lists with explanations,
 :func:`reference_table` sets issue #7's numbers beside ours, and
@@ -58,7 +59,7 @@ from aftersales.topn._data import (
     interaction_matrix,
     value_column,
 )
-from aftersales.topn._explain import TOPN_EXPLANATION_COLUMNS, explain, explain_many
+from aftersales.topn._explain import TOPN_EXPLANATION_COLUMNS, ItemReasons
 from aftersales.topn._factor import ALS, BPR
 from aftersales.topn._models import EASE, ItemKNN, Popularity
 from aftersales.topn._protocols import (
@@ -69,7 +70,7 @@ from aftersales.topn._protocols import (
     reference_protocol,
 )
 from aftersales.topn._refit import ExportTuning, tune_export
-from aftersales.topn._registry import TOPN_MODELS, default_topn_params, make_topn, recommend
+from aftersales.topn._registry import TOPN_MODELS, default_topn_params, make_topn
 from aftersales.topn._retail import purchase_time_split, user_groups, validation_split
 from aftersales.topn._setting import GROUPINGS, TopNSetting, topn_setting
 from aftersales.topn._tune import Tuned, tune
@@ -95,6 +96,7 @@ __all__ = [
     "Hybrid",
     "Interactions",
     "ItemKNN",
+    "ItemReasons",
     "Popularity",
     "RankingOnlyError",
     "RanksOnly",
@@ -106,13 +108,10 @@ __all__ = [
     "compare_topn",
     "default_topn_params",
     "examples",
-    "explain",
-    "explain_many",
     "implicit_from_ratings",
     "interaction_matrix",
     "make_topn",
     "purchase_time_split",
-    "recommend",
     "reference_protocol",
     "reference_table",
     "topn_setting",

@@ -1,4 +1,4 @@
-"""The interface every top-N model shares: fit, score_all, recommend; no rating estimates."""
+"""The base of every top-N model: fit, score_all and the hooks of the one recommend; no ratings."""
 
 from __future__ import annotations
 
@@ -10,16 +10,16 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from aftersales import columns as C
-from aftersales.errors import ParameterError, UnknownNameError
-from aftersales.models import RANKING_POLICIES, Scores, UnknownUsers, check_unknown_users
+from aftersales.errors import ParameterError
+from aftersales.models import Ranker, Scores
 from aftersales.random import Seed, rng
-from aftersales.topk import batch_rows, top_k
+from aftersales.topk import batch_rows
 from aftersales.topn._common import RanksOnly, check_k
 from aftersales.topn._data import Interactions, interaction_matrix
+from aftersales.topn._explain import ItemReasons
 
 
-class TopNModel(RanksOnly):
+class TopNModel(ItemReasons, Ranker, RanksOnly):
     """Base class of the implicit-feedback top-N models.
 
     A model is fitted on interactions (``fit``), scores every fitted item for any users
@@ -28,7 +28,9 @@ class TopNModel(RanksOnly):
 
     Unknown users (absent from the fitted data) get the popularity fallback: items
     ranked by their number of distinct training users (:class:`Popularity` with a
-    ``group`` mapping uses the user's group when the group is known).
+    ``group`` mapping uses the user's group when the group is known). ``recommend`` is
+    :meth:`aftersales.models.Ranker.recommend` (k at most the catalogue, equal scores to the
+    smaller item id, ``unknown_users`` "popular" by default, "error" or "skip").
 
     Parameters
     ----------
@@ -42,6 +44,7 @@ class TopNModel(RanksOnly):
     """
 
     name: ClassVar[str] = ""
+    default_unknown: ClassVar[str] = "popular"
     binary: bool = True
     route_: str = ""
     """How the last fit was computed, when a model has several exact ways (EASE)."""
@@ -189,81 +192,17 @@ class TopNModel(RanksOnly):
             values[part] = self._block(wanted[part], codes[part])
         return Scores(values=values, users=wanted.to_numpy(), items=items.to_numpy())
 
-    def recommend(
-        self,
-        users: Sequence[Any] | None,
-        k: int,
-        *,
-        exclude_seen: bool = True,
-        unknown_users: UnknownUsers = "popular",
-        batch_size: int | None = None,
-    ) -> pd.DataFrame:
-        """Return each user's top-``k`` items by score; equal scores go to the smaller item id.
+    def _lookup(self, users: Sequence[Any] | None) -> tuple[pd.Index, np.ndarray]:
+        return self._codes(users)
 
-        Parameters
-        ----------
-        users : sequence or None
-            User ids, no duplicates; None means every fitted user.
-        k : int
-            Items per user, from 1 to the catalogue size; a user with fewer candidate
-            items gets fewer rows.
-        exclude_seen : bool, default True
-            Leave out the items the user has in the fitted data.
-        unknown_users : {"popular", "error", "skip"}, default "popular"
-            Users absent from the fitted data: rank them by the popularity fallback,
-            raise, or leave them out (:data:`aftersales.models.RANKING_POLICIES`; the
-            rating models' ``"model"`` is refused).
-        batch_size : int, optional
-            Users per batch; the default bounds a batch to about 32 MB.
+    def _item_ids(self) -> pd.Index:
+        return self._fitted().items
 
-        Returns
-        -------
-        pandas.DataFrame
-            ``C.USER``, ``C.ITEM``, ``C.SCORE`` (float64), ``C.RANK`` (int64 from 1), in
-            input user order then rank -- the frame ``aftersales.models.recommend`` gives.
+    def _ranking_block(self, wanted: pd.Index, codes: np.ndarray, policy: str) -> np.ndarray:
+        return self._block(wanted, codes)
 
-        Raises
-        ------
-        ParameterError
-            If the model is not fitted, ``k`` is not a positive integer or exceeds the
-            catalogue, ``users`` has duplicates, the policy is unknown or ``batch_size``
-            < 1.
-        UnknownNameError
-            If ``unknown_users="error"`` and a user is absent from the fitted data.
-        """
-        data = self._fitted()
-        k = check_k(k, len(data.items))
-        check_unknown_users(unknown_users, supported=RANKING_POLICIES, who=type(self).__name__)
-        wanted, codes = self._codes(users)
-        if wanted.has_duplicates:
-            raise ParameterError("`users` must not contain duplicates")
-        missing = wanted[codes < 0]
-        if len(missing) and unknown_users == "error":
-            raise UnknownNameError(
-                f"`users`: {len(missing)} user(s) are not in the fitted data (first: "
-                f"{', '.join(map(repr, missing[:5].tolist()))}); pass unknown_users='popular' "
-                "or 'skip'"
-            )
-        if unknown_users == "skip":
-            wanted, codes = wanted[codes >= 0], codes[codes >= 0]
-        rows = batch_rows(batch_size, len(data.items))
-        parts = [(np.empty(0, np.int64),) * 2 + (np.empty(0), np.empty(0, np.int64))]
-        for start in range(0, len(codes), rows):  # batches bound the memory
-            block = codes[start : start + rows]
-            values = self._block(wanted[start : start + rows], block)
-            known = np.flatnonzero(block >= 0)
-            if exclude_seen and known.size:
-                seen = self._seen[block[known]]
-                local = known[np.repeat(np.arange(seen.shape[0]), np.diff(seen.indptr))]
-                values[local, seen.indices] = -np.inf
-            row, col, score, rank = top_k(values, k)
-            parts.append((row + start, col, score, rank))
-        row, col, score, rank = (np.concatenate(p) for p in zip(*parts, strict=True))
-        return pd.DataFrame(
-            {
-                C.USER: wanted[row],
-                C.ITEM: data.items[col],
-                C.SCORE: score.astype(np.float64),
-                C.RANK: rank.astype(np.int64),
-            }
-        )
+    def _seen_items(self) -> sp.csr_matrix:
+        return self._seen
+
+    def _list_length(self, k: Any) -> int:
+        return check_k(k, len(self._fitted().items))

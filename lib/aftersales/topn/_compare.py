@@ -18,12 +18,12 @@ from aftersales import columns as C
 from aftersales import evaluate, validate
 from aftersales import split as splitters
 from aftersales.errors import DataValidationError, ParameterError
+from aftersales.models import recommend
 from aftersales.random import Seed, rng
 from aftersales.topn._base import TopNModel
 from aftersales.topn._data import value_column
-from aftersales.topn._explain import explain
 from aftersales.topn._protocols import ISSUE_SVD, REFERENCE_METRICS, ReferenceResult
-from aftersales.topn._registry import _lookup, make_topn, recommend
+from aftersales.topn._registry import _lookup, make_topn
 from aftersales.topn._tune import tune
 
 COMPARE_METRICS: tuple[str, ...] = (*REFERENCE_METRICS, "coverage", "novelty")
@@ -218,7 +218,7 @@ def compare_topn(
        test users it knows; precision, recall, NDCG, MAP, catalogue coverage and novelty
        are measured at every k in ``ks`` and ``k``.
     3. With ``svd_train`` (ratings of the same training period), Surprise's SVD
-       (``make_model("SVD", seed=seed)``) is fitted on it and ranked the same way, for the
+       (``make("SVD", seed=seed)``) is fitted on it and ranked the same way, for the
        same test users.
 
     Parameters
@@ -325,10 +325,10 @@ def compare_topn(
     options = {"ks": lengths, "threshold": threshold, "n_resamples": n_resamples, "seed": seed}
     runs = [_experiment(factories, topn_train, topn_test, scale=scale, **options)]
     if svd_train is not None:
-        from aftersales.models import make_model
+        from aftersales.models import make
 
         validate.require_columns(svd_train, [C.USER, C.ITEM, C.RATING], source="`svd_train`")
-        svd = {SVD_LABEL: functools.partial(make_model, "SVD", seed=seed)}
+        svd = {SVD_LABEL: functools.partial(make, "SVD", seed=seed)}
         ratings = svd_train[[C.USER, C.ITEM, C.RATING]]
         runs.append(_experiment(svd, ratings, topn_test, scale=None, **options))
     summary = pd.concat([run.summary for run in runs], ignore_index=True)
@@ -409,7 +409,7 @@ class ExampleLists:
         ``C.USER, C.RANK, C.ITEM, C.ITEM_NAME, C.SCORE, C.HIT`` (True when the user has
         the item in the test set).
     explanations : pandas.DataFrame
-        :func:`aftersales.topn.explain` of every list, one after the other.
+        the model's ``explain`` of every list, one after the other.
     """
 
     recommendations: pd.DataFrame
@@ -476,7 +476,7 @@ def examples(
         }
     )[[C.USER, C.RANK, C.ITEM, C.ITEM_NAME, C.SCORE, C.HIT]]
     parts = [
-        explain(model, user, recs.loc[recs[C.USER] == user, C.ITEM].tolist(), top=top, names=names)
+        model.explain(user, recs.loc[recs[C.USER] == user, C.ITEM].tolist(), top=top, names=names)
         for user in users
     ]
     return ExampleLists(recommendations=recs, explanations=pd.concat(parts, ignore_index=True))

@@ -18,6 +18,7 @@ import scipy.sparse as sp
 from aftersales import columns as C
 from aftersales import validate
 from aftersales.errors import ParameterError, UnknownNameError
+from aftersales.models import Ranker
 from aftersales.random import Seed
 from aftersales.topk import top_k
 from aftersales.topn._base import TopNModel
@@ -265,7 +266,7 @@ class ContentBased(TopNModel):
         Returns
         -------
         pandas.DataFrame
-            ``aftersales.explain.EXPLANATION_COLUMNS`` plus ``C.CONTRIBUTION``,
+            ``aftersales.models.EXPLANATION_COLUMNS`` plus ``C.CONTRIBUTION``,
             ``C.SCORE``, ``C.TERMS`` (the shared features, strongest first, ``", "``-joined)
             and ``C.NEIGHBOR_DATE`` (when the customer last bought it; missing unless the
             model was fitted on a frame with ``C.TIMESTAMP``).
@@ -280,6 +281,8 @@ class ContentBased(TopNModel):
         from aftersales.content import explain_content
 
         return explain_content(self, user, items, top=top, names=names, terms=terms)
+
+    explain_lists = Ranker.explain_lists  # per user: the shared features are named per call
 
 
 class Hybrid(TopNModel):
@@ -414,7 +417,8 @@ class Hybrid(TopNModel):
             If a part is not fitted, is of the wrong kind, or the two parts were fitted on
             different customers.
         """
-        if not isinstance(content, ContentBased) or type(collaborative).name != self.collaborative:
+        kinds = (getattr(type(content), "name", ""), getattr(type(collaborative), "name", ""))
+        if kinds != (ContentBased.name, self.collaborative):
             raise ParameterError(
                 f"`with_parts` takes a ContentBased and a fitted {self.collaborative!r} model; "
                 f"got {type(content).__name__} and {type(collaborative).__name__}"
@@ -503,3 +507,5 @@ class Hybrid(TopNModel):
         """
         self._fitted()
         return self.content_.explain(user, items, top=top, names=names, terms=terms)
+
+    explain_lists = Ranker.explain_lists

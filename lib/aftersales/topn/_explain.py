@@ -29,152 +29,155 @@ import pandas as pd
 
 from aftersales import columns as C
 from aftersales.errors import ParameterError, UnknownNameError
-from aftersales.explain import EXPLANATION_COLUMNS, Names, check_options
-from aftersales.topn._base import TopNModel
-from aftersales.topn._factor import ALS, BPR
-from aftersales.topn._models import EASE, ItemKNN, Popularity
+from aftersales.models import EXPLANATION_COLUMNS, Names, check_options
 
 TOPN_EXPLANATION_COLUMNS: tuple[str, ...] = (*EXPLANATION_COLUMNS, C.CONTRIBUTION, C.SCORE)
-"""Columns of :func:`explain`: the k-NN explanation columns, the contribution, the score."""
+"""Columns of a top-N model's ``explain``: the k-NN explanation columns, contribution, score."""
 
 
-def _weights(
-    model: TopNModel, user_row: int, cols: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return the user's items, their values ``v_uj`` and weights ``w_ji`` (items x ``cols``)."""
-    row = model._matrix[user_row]
-    seen, values = row.indices, row.data.astype(np.float64)
-    if isinstance(model, ItemKNN):
-        return seen, values, model._weights[seen][:, cols].toarray()
-    if isinstance(model, EASE):
-        return seen, values, model._weights[np.ix_(seen, cols)]
-    factors = model._items
-    if isinstance(model, ALS):
-        confidence = 1.0 + model.alpha * values
-        yu = factors[seen]
-        system = factors.T @ factors + (yu.T * (confidence - 1.0)) @ yu
-        system[np.diag_indices_from(system)] += model.regularization
-        weighted = np.linalg.solve(system, factors[cols].T)  # W_u y_i for every target
-        return seen, confidence, yu @ weighted
-    norms = np.linalg.norm(factors, axis=1)  # BPR: cosine of item factors
-    norms[norms == 0] = 1.0
-    unit = factors / norms[:, None]
-    return seen, values, unit[seen] @ unit[cols].T
+class ItemReasons:
+    """Mixin of the top-N models: ``explain`` by the user's training items behind a score.
 
-
-def explain(
-    model: TopNModel,
-    user: Any,
-    items: Sequence[Any],
-    *,
-    top: int = 3,
-    names: Names | None = None,
-) -> pd.DataFrame:
-    """Return, for each item, the user's training items that contributed most to its score.
-
-    Parameters
-    ----------
-    model : TopNModel
-        A fitted top-N model (``Popularity``, ``ItemKNN``, ``EASE``, ``ALS`` or ``BPR``).
-    user : object
-        A user id of the fitted data.
-    items : sequence
-        Fitted item ids (e.g. the user's top-k), in the order to show; no duplicates.
-    top : int, default 3
-        Contributors shown per item (``C.N_NEIGHBORS`` counts all of them).
-    names : mapping or pandas.Series, optional
-        Item id -> name, for ``C.ITEM_NAME`` and ``C.NEIGHBOR_NAME``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns :data:`TOPN_EXPLANATION_COLUMNS`, items in the order asked for, then
-        contributors by decreasing contribution (BPR: similarity), equal ones (to 12
-        decimals) by item id:
-        ``C.NEIGHBOR`` a training item of the user; ``C.SIMILARITY`` the weight ``w_ji``
-        (BPR: the factor cosine); ``C.NEIGHBOR_RATING`` the user's value ``v_uj`` (ALS:
-        the confidence ``c_uj``); ``C.CONTRIBUTION`` = ``v_uj w_ji``; ``C.SHARE`` the
-        contribution over the item's summed contributions (they add up to 1 over all
-        contributors; negative for EASE weights against the item); ``C.N_NEIGHBORS`` the
-        number of the user's items with a non-zero weight; ``C.RANK`` from 1; ``C.SCORE``
-        the item's summed contributions (the model's score except for ALS, see the module
-        docstring; BPR: its model score). Popularity gives one row per item with a
-        missing neighbour, the score as contribution, share 1 and ``C.N_NEIGHBORS`` 0.
-        Items no training item of the user supports (all weights 0) have no rows.
-
-    Raises
-    ------
-    ParameterError
-        If ``model`` is not a fitted top-N model, or ``items``, ``top`` or ``names`` is
-        invalid.
-    UnknownNameError
-        If ``user`` or an item is not in the fitted data.
+    A model supplies :meth:`_reason_weights` (the user's values and the weights ``w_ji``);
+    ``reasons_exact`` says whether the score is their sum (BPR's is not).
     """
-    _check_model(model)
-    wanted = check_options(items, top, names)
-    return _finish([user], [_rows(model, user, wanted, top)], names)
 
+    reasons_exact: bool = True
 
-def explain_many(
-    model: TopNModel,
-    lists: pd.DataFrame,
-    *,
-    top: int = 3,
-    names: Names | None = None,
-) -> pd.DataFrame:
-    """:func:`explain` for many users at once: one frame, as if each user's were concatenated.
+    def _reason_weights(
+        self, seen: np.ndarray, values: np.ndarray, cols: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Return the user's values ``v_uj`` and the weights ``w_ji`` (seen items x ``cols``)."""
+        raise NotImplementedError  # pragma: no cover - every model overrides it
 
-    The per-user arithmetic is :func:`explain`'s; the frame is built and typed once, which
-    spares the per-call pandas work when thousands of customers are explained (04.00's
-    export).
+    def explain(
+        self, user: Any, items: Sequence[Any], *, top: int = 3, names: Names | None = None
+    ) -> pd.DataFrame:
+        """Return, for each item, the user's training items that contributed most to its score.
 
-    Parameters
-    ----------
-    model : TopNModel
-        A fitted top-N model, as for :func:`explain`.
-    lists : pandas.DataFrame
-        ``C.USER``, ``C.ITEM``: each user's items in the order to show (e.g. top-k lists);
-        every user must be in the fitted data.
-    top : int, default 3
-        Contributors shown per item.
-    names : mapping or pandas.Series, optional
-        Item id -> name.
+        Parameters
+        ----------
+        user : object
+            A user id of the fitted data.
+        items : sequence
+            Fitted item ids (e.g. the user's top-k), in the order to show; no duplicates.
+        top : int, default 3
+            Contributors shown per item (``C.N_NEIGHBORS`` counts all of them).
+        names : mapping or pandas.Series, optional
+            Item id -> name, for ``C.ITEM_NAME`` and ``C.NEIGHBOR_NAME``.
 
-    Returns
-    -------
-    pandas.DataFrame
-        :data:`TOPN_EXPLANATION_COLUMNS`, users in order of first appearance in ``lists``:
-        equal to ``pd.concat`` of :func:`explain` per user.
+        Returns
+        -------
+        pandas.DataFrame
+            Columns :data:`TOPN_EXPLANATION_COLUMNS`, items in the order asked for, then
+            contributors by decreasing contribution (BPR: similarity), equal ones (to 12
+            decimals) by item id:
+            ``C.NEIGHBOR`` a training item of the user; ``C.SIMILARITY`` the weight ``w_ji``
+            (BPR: the factor cosine); ``C.NEIGHBOR_RATING`` the user's value ``v_uj`` (ALS:
+            the confidence ``c_uj``); ``C.CONTRIBUTION`` = ``v_uj w_ji``; ``C.SHARE`` the
+            contribution over the item's summed contributions (they add up to 1 over all
+            contributors; negative for EASE weights against the item); ``C.N_NEIGHBORS`` the
+            number of the user's items with a non-zero weight; ``C.RANK`` from 1; ``C.SCORE``
+            the item's summed contributions (the model's score except for ALS, see the module
+            docstring; BPR: its model score). Popularity gives one row per item with a
+            missing neighbour, the score as contribution, share 1 and ``C.N_NEIGHBORS`` 0.
+            Items no training item of the user supports (all weights 0) have no rows.
 
-    Raises
-    ------
-    ParameterError
-        As :func:`explain`, or if ``lists`` lacks ``C.USER`` or ``C.ITEM``.
-    UnknownNameError
-        As :func:`explain`.
-    """
-    _check_model(model)
-    missing = [c for c in (C.USER, C.ITEM) if c not in lists.columns]
-    if missing:
-        raise ParameterError(f"`lists` must have columns {missing}; got {list(lists.columns)}")
-    users: list[Any] = []
-    parts: list[pd.DataFrame] = []
-    for user, part in lists.groupby(C.USER, sort=False):  # one small computation per user
-        wanted = check_options(part[C.ITEM].tolist(), top, names)
-        users.append(user)
-        parts.append(_rows(model, user, wanted, top))
-    return _finish(users, parts, names)
+        Raises
+        ------
+        ParameterError
+            If the model is not fitted, or ``items``, ``top`` or ``names`` is invalid.
+        UnknownNameError
+            If ``user`` or an item is not in the fitted data.
+        """
+        wanted = check_options(items, top, names)
+        return _finish([user], [_rows(self, user, wanted, top)], names)
 
+    def explain_lists(
+        self, lists: pd.DataFrame, *, top: int = 3, names: Names | None = None
+    ) -> pd.DataFrame:
+        """:meth:`explain` for the known users of ``lists``: one frame, as if concatenated.
 
-def _check_model(model: object) -> None:
-    if not isinstance(model, Popularity | ItemKNN | EASE | ALS | BPR):
-        raise ParameterError(
-            f"`model` must be a fitted aftersales.topn model; got {type(model).__name__} (for "
-            "Surprise k-NN models use aftersales.explain.explain_knn)"
+        The per-user arithmetic is :meth:`explain`'s; the frame is built and typed once, which
+        spares the per-call pandas work when thousands of customers are explained (04.00's
+        export).
+
+        Parameters
+        ----------
+        lists : pandas.DataFrame
+            ``C.USER``, ``C.ITEM``: each user's items in the order to show (e.g. top-k lists);
+            users outside the fitted data give no rows.
+        top : int, default 3
+            Contributors shown per item.
+        names : mapping or pandas.Series, optional
+            Item id -> name.
+
+        Returns
+        -------
+        pandas.DataFrame
+            :data:`TOPN_EXPLANATION_COLUMNS`, users in order of first appearance in ``lists``:
+            equal to ``pd.concat`` of :meth:`explain` per user.
+
+        Raises
+        ------
+        ParameterError
+            As :meth:`explain`, or if ``lists`` lacks ``C.USER`` or ``C.ITEM``.
+        UnknownNameError
+            As :meth:`explain`.
+        """
+        missing = [c for c in (C.USER, C.ITEM) if c not in lists.columns]
+        if missing:
+            raise ParameterError(f"`lists` must have columns {missing}; got {list(lists.columns)}")
+        known = lists[lists[C.USER].isin(self._fitted().users)]
+        users: list[Any] = []
+        parts: list[pd.DataFrame] = []
+        for user, part in known.groupby(C.USER, sort=False):  # one small computation per user
+            wanted = check_options(part[C.ITEM].tolist(), top, names)
+            users.append(user)
+            parts.append(_rows(self, user, wanted, top))
+        return _finish(users, parts, names)
+
+    def _reason_rows(self, user_row: int, cols: np.ndarray, data: Any, top: int) -> pd.DataFrame:
+        """One user's rows over the fitted item columns ``cols`` (no user, names or dtypes)."""
+        row = self._matrix[user_row]
+        seen = row.indices
+        values, weights = self._reason_weights(seen, row.data.astype(np.float64), cols)
+        exact = self.reasons_exact
+        contribution = values[:, None] * weights if exact else np.full_like(weights, np.nan)
+        support = weights != 0
+        if exact:
+            totals = contribution.sum(axis=0)
+        else:
+            totals = self._known_scores(np.array([user_row]))[0, cols]
+        # rank each target's contributors by decreasing key; a stable sort keeps equal ones (to
+        # 12 decimals, so rounding noise does not decide) in item-code order, i.e. item id order
+        key = np.where(support, np.round(contribution if exact else weights, 12), -np.inf)
+        order = np.argsort(-key, axis=0, kind="stable")
+        rank_of = np.empty_like(order)
+        np.put_along_axis(rank_of, order, np.arange(len(seen))[:, None], axis=0)
+        t, s = np.nonzero((support & (rank_of < top)).T)  # target-major
+        ranks = rank_of[s, t]
+        sort = np.lexsort((ranks, t))
+        t, s, ranks = t[sort], s[sort], ranks[sort]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = contribution[s, t] / totals[t]
+        rows = pd.DataFrame(
+            {
+                C.ITEM: data.items[cols[t]],
+                C.NEIGHBOR: data.items[seen[s]],
+                C.SIMILARITY: weights[s, t],
+                C.NEIGHBOR_RATING: values[s],
+                C.CONTRIBUTION: contribution[s, t],
+                C.SHARE: share,
+                C.N_NEIGHBORS: support.sum(axis=0)[t],
+                C.RANK: ranks + 1,
+                C.SCORE: totals[t],
+            }
         )
+        return rows
 
 
-def _rows(model: TopNModel, user: Any, wanted: list[Any], top: int) -> pd.DataFrame:
+def _rows(model: Any, user: Any, wanted: list[Any], top: int) -> pd.DataFrame:
     """One user's explanation rows, without the user, names or final dtypes."""
     data = model._fitted()
     user_row = int(data.users.get_indexer([user])[0]) if user in data.users else -1
@@ -188,56 +191,7 @@ def _rows(model: TopNModel, user: Any, wanted: list[Any], top: int) -> pd.DataFr
     if (cols < 0).any():
         missing = [x for x, c in zip(wanted, cols, strict=True) if c < 0]
         raise UnknownNameError(f"`items`: {missing[:5]!r} not in the model's fitted data")
-    if isinstance(model, Popularity):
-        scores = model._known_scores(np.array([user_row]))[0, cols]
-        rows = pd.DataFrame(
-            {
-                C.ITEM: data.items[cols],
-                C.NEIGHBOR: None,
-                C.SIMILARITY: np.nan,
-                C.NEIGHBOR_RATING: np.nan,
-                C.CONTRIBUTION: scores,
-                C.SHARE: 1.0,
-                C.N_NEIGHBORS: 0,
-                C.RANK: 1,
-                C.SCORE: scores,
-            }
-        )
-        return rows
-    seen, values, weights = _weights(model, user_row, cols)
-    exact = not isinstance(model, BPR)
-    contribution = values[:, None] * weights if exact else np.full_like(weights, np.nan)
-    support = weights != 0
-    if exact:
-        totals = contribution.sum(axis=0)
-    else:
-        totals = model._known_scores(np.array([user_row]))[0, cols]
-    # rank each target's contributors by decreasing key; a stable sort keeps equal ones (to
-    # 12 decimals, so rounding noise does not decide) in item-code order, i.e. item id order
-    key = np.where(support, np.round(contribution if exact else weights, 12), -np.inf)
-    order = np.argsort(-key, axis=0, kind="stable")
-    rank_of = np.empty_like(order)
-    np.put_along_axis(rank_of, order, np.arange(len(seen))[:, None], axis=0)
-    t, s = np.nonzero((support & (rank_of < top)).T)  # target-major
-    ranks = rank_of[s, t]
-    sort = np.lexsort((ranks, t))
-    t, s, ranks = t[sort], s[sort], ranks[sort]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = contribution[s, t] / totals[t]
-    rows = pd.DataFrame(
-        {
-            C.ITEM: data.items[cols[t]],
-            C.NEIGHBOR: data.items[seen[s]],
-            C.SIMILARITY: weights[s, t],
-            C.NEIGHBOR_RATING: values[s],
-            C.CONTRIBUTION: contribution[s, t],
-            C.SHARE: share,
-            C.N_NEIGHBORS: support.sum(axis=0)[t],
-            C.RANK: ranks + 1,
-            C.SCORE: totals[t],
-        }
-    )
-    return rows
+    return model._reason_rows(user_row, cols, data, top)
 
 
 def _finish(users: list[Any], parts: list[pd.DataFrame], names: Names | None) -> pd.DataFrame:

@@ -112,6 +112,18 @@ class ALS(TopNModel):
     def _known_scores(self, codes: np.ndarray) -> np.ndarray:
         return self._users[codes] @ self._items.T
 
+    def _reason_weights(
+        self, seen: np.ndarray, values: np.ndarray, cols: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Hu, Koren and Volinsky's decomposition: confidences and ``y_i' W_u y_j``."""
+        factors = self._items
+        confidence = 1.0 + self.alpha * values
+        yu = factors[seen]
+        system = factors.T @ factors + (yu.T * (confidence - 1.0)) @ yu
+        system[np.diag_indices_from(system)] += self.regularization
+        weighted = np.linalg.solve(system, factors[cols].T)  # W_u y_i for every target
+        return confidence, yu @ weighted
+
 
 def _cornac_dataset(matrix: sp.csr_matrix) -> Any:
     """Wrap a users x items matrix as a ``cornac`` training set whose indices are our codes.
@@ -167,6 +179,7 @@ class BPR(TopNModel):
     """
 
     name = "bpr"
+    reasons_exact = False
 
     def __init__(
         self,
@@ -206,3 +219,13 @@ class BPR(TopNModel):
 
     def _known_scores(self, codes: np.ndarray) -> np.ndarray:
         return self._users[codes] @ self._items.T
+
+    def _reason_weights(
+        self, seen: np.ndarray, values: np.ndarray, cols: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """No decomposition: the cosine of the item factors."""
+        factors = self._items
+        norms = np.linalg.norm(factors, axis=1)
+        norms[norms == 0] = 1.0
+        unit = factors / norms[:, None]
+        return values, unit[seen] @ unit[cols].T

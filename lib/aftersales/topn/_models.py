@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from aftersales import columns as C
 from aftersales import validate
 from aftersales.errors import ParameterError
 from aftersales.random import Seed
@@ -111,6 +112,25 @@ class Popularity(TopNModel):
             return super()._fallback_scores(users)
         return self._table[self._group_codes(users)]
 
+    def _reason_rows(
+        self, user_row: int, cols: np.ndarray, data: Interactions, top: int
+    ) -> pd.DataFrame:
+        """One row per item: no neighbour, its popularity (the user's group score)."""
+        scores = self._known_scores(np.array([user_row]))[0, cols]
+        return pd.DataFrame(
+            {
+                C.ITEM: data.items[cols],
+                C.NEIGHBOR: None,
+                C.SIMILARITY: np.nan,
+                C.NEIGHBOR_RATING: np.nan,
+                C.CONTRIBUTION: scores,
+                C.SHARE: 1.0,
+                C.N_NEIGHBORS: 0,
+                C.RANK: 1,
+                C.SCORE: scores,
+            }
+        )
+
 
 class ItemKNN(TopNModel):
     """Item-based k-nearest neighbours on the customer x item matrix.
@@ -178,6 +198,11 @@ class ItemKNN(TopNModel):
     def _known_scores(self, codes: np.ndarray) -> np.ndarray:
         return (self._matrix[codes] @ self._weights).toarray()
 
+    def _reason_weights(
+        self, seen: np.ndarray, values: np.ndarray, cols: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        return values, self._weights[seen][:, cols].toarray()
+
 
 class EASE(TopNModel):
     """Embarrassingly shallow autoencoder (Steck 2019): a closed-form item-item model.
@@ -244,3 +269,8 @@ class EASE(TopNModel):
 
     def _known_scores(self, codes: np.ndarray) -> np.ndarray:
         return np.asarray(self._matrix[codes] @ self._weights)
+
+    def _reason_weights(
+        self, seen: np.ndarray, values: np.ndarray, cols: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        return values, self._weights[np.ix_(seen, cols)]

@@ -113,13 +113,13 @@ def _svd(
 ) -> tuple[pd.DataFrame, float, float]:
     from surprise import Dataset, Reader
 
-    from aftersales.models import make_model
+    from aftersales.models import make
     from aftersales.models import recommend as surprise_recommend
 
     columns = [C.USER, C.ITEM, C.RATING]
     scale = (float(train[C.RATING].min()), float(train[C.RATING].max()))
     trainset = Dataset.load_from_df(train[columns], Reader(rating_scale=scale))
-    algo = make_model("SVD", seed=seed)
+    algo = make("SVD", seed=seed)
     start = time.perf_counter()
     algo.fit(trainset.build_full_trainset())
     fit_time = time.perf_counter() - start
@@ -150,7 +150,7 @@ def reference_protocol(
        :data:`REFERENCE_GRIDS`), refitted on the whole training data with the best
        parameters (model seed ``seed``) and ranks ``k`` unseen items for every test user.
     4. Every test rating is relevant; precision, recall, NDCG and MAP at ``k`` come from
-       ``aftersales.metrics``. SVD is ``make_model("SVD", seed=seed)`` (Surprise's
+       ``aftersales.metrics``. SVD is ``make("SVD", seed=seed)`` (Surprise's
        ``SVD(random_state=seed)``) fitted on the training ratings and ranked with
        ``aftersales.models.recommend``.
 

@@ -1,41 +1,27 @@
-"""Name -> top-N model registry, and one ``recommend`` for every kind of fitted model."""
+"""The top-N models' part of the one registry (``aftersales.models.make``)."""
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Mapping, Sequence
-from types import MappingProxyType
+from collections.abc import Mapping
 from typing import Any
 
-import pandas as pd
-from surprise import AlgoBase
-
-from aftersales import choices
-from aftersales.errors import ParameterError, UnknownNameError
+from aftersales.errors import UnknownNameError
+from aftersales.models import REGISTRY, make, model_class
 from aftersales.random import Seed
-from aftersales.topn._base import TopNModel
-from aftersales.topn._content import ContentBased, Hybrid
-from aftersales.topn._factor import ALS, BPR
-from aftersales.topn._models import EASE, ItemKNN, Popularity
 
-TOPN_MODELS: Mapping[str, type[TopNModel]] = MappingProxyType(
-    dict(
-        zip(
-            choices.TOPN_MODELS,  # each name with its class, in this order
-            (Popularity, ItemKNN, EASE, ALS, BPR, ContentBased, Hybrid),
-            strict=True,
-        )
-    )
+TOPN_MODELS: tuple[str, ...] = tuple(
+    name for name, target in REGISTRY.items() if target.startswith("aftersales.topn:")
 )
-"""Every top-N model :func:`make_topn` builds, by name."""
+"""The top-N models of ``aftersales.models.REGISTRY``, by name."""
 
 
-def _lookup(name: str) -> type[TopNModel]:
+def _lookup(name: str) -> type:
     if not isinstance(name, str) or name not in TOPN_MODELS:
         raise UnknownNameError(
             f"unknown top-N model {name!r}; valid models: {', '.join(TOPN_MODELS)}"
         )
-    return TOPN_MODELS[name]
+    return model_class(name)
 
 
 def default_topn_params(name: str) -> dict[str, Any]:
@@ -44,36 +30,34 @@ def default_topn_params(name: str) -> dict[str, Any]:
     Parameters
     ----------
     name : str
-        A key of :data:`TOPN_MODELS`.
+        A name of :data:`TOPN_MODELS`.
 
     Returns
     -------
     dict
-        Parameter name -> default (``seed`` excluded: :func:`make_topn` takes it apart).
+        Parameter name -> default (``seed`` excluded: ``models.make`` takes it apart).
 
     Raises
     ------
     UnknownNameError
-        If ``name`` is not registered (lists the valid names).
+        If ``name`` is not a top-N model (lists the valid names).
     """
     cls = _lookup(name)
     signature = inspect.signature(cls.__init__)
     return {name: signature.parameters[name].default for name in cls.param_names()}
 
 
-def make_topn(name: str, params: Mapping[str, Any] | None = None, *, seed: Seed) -> TopNModel:
-    """Build an unfitted top-N model by name.
+def make_topn(name: str, params: Mapping[str, Any] | None = None, *, seed: Seed) -> Any:
+    """Build an unfitted top-N model: ``aftersales.models.make`` limited to top-N names.
 
     Parameters
     ----------
     name : str
-        One of :data:`TOPN_MODELS`: ``"popularity"``, ``"itemknn"``, ``"ease"``,
-        ``"als"``, ``"bpr"``.
+        A name of :data:`TOPN_MODELS`.
     params : mapping, optional
-        Parameters by name (see :func:`default_topn_params`); missing ones keep their
-        defaults. Not modified.
+        Parameters by name (see :func:`default_topn_params`). Not modified.
     seed : int or numpy.random.Generator
-        Seed of the model (used by ALS and BPR, validated by all).
+        Seed of the model.
 
     Returns
     -------
@@ -83,72 +67,9 @@ def make_topn(name: str, params: Mapping[str, Any] | None = None, *, seed: Seed)
     Raises
     ------
     UnknownNameError
-        If ``name`` is not registered (lists the valid names).
+        If ``name`` is not a top-N model (lists the valid names).
     ParameterError
-        If a parameter is unknown (lists the valid ones), ``seed`` is given in
-        ``params``, or a value has the wrong type or is out of range.
+        As ``aftersales.models.make``.
     """
-    cls = _lookup(name)
-    given = dict(params or {})
-    if "seed" in given:
-        raise ParameterError(f"model {name!r}: pass the seed through `seed`, not params['seed']")
-    valid = cls.param_names()
-    unknown = sorted(set(given) - set(valid), key=str)
-    if unknown:
-        raise ParameterError(
-            f"model {name!r}: unknown parameter(s) {', '.join(map(repr, unknown))}; "
-            f"valid parameters: {', '.join(valid)}"
-        )
-    return cls(**given, seed=seed)
-
-
-def recommend(
-    model: Any,
-    users: Sequence[Any] | None,
-    k: int,
-    *,
-    exclude_seen: bool = True,
-    **options: Any,
-) -> pd.DataFrame:
-    """Top-``k`` lists from any fitted model: top-N, Surprise, or one with its own ``recommend``.
-
-    The ``rank_fn`` for :func:`aftersales.evaluate.run_experiment` when an experiment mixes
-    model kinds. A Surprise algorithm goes to :func:`aftersales.models.recommend`; any other
-    model (a :class:`TopNModel`, ``aftersales.usercf.UserCosineCF``, the basket
-    recommender of ``aftersales.recommendations``) ranks with its own
-    ``recommend(users, k, *, exclude_seen, **options)``. All return the same frame.
-
-    Parameters
-    ----------
-    model : object
-        A fitted model.
-    users : sequence or None
-        User ids, no duplicates; None means every fitted user.
-    k : int
-        Items per user.
-    exclude_seen : bool, default True
-        Leave out the items each user has in the training data.
-    **options
-        Passed on (``unknown_users``, ``batch_size``); each kind has its own
-        ``unknown_users`` default (top-N: ``"popular"``; Surprise: ``"error"``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``C.USER``, ``C.ITEM``, ``C.SCORE``, ``C.RANK``.
-
-    Raises
-    ------
-    ParameterError, UnknownNameError
-        As raised by the model's ranking function, or if ``model`` can rank in neither way.
-    """
-    if isinstance(model, AlgoBase):
-        from aftersales.models import recommend as surprise_recommend
-
-        return surprise_recommend(model, users, k, exclude_seen=exclude_seen, **options)
-    if callable(getattr(model, "recommend", None)):
-        return model.recommend(users, k, exclude_seen=exclude_seen, **options)
-    raise ParameterError(
-        f"`model` must be a fitted Surprise algorithm or have a `recommend(users, k)` method; "
-        f"got {type(model).__name__}"
-    )
+    _lookup(name)
+    return make(name, params, seed=seed)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -12,7 +12,8 @@ import scipy.sparse as sp
 from aftersales import columns as C
 from aftersales import validate
 from aftersales.errors import ParameterError, UnknownNameError
-from aftersales.models import RANKING_POLICIES, Scores, UnknownUsers, check_unknown_users
+from aftersales.models import Names, Ranker, Scores, check_options, explanation_frame
+from aftersales.random import Seed, rng
 from aftersales.topk import batch_rows, top_k
 from aftersales.usercf._helpers import (
     _DECIMALS,
@@ -21,8 +22,13 @@ from aftersales.usercf._helpers import (
 )
 
 
-class UserCosineCF:
+class UserCosineCF(Ranker):
     """User-based k-nearest-neighbour CF with cosine similarity (formulas: module docstring).
+
+    ``recommend`` is :meth:`aftersales.models.Ranker.recommend`: equal scores to the smaller
+    item id, items no neighbour rated never listed; users outside the fitted frame raise by
+    default (``unknown_users="error"``), or get items by their number of users
+    (``"popular"``, ``C.SCORE`` is that count) or are left out (``"skip"``).
 
     Parameters
     ----------
@@ -34,12 +40,18 @@ class UserCosineCF:
         Shrinks similarities resting on few co-rated items; >= 0 (0 turns it off).
     center : bool, default False
         Mean-centre each user's values before the cosine and the score.
+    seed : int or numpy.random.Generator, default 0
+        Validated and unused (the model is deterministic); the registry passes one to all.
 
     Raises
     ------
     ParameterError
         If an option is out of range or of the wrong type.
     """
+
+    fitted_on: ClassVar[str] = "fitted frame"
+    batch_blocks: ClassVar[int] = 4
+    neighbours_are_items: bool = False
 
     def __init__(
         self,
@@ -48,7 +60,9 @@ class UserCosineCF:
         min_similarity: float = 0.0,
         shrinkage: float = 0.0,
         center: bool = False,
+        seed: Seed = 0,
     ) -> None:
+        rng(seed)  # validated; the model is deterministic
         if not isinstance(center, bool):
             raise ParameterError(f"`center` must be True or False; got {center!r}")
         self.k = validate.positive_int(k, "k")
@@ -190,76 +204,21 @@ class UserCosineCF:
             values[start : start + rows] = self._score_rows(codes[start : start + rows])
         return Scores(values=values, users=wanted.to_numpy(), items=self.items_.to_numpy())
 
-    def recommend(
-        self,
-        users: Sequence[Any] | None,
-        k: int,
-        *,
-        exclude_seen: bool = True,
-        unknown_users: UnknownUsers = "error",
-        batch_size: int | None = None,
-    ) -> pd.DataFrame:
-        """Return each user's top-``k`` items by score, equal scores to the smaller item id.
+    def _lookup(self, users: Sequence[Any] | None) -> tuple[pd.Index, np.ndarray]:
+        return self._codes(users, unknown_ok=True)
 
-        Parameters
-        ----------
-        users : sequence or None
-            User ids, no duplicates; ``None`` means every fitted user.
-        k : int
-            Items per user, >= 1; a user with fewer scored items gets fewer rows.
-        exclude_seen : bool, default True
-            Leave out the items the user has in the fitted frame.
-        unknown_users : {"error", "popular", "skip"}, default "error"
-            Users absent from the fitted frame: raise, rank items by their number of
-            users (``C.SCORE`` is that count), or leave the user out
-            (:data:`aftersales.models.RANKING_POLICIES`; ``"model"`` is refused).
-        batch_size : int, optional
-            Users per batch; the default bounds a batch to about 32 MB.
+    def _item_ids(self) -> pd.Index:
+        return self.items_
 
-        Returns
-        -------
-        pandas.DataFrame
-            ``C.USER``, ``C.ITEM``, ``C.SCORE`` (float64), ``C.RANK`` (int64 from 1), in
-            input user order then rank.
+    def _ranking_block(self, wanted: pd.Index, codes: np.ndarray, policy: str) -> np.ndarray:
+        known = codes >= 0
+        values = np.empty((len(codes), len(self.items_)))
+        values[~known] = self._popularity
+        values[known] = self._score_rows(codes[known])
+        return values
 
-        Raises
-        ------
-        ParameterError
-            If ``k`` or ``batch_size`` is not a positive integer, the policy is unknown,
-            ``users`` has duplicates or the model is not fitted.
-        UnknownNameError
-            If ``unknown_users="error"`` and a user is not in the fitted frame.
-        """
-        k = validate.positive_int(k, "k")
-        check_unknown_users(unknown_users, supported=RANKING_POLICIES, who="UserCosineCF")
-        wanted, codes = self._codes(users, unknown_ok=unknown_users != "error")
-        if unknown_users == "skip":
-            wanted, codes = wanted[codes >= 0], codes[codes >= 0]
-        rows = batch_rows(batch_size, len(self.items_), blocks=4)
-        parts = [(np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0), np.empty(0, np.int64))]
-        for start in range(0, len(codes), rows):
-            block = codes[start : start + rows]
-            known = block >= 0
-            values = np.empty((len(block), len(self.items_)))
-            values[~known] = self._popularity
-            values[known] = self._score_rows(block[known])
-            if exclude_seen and known.any():
-                seen = self._rated[block[known]]
-                local = np.flatnonzero(known)[
-                    np.repeat(np.arange(seen.shape[0]), np.diff(seen.indptr))
-                ]
-                values[local, seen.indices] = np.nan
-            row, col, score, rank = top_k(values, k)
-            parts.append((row + start, col, score, rank))
-        row, col, score, rank = (np.concatenate(p) for p in zip(*parts, strict=True))
-        return pd.DataFrame(
-            {
-                C.USER: wanted[row],
-                C.ITEM: self.items_[col],
-                C.SCORE: score.astype(np.float64),
-                C.RANK: rank.astype(np.int64),
-            }
-        )
+    def _seen_items(self) -> sp.csr_matrix:
+        return self._rated
 
     def neighbors(self, users: Sequence[Any] | None = None) -> pd.DataFrame:
         """Return each user's neighbours, most similar first (equal ones by user id).
@@ -339,3 +298,55 @@ class UserCosineCF:
                 C.NEIGHBOR_RATING: values[item_pos, nb_pos],
             }
         )
+
+    def explain(
+        self, user: Any, items: Sequence[Any], *, top: int = 3, names: Names | None = None
+    ) -> pd.DataFrame:
+        """Return the neighbours behind each of ``items``' scores for ``user``.
+
+        The contributors to ``score(user, i)`` are the user's neighbours who rated ``i``
+        (:meth:`contributions`); they are listed by decreasing similarity, equal ones by
+        user id.
+
+        Parameters
+        ----------
+        user : object
+            A user id of the fitted frame.
+        items : sequence
+            Item ids of the fitted frame, in the order to show.
+        top : int, default 3
+            Neighbours shown per item (``C.N_NEIGHBORS`` counts all contributors).
+        names : mapping or pandas.Series, optional
+            Item id -> title or description, for ``C.ITEM_NAME``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns :data:`aftersales.models.EXPLANATION_COLUMNS`; ``C.NEIGHBOR`` is a user
+            id and ``C.NEIGHBOR_NAME`` is missing. Items no neighbour rated have no rows.
+
+        Raises
+        ------
+        ParameterError
+            If the model is not fitted or an option is invalid.
+        UnknownNameError
+            If ``user`` or an item is not in the fitted frame.
+        """
+        wanted = check_options(items, top, names)
+        parts = self.contributions(user, wanted)
+        weight = parts[C.SIMILARITY].abs()
+        position = pd.Index(wanted).get_indexer(parts[C.ITEM])  # rows are grouped in this order
+        total = weight.groupby(position).transform("sum").to_numpy()
+        count = weight.groupby(position).transform("size").to_numpy()
+        rank = weight.groupby(position).cumcount().to_numpy() + 1
+        keep = rank <= top
+        rows = {
+            C.ITEM: parts[C.ITEM].to_numpy()[keep].tolist(),
+            C.NEIGHBOR: parts[C.NEIGHBOR].to_numpy()[keep].tolist(),
+            C.SIMILARITY: parts[C.SIMILARITY].to_numpy()[keep],
+            C.NEIGHBOR_RATING: parts[C.NEIGHBOR_RATING].to_numpy()[keep],
+            C.SHARE: (weight.to_numpy() / total)[keep],
+            C.N_NEIGHBORS: count[keep],
+            C.RANK: rank[keep],
+        }
+        return explanation_frame(user, rows, names, item_based=False)

@@ -1,6 +1,6 @@
-"""Why an item was recommended: the neighbours behind each estimate of a k-NN model.
+"""Explanation frames, and why a Surprise k-NN model estimates what it does.
 
-``explain_knn`` mirrors ``KNNBasic.estimate`` and its siblings in Surprise
+:func:`explain_knn` mirrors ``KNNBasic.estimate`` and its siblings in Surprise
 (``surprise/prediction_algorithms/knns.py``): for user ``u`` and item ``i``, with
 ``x, y = (u, i)`` when user-based and ``(i, u)`` when item-based, the candidates are the
 entries ``(x2, r)`` of ``yr[y]`` (the raters of ``i``, or the items ``u`` rated) in the
@@ -10,7 +10,7 @@ similar (on equal similarity the earlier entry wins) and of those only the ones 
 the neighbours (``KNNBasic`` falls back to the global mean, the others to their mean or
 baseline), so such an item has no rows here.
 
-Both functions return one row per (item, neighbour) with the columns of
+Every model's ``explain`` returns one row per (item, reason) with at least the columns of
 :data:`EXPLANATION_COLUMNS`: ``C.SIMILARITY``, ``C.NEIGHBOR_RATING`` (the neighbour
 user's rating of the item, or the user's rating of the neighbour item), ``C.SHARE`` (the
 neighbour's share ``|sim| / sum |sim|`` of the weights behind the estimate),
@@ -25,12 +25,12 @@ from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
-import surprise
 
 from aftersales import columns as C
 from aftersales import validate
 from aftersales.errors import ParameterError, UnknownNameError
-from aftersales.usercf import UserCosineCF
+from aftersales.models._families import scorer_class
+from aftersales.models._knn import KNNScorer
 
 EXPLANATION_COLUMNS: tuple[str, ...] = (
     C.USER,
@@ -45,14 +45,6 @@ EXPLANATION_COLUMNS: tuple[str, ...] = (
     C.RANK,
 )
 """Columns of an explanation frame, in this order."""
-
-KNN_ALGORITHMS: tuple[type, ...] = (
-    surprise.KNNBasic,
-    surprise.KNNWithMeans,
-    surprise.KNNWithZScore,
-    surprise.KNNBaseline,
-)
-"""Surprise algorithms :func:`explain_knn` accepts."""
 
 Names: TypeAlias = Mapping[Any, str] | pd.Series
 """Item id -> display name (title or description)."""
@@ -94,8 +86,28 @@ def check_options(items: Any, top: Any, names: Any) -> list[Any]:
     return wanted
 
 
-def _frame(user: Any, rows: dict[str, list], names: Names | None, item_based: bool) -> pd.DataFrame:
-    """Assemble an explanation frame from per-row lists (no user column, no names)."""
+def explanation_frame(
+    user: Any, rows: dict[str, list], names: Names | None, item_based: bool
+) -> pd.DataFrame:
+    """Assemble an explanation frame from per-row lists (no user column, no names).
+
+    Parameters
+    ----------
+    user : object
+        The user every row explains.
+    rows : dict of str to list
+        ``C.ITEM``, ``C.NEIGHBOR``, ``C.SIMILARITY``, ``C.NEIGHBOR_RATING``, ``C.SHARE``,
+        ``C.N_NEIGHBORS`` and ``C.RANK``, one entry per row.
+    names : mapping or pandas.Series, optional
+        Item id -> name.
+    item_based : bool
+        Whether the neighbours are items (they then get names too).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`EXPLANATION_COLUMNS`.
+    """
 
     def name(key: Any) -> Any:
         return None if names is None else names.get(key)
@@ -126,7 +138,7 @@ def _inner(convert: Any, raw: Any, what: str) -> int:
 
 
 def explain_knn(
-    algo: surprise.AlgoBase,
+    algo: Any,
     user: Any,
     items: Sequence[Any],
     *,
@@ -163,8 +175,8 @@ def explain_knn(
     UnknownNameError
         If ``user`` or an item is not in the trainset.
     """
-    if not isinstance(algo, KNN_ALGORITHMS):
-        accepted = ", ".join(a.__name__ for a in KNN_ALGORITHMS)
+    if scorer_class(algo) is not KNNScorer:
+        accepted = "KNNBasic, KNNWithMeans, KNNWithZScore, KNNBaseline"
         raise ParameterError(f"`algo` must be one of {accepted}; got {type(algo).__name__}")
     if getattr(algo, "sim", None) is None:
         raise ParameterError(f"`algo` ({type(algo).__name__}) is not fitted; call fit first")
@@ -194,69 +206,4 @@ def explain_knn(
             rows[C.SHARE].append(sims[pos] / total)
             rows[C.N_NEIGHBORS].append(chosen.size)
             rows[C.RANK].append(rank)
-    return _frame(user, rows, names, item_based=not user_based)
-
-
-def explain_usercf(
-    model: UserCosineCF,
-    user: Any,
-    items: Sequence[Any],
-    *,
-    top: int = 3,
-    names: Names | None = None,
-) -> pd.DataFrame:
-    """Return the neighbours behind each of ``items``' scores in a fitted ``UserCosineCF``.
-
-    The contributors to ``score(user, i)`` are the user's neighbours who rated ``i``
-    (see :mod:`aftersales.usercf`); they are listed by decreasing similarity, equal ones
-    by user id.
-
-    Parameters
-    ----------
-    model : aftersales.usercf.UserCosineCF
-        A fitted model.
-    user : object
-        A user id of the fitted frame.
-    items : sequence
-        Item ids of the fitted frame, in the order to show.
-    top : int, default 3
-        Neighbours shown per item (``C.N_NEIGHBORS`` counts all contributors).
-    names : mapping or pandas.Series, optional
-        Item id -> title or description, for ``C.ITEM_NAME``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns :data:`EXPLANATION_COLUMNS`; ``C.NEIGHBOR`` is a user id and
-        ``C.NEIGHBOR_NAME`` is missing. Items no neighbour rated have no rows.
-
-    Raises
-    ------
-    ParameterError
-        If ``model`` is not a fitted ``UserCosineCF`` or an option is invalid.
-    UnknownNameError
-        If ``user`` or an item is not in the fitted frame.
-    """
-    if not isinstance(model, UserCosineCF):
-        raise ParameterError(f"`model` must be a UserCosineCF; got {type(model).__name__}")
-    wanted = check_options(items, top, names)
-    parts = model.contributions(user, wanted)
-    weight = parts[C.SIMILARITY].abs()
-    position = pd.Index(wanted).get_indexer(parts[C.ITEM])  # rows are grouped in this order
-    total = weight.groupby(position).transform("sum").to_numpy()
-    count = weight.groupby(position).transform("size").to_numpy()
-    rank = weight.groupby(position).cumcount().to_numpy() + 1
-    keep = rank <= top
-    rows = {
-        C.ITEM: parts[C.ITEM].to_numpy()[keep].tolist(),
-        C.NEIGHBOR: parts[C.NEIGHBOR].to_numpy()[keep].tolist(),
-        C.SIMILARITY: parts[C.SIMILARITY].to_numpy()[keep],
-        C.NEIGHBOR_RATING: parts[C.NEIGHBOR_RATING].to_numpy()[keep],
-        C.SHARE: (weight.to_numpy() / total)[keep],
-        C.N_NEIGHBORS: count[keep],
-        C.RANK: rank[keep],
-    }
-    return _frame(user, rows, names, item_based=False)
-
-
-__all__ = ["EXPLANATION_COLUMNS", "KNN_ALGORITHMS", "explain_knn", "explain_usercf"]
+    return explanation_frame(user, rows, names, item_based=not user_based)
