@@ -16,6 +16,7 @@ import pandas as pd
 import scipy.sparse as sp
 from surprise import NormalPredictor
 
+from aftersales import choices
 from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.models._contract import Ranker, Scores
 from aftersales.models._data import (
@@ -35,18 +36,8 @@ from aftersales.models._policy import UNKNOWN_USER_POLICIES
 from aftersales.models._scorers import Scorer
 from aftersales.topk import batch_rows
 
-SUPPORTED_MODELS: tuple[str, ...] = (
-    "NormalPredictor (seeded)",
-    "BaselineOnly",
-    "KNNBasic",
-    "KNNWithMeans",
-    "KNNWithZScore",
-    "KNNBaseline",
-    "SVD",
-    "SVDpp",
-    "NMF",
-    "SlopeOne",
-    "CoClustering",
+SUPPORTED_MODELS: tuple[str, ...] = tuple(
+    f"{name} (seeded)" if name == "NormalPredictor" else name for name in choices.MODEL_NAMES
 )
 """The Surprise algorithms the adapter scores (exact classes: a subclass may change estimate)."""
 
