@@ -14,6 +14,15 @@ The comparison studies of the rating notebooks live here too: :func:`search` run
 or k folds and :func:`accuracy_and_time` tabulates error and time per model;
 :func:`published_protocol` reruns Surprise's published MovieLens 100K benchmark next to
 :data:`PUBLISHED_SCORES`.
+
+Notebook 02.00's neighbourhood studies: :func:`similarity_grid` evaluates one Surprise k-NN
+model for every basis and similarity measure (:func:`best_similarity` picks one per basis),
+:func:`knn_sweep` evaluates neighbourhood sizes (:func:`best_k`, :func:`best_setting` choose),
+:func:`sample_protocol` evaluates on a seeded sample of test users, :func:`knn_model` and
+:func:`fit_ratings` build and fit one model on a training frame (reusing an identical earlier
+fit), and :func:`compare_usercf` sets the seed design's user CF (:class:`UserCosineCFAlgo`)
+beside Surprise's models, keeping the ranked lists (:func:`seed_flaws`: what the design's
+sketch gets wrong).
 """
 
 from __future__ import annotations
@@ -48,6 +57,15 @@ from aftersales.evaluate._groups import (
     describe_best,
     group_summary,
 )
+from aftersales.evaluate._knn_choice import KNNSetting, best_k, best_setting, best_similarity
+from aftersales.evaluate._knn_fit import fit_ratings, knn_model
+from aftersales.evaluate._knn_grid import (
+    GRID_COLUMNS,
+    KNN_SWEEP_COLUMNS,
+    knn_sweep,
+    sample_protocol,
+    similarity_grid,
+)
 from aftersales.evaluate._protocol import RankFn, as_folds
 from aftersales.evaluate._published import (
     PUBLISHED_CI_MODELS,
@@ -80,10 +98,20 @@ from aftersales.evaluate._search_tables import (
 from aftersales.evaluate._sharing import fit_once, fold_key
 from aftersales.evaluate._significance import SIGNIFICANCE_COLUMNS, significance
 from aftersales.evaluate._sweep import SWEEP_COLUMNS, sweep
+from aftersales.evaluate._usercf import (
+    USERCF_LIST_COLUMNS,
+    USERCF_METRICS,
+    UserCFComparison,
+    UserCosineCFAlgo,
+    compare_usercf,
+    seed_flaws,
+)
 
 __all__ = [
     "BEST_PER_GROUP_COLUMNS",
+    "GRID_COLUMNS",
     "GROUP_SUMMARY_COLUMNS",
+    "KNN_SWEEP_COLUMNS",
     "LABELS",
     "MARKERS",
     "OPTION_PARAMS",
@@ -102,28 +130,40 @@ __all__ = [
     "SUMMARY_COLUMNS",
     "SWEEP_COLUMNS",
     "TIMING_COLUMNS",
+    "USERCF_LIST_COLUMNS",
+    "USERCF_METRICS",
     "Experiment",
+    "KNNSetting",
     "Protocol",
     "PublishedScore",
     "RankFn",
     "SearchResult",
     "SeededRandomizedSearchCV",
+    "UserCFComparison",
+    "UserCosineCFAlgo",
     "accuracy_and_time",
     "activity_buckets",
     "as_folds",
+    "best_k",
     "best_model",
     "best_per_group",
+    "best_setting",
+    "best_similarity",
     "check_grid",
     "combine",
+    "compare_usercf",
     "comparison_table",
     "customer_groups",
     "describe_best",
     "evaluation_protocol",
     "fit_once",
+    "fit_ratings",
     "fold_key",
     "grid_combinations",
     "group_summary",
     "headline_first",
+    "knn_model",
+    "knn_sweep",
     "leading_models",
     "make_protocol",
     "mark_significance",
@@ -132,10 +172,13 @@ __all__ = [
     "published_protocol",
     "published_table",
     "run_experiment",
+    "sample_protocol",
     "search",
     "search_ranking",
     "search_slice",
+    "seed_flaws",
     "significance",
+    "similarity_grid",
     "surprise_dataset",
     "sweep",
 ]

@@ -9,11 +9,25 @@ parameters (Surprise's algorithms, the top-N models, ``usercf``, ``fbt``); ``sco
 ``recommend`` score and rank every trainset item for many users at once, giving exactly what
 ``model.predict(u, i).est`` gives pair by pair;
 ``predict_pairs`` does the same for a list of (user, item) pairs (a test fold).
+
+One customer's recommendations made readable (notebook 02.00's worked example):
+:func:`choose_customer`, :func:`customer_summary`, :func:`customer_profile`,
+:func:`readable_explanations`, :func:`shareable_explanation` (customer ids pseudonymised) and
+:func:`top_k_overlap`.
 """
 
 from __future__ import annotations
 
 from aftersales.models._contract import Ranker, RatingRecommender, Recommender, Scores
+from aftersales.models._example import (
+    READABLE_COLUMNS,
+    choose_customer,
+    customer_profile,
+    customer_summary,
+    readable_explanations,
+    shareable_explanation,
+    top_k_overlap,
+)
 from aftersales.models._explain import (
     EXPLANATION_COLUMNS,
     Names,
@@ -47,6 +61,7 @@ __all__ = [
     "NAMES",
     "RANKING_POLICIES",
     "RATING_MODELS",
+    "READABLE_COLUMNS",
     "REGISTRY",
     "SIMILARITIES",
     "SIM_OPTION_KEYS",
@@ -62,6 +77,9 @@ __all__ = [
     "UnknownUsers",
     "check_options",
     "check_unknown_users",
+    "choose_customer",
+    "customer_profile",
+    "customer_summary",
     "default_params",
     "explain_knn",
     "explanation_frame",
@@ -70,7 +88,10 @@ __all__ = [
     "model_class",
     "model_params",
     "predict_pairs",
+    "readable_explanations",
     "recommend",
     "recommender",
     "score_all",
+    "shareable_explanation",
+    "top_k_overlap",
 ]

@@ -10,7 +10,8 @@ import pandas as pd
 from aftersales import columns as C
 from aftersales.choices import BASES, KNN_MODELS
 from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
-from aftersales.evaluate import run_experiment, sweep
+from aftersales.evaluate._runner import run_experiment
+from aftersales.evaluate._sweep import sweep
 from aftersales.models import SIMILARITIES, make
 from aftersales.random import Seed, rng
 

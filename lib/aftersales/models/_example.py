@@ -10,7 +10,7 @@ import pandas as pd
 from aftersales import columns as C
 from aftersales import outputs, privacy
 from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
-from aftersales.models import EXPLANATION_COLUMNS
+from aftersales.models._explain import EXPLANATION_COLUMNS
 
 READABLE_COLUMNS: tuple[str, ...] = (
     C.USER,

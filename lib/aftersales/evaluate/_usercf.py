@@ -12,7 +12,7 @@ from surprise import Prediction, Trainset
 
 from aftersales import columns as C
 from aftersales.errors import ParameterError, UnknownNameError
-from aftersales.evaluate import Experiment, run_experiment
+from aftersales.evaluate._runner import Experiment, run_experiment
 from aftersales.models import recommend
 from aftersales.random import Seed
 from aftersales.usercf import SEED_DESIGN_FLAWS, SeedFlaw, UserCosineCF
@@ -217,10 +217,10 @@ def seed_flaws() -> pd.DataFrame:
     return pd.DataFrame(SEED_DESIGN_FLAWS, columns=list(SeedFlaw._fields))
 
 
-COMPARISON_METRICS: tuple[str, ...] = ("rmse", "mae", "precision", "recall", "ndcg", "hit_rate")
+USERCF_METRICS: tuple[str, ...] = ("rmse", "mae", "precision", "recall", "ndcg", "hit_rate")
 """Metrics of :func:`compare_usercf`: rating error and top-k accuracy."""
 
-LIST_COLUMNS: tuple[str, ...] = (C.MODEL, C.FOLD, C.USER, C.ITEM, C.SCORE, C.RANK)
+USERCF_LIST_COLUMNS: tuple[str, ...] = (C.MODEL, C.FOLD, C.USER, C.ITEM, C.SCORE, C.RANK)
 """Columns of :attr:`UserCFComparison.lists`."""
 
 
@@ -231,7 +231,7 @@ class UserCFComparison(Experiment):
     Attributes
     ----------
     lists : pandas.DataFrame
-        :data:`LIST_COLUMNS`: the top-``top_k`` list of every ranked test user, per model and
+        :data:`USERCF_LIST_COLUMNS`: the top-``top_k`` list of every ranked test user, per model and
         fold, exactly the lists the ranking metrics scored (``aftersales.models.recommend`` on
         each fold's fit), so they need not be recomputed.
     """
@@ -297,7 +297,7 @@ def compare_usercf(
     Returns
     -------
     UserCFComparison
-        :data:`COMPARISON_METRICS` for every model, ranked with ``aftersales.models.recommend``,
+        :data:`USERCF_METRICS` for every model, ranked with ``aftersales.models.recommend``,
         and the ranked lists themselves (``lists``).
 
     Raises
@@ -320,15 +320,15 @@ def compare_usercf(
         protocol,
         rank_fn=rank_and_keep,
         ks=top_k,
-        metrics=COMPARISON_METRICS,
+        metrics=USERCF_METRICS,
         n_resamples=n_resamples,
         seed=seed,
         progress=progress,
     )
     lists = (
-        pd.concat(ranked, ignore_index=True)[list(LIST_COLUMNS)]
+        pd.concat(ranked, ignore_index=True)[list(USERCF_LIST_COLUMNS)]
         if ranked
-        else pd.DataFrame(columns=list(LIST_COLUMNS))
+        else pd.DataFrame(columns=list(USERCF_LIST_COLUMNS))
     )
     parts = {field.name: getattr(experiment, field.name) for field in fields(Experiment)}
     return UserCFComparison(**parts, lists=lists)
