@@ -12,7 +12,7 @@ import surprise
 from surprise import accuracy
 
 from aftersales import columns as C
-from aftersales import evaluate, models, privacy
+from aftersales import evaluate, models, privacy, usercf
 from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
 from aftersales.models import explain_knn
 from aftersales.plots import ratings as plots_cf
@@ -202,7 +202,7 @@ def test_best_k_and_best_setting_hand_made():
 
 def test_usercf_algo_estimates_worked_by_hand():
     trainset, _ = to_surprise(SMALL, SMALL.iloc[:0], scale=(1, 5))
-    algo = evaluate.UserCosineCFAlgo(1).fit(trainset)
+    algo = usercf.UserCosineCFAlgo(1).fit(trainset)
     testset = [(1, 30, 3.0), (2, 20, 3.0), (3, 20, 2.0), (3, 10, 5.0), (9, 10, 1.0), (1, 99, 4.0)]
     got = algo.test(testset)
     est = [p.est for p in got]
@@ -217,11 +217,11 @@ def test_usercf_algo_estimates_worked_by_hand():
 
 
 def test_usercf_algo_in_run_experiment_matches_surprise_accuracy():
-    algo, testset = surprise_fit(evaluate.UserCosineCFAlgo(2, center=True))
+    algo, testset = surprise_fit(usercf.UserCosineCFAlgo(2, center=True))
     predictions = algo.test(testset)
     result = evaluate.compare_usercf(
         {
-            "ours": evaluate.UserCosineCFAlgo(2, center=True),
+            "ours": usercf.UserCosineCFAlgo(2, center=True),
             "basic": surprise.KNNBasic(verbose=False),
         },
         (TRAIN, TEST),
@@ -239,14 +239,14 @@ def test_compare_usercf_keeps_the_lists_a_refit_would_rank():
     # 02.00 reads the overlap of UserCosineCF and KNNBasic from these lists instead of
     # refitting both models and ranking again: the two must agree row for row.
     specs = {
-        "ours": evaluate.UserCosineCFAlgo(2),
+        "ours": usercf.UserCosineCFAlgo(2),
         "basic": evaluate.knn_model("KNNBasic", basis="user", similarity="cosine", k=2, seed=0),
     }
     result = evaluate.compare_usercf(specs, [(TRAIN, TEST), (TRAIN, TEST)], top_k=2, n_resamples=20)
     assert isinstance(result, evaluate.UserCFComparison)
     assert list(result.lists.columns) == list(evaluate.USERCF_LIST_COLUMNS)
     users = [1, 2, 3, 4, 5, 6]  # every test user is in training
-    refit_ours = evaluate.fit_ratings(evaluate.UserCosineCFAlgo(2), TRAIN, scale=(1, 5)).recommend(
+    refit_ours = evaluate.fit_ratings(usercf.UserCosineCFAlgo(2), TRAIN, scale=(1, 5)).recommend(
         users, 2
     )
     refit_basic = models.recommend(
@@ -266,7 +266,7 @@ def test_compare_usercf_keeps_the_lists_a_refit_would_rank():
 
 
 def test_models_recommend_ranks_with_each_kind():
-    ours, _ = surprise_fit(evaluate.UserCosineCFAlgo(2))
+    ours, _ = surprise_fit(usercf.UserCosineCFAlgo(2))
     expected = UserCosineCF(2).fit(TRAIN).recommend([1, 4], 2)
     pd.testing.assert_frame_equal(models.recommend(ours, np.array([1, 4]), 2), expected)
     basic, _ = surprise_fit(surprise.KNNBasic(verbose=False))
@@ -280,13 +280,13 @@ def test_models_recommend_ranks_with_each_kind():
 
 def test_usercf_algo_needs_fit():
     with pytest.raises(ParameterError, match="not fitted"):
-        evaluate.UserCosineCFAlgo().test([(1, 10, 3.0)])
+        usercf.UserCosineCFAlgo().test([(1, 10, 3.0)])
     with pytest.raises(ParameterError, match="Trainset"):
-        evaluate.UserCosineCFAlgo().fit(TRAIN)
+        usercf.UserCosineCFAlgo().fit(TRAIN)
 
 
 def test_seed_flaws_table():
-    table = evaluate.seed_flaws()
+    table = usercf.seed_flaws()
     assert list(table.columns) == ["code", "problem", "fix"]
     assert len(table) == len(SEED_DESIGN_FLAWS)
     assert table["code"].iloc[1] == SEED_DESIGN_FLAWS[1].code

@@ -20,9 +20,8 @@ model for every basis and similarity measure (:func:`best_similarity` picks one 
 :func:`knn_sweep` evaluates neighbourhood sizes (:func:`best_k`, :func:`best_setting` choose),
 :func:`sample_protocol` evaluates on a seeded sample of test users, :func:`knn_model` and
 :func:`fit_ratings` build and fit one model on a training frame (reusing an identical earlier
-fit), and :func:`compare_usercf` sets the seed design's user CF (:class:`UserCosineCFAlgo`)
-beside Surprise's models, keeping the ranked lists (:func:`seed_flaws`: what the design's
-sketch gets wrong).
+fit), and :func:`compare_usercf` sets the seed design's user CF
+(``aftersales.usercf.UserCosineCFAlgo``) beside Surprise's models, keeping the ranked lists.
 """
 
 from __future__ import annotations
@@ -102,9 +101,7 @@ from aftersales.evaluate._usercf import (
     USERCF_LIST_COLUMNS,
     USERCF_METRICS,
     UserCFComparison,
-    UserCosineCFAlgo,
     compare_usercf,
-    seed_flaws,
 )
 
 __all__ = [
@@ -140,7 +137,6 @@ __all__ = [
     "SearchResult",
     "SeededRandomizedSearchCV",
     "UserCFComparison",
-    "UserCosineCFAlgo",
     "accuracy_and_time",
     "activity_buckets",
     "as_folds",
@@ -176,7 +172,6 @@ __all__ = [
     "search",
     "search_ranking",
     "search_slice",
-    "seed_flaws",
     "significance",
     "similarity_grid",
     "surprise_dataset",
