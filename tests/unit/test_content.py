@@ -264,13 +264,11 @@ def test_registry_knows_both():
 
 
 def test_export_names_the_shared_words(features):
-    from aftersales import recommendations
-
     train = pd.DataFrame({C.USER: ["u"], C.ITEM: ["i0"], C.RATING: [5.0]})
     model = models.make("content", {"features": features}, seed=0)
-    fitted = recommendations.fit_model(model, train)  # as 04.00: through a Surprise trainset
+    fitted = models.fit_model(model, train)  # as 04.00: through a Surprise trainset
     names = {"i0": "RED CUP", "i1": "RED PLATE", "i2": "BLUE CUP", "i3": "BLUE PLATE"}
-    table = recommendations.recommendation_table(
+    table = models.recommendation_table(
         fitted, ["u"], k=2, key="k", names=names, raw_ids=True, top=1
     )
     # red plate and blue cup tie at cosine 1/2 with red cup; the smaller id (i1) first

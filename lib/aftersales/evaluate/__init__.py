@@ -6,7 +6,8 @@ the best one using paired tests and Holm's correction; :func:`sweep` refits one 
 for each value of one parameter (neighbourhood size, factors, epochs); :func:`combine`
 merges the runs of rating and ranking-only models; :func:`group_summary` and
 :func:`best_per_group` break the per-user metrics down by customer group;
-:func:`make_protocol` builds notebook 04.00's protocol (chronological on transactions).
+:func:`make_protocol` builds notebook 04.00's protocol (chronological on transactions) and
+:func:`compare_models` evaluates its rating and ranking-only models under it as one experiment.
 
 The comparison studies of the rating notebooks live here too: :func:`search` runs Surprise's
 ``GridSearchCV`` or a seeded ``RandomizedSearchCV`` over a checked grid (tidied by
@@ -34,6 +35,7 @@ from aftersales.evaluate._choice import (
     make_protocol,
     protocol_table,
 )
+from aftersales.evaluate._compare_models import compare_models, rank_with_fallback
 from aftersales.evaluate._comparison import (
     MARKERS,
     best_model,
@@ -147,6 +149,7 @@ __all__ = [
     "best_similarity",
     "check_grid",
     "combine",
+    "compare_models",
     "compare_usercf",
     "comparison_table",
     "customer_groups",
@@ -167,6 +170,7 @@ __all__ = [
     "protocol_table",
     "published_protocol",
     "published_table",
+    "rank_with_fallback",
     "run_experiment",
     "sample_protocol",
     "search",

@@ -175,7 +175,7 @@ def usercf_findings(
     Parameters
     ----------
     summary : pandas.DataFrame
-        ``cf.compare_usercf(...).summary``: model, metric, mean, ci_low, ci_high.
+        ``evaluate.compare_usercf(...).summary``: model, metric, mean, ci_low, ci_high.
     overlap : float
         Mean share of each customer's top-``top_k`` the two user-based models have in common.
     ours, surprise, tuned : str
