@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aftersales import basket, models, topn
+from aftersales import basket, models
 from aftersales import columns as C
 from aftersales.errors import ParameterError, RankingOnlyError, UnknownNameError
 from aftersales.models import explain_knn
@@ -100,7 +100,7 @@ def test_recommendation_table_is_pseudonymised_by_default() -> None:
 
 def test_recommendation_table_of_a_top_n_model() -> None:
     # Popularity scores an item by its share of customers: u4 (has C) gets A then B (2/5).
-    model = models.fit_model(topn.make_topn("popularity", seed=0), history())
+    model = models.fit_model(models.make("popularity", seed=0), history())
     table = models.recommendation_table(
         model, ["u4"], k=2, key=KEY, names=NAMES, label="popularity"
     )
@@ -113,7 +113,7 @@ def test_recommendation_table_explains_top_n_lists_as_explain_does_per_user() ->
     # The export explains a top-N model's lists in one explain_lists call; the texts
     # must be those of the model's explain asked customer by customer (u9 is unknown: popular
     # fallback items, no explanation rows, the default text).
-    model = models.fit_model(topn.make_topn("itemknn", {"neighbors": 3}, seed=0), history())
+    model = models.fit_model(models.make("itemknn", {"neighbors": 3}, seed=0), history())
     users = ["u4", "u1", "u9", "u3"]
     table = models.recommendation_table(
         model, users, k=2, key=KEY, names=NAMES, label="itemknn", raw_ids=True
