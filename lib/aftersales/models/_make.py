@@ -20,6 +20,7 @@ from aftersales import choices
 from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.models._registry import _CLASSES, MODEL_NAMES, default_params, make_model
 from aftersales.random import Seed
+from aftersales.validate import did_you_mean
 
 REGISTRY: Mapping[str, str] = MappingProxyType(
     {
@@ -48,8 +49,6 @@ RATING_MODELS: tuple[str, ...] = MODEL_NAMES
 
 def _lookup(name: Any) -> str:
     if not isinstance(name, str) or name not in REGISTRY:
-        from aftersales.params import did_you_mean  # only on the error path
-
         hint = did_you_mean([name], NAMES) if isinstance(name, str) else ""
         raise UnknownNameError(f"unknown model {name!r};{hint} valid models: {', '.join(NAMES)}")
     return REGISTRY[name]
@@ -142,8 +141,6 @@ def make(name: str, params: Mapping[str, Any] | None = None, *, seed: Seed) -> A
     valid = model_params(name)
     unknown = sorted(set(given) - set(valid), key=str)
     if unknown:
-        from aftersales.params import did_you_mean  # only on the error path
-
         raise ParameterError(
             f"model {name!r}: unknown parameter(s) {', '.join(map(repr, unknown))};"
             f"{did_you_mean([str(u) for u in unknown], valid)} valid parameters: "
