@@ -53,6 +53,42 @@ def test_basket_recommender_rules_first_then_popular_items() -> None:
         basket.BasketRecommender().recommend(["u1"], 2)
 
 
+def test_basket_recommender_ranks_rules_by_metric_then_popularity_with_ties_by_item() -> None:
+    # Five customers: u1, u2 {A, B}, u3 {A, C}, u4 {D}, u5 {A}. Popularity: A 4, B 2, C 1,
+    # D 1. Pairs: A+B 2/5, A+C 1/5 (D meets nothing). confidence(A -> B) = 2/4, (A -> C) =
+    # 1/4, (B -> A) = (C -> A) = 1; every lift is 1.25 (0.4 / (0.8 * 0.4), 0.2 / (0.8 * 0.2)).
+    pairs = [("u1", "A"), ("u1", "B"), ("u2", "A"), ("u2", "B"), ("u3", "A"), ("u3", "C")]
+    frame = pd.DataFrame([*pairs, ("u4", "D"), ("u5", "A")], columns=[C.USER, C.ITEM])
+    by_confidence = basket.BasketRecommender("confidence").fit(frame)
+
+    def lists(model, users, k, **options):
+        recs = model.recommend(users, k, **options)
+        return {
+            user: list(zip(part[C.ITEM], part[C.SCORE].round(6), part[C.RANK], strict=True))
+            for user, part in recs.groupby(C.USER, sort=False)
+        }
+
+    # u5 {A}: B (0.5) above C (0.25), then D, the only popular unseen item; u3 {A, C}: B by
+    # its rule, then D; u4 {D}: no rule, popular items A, B; u9 (unknown): A, B, then C and D
+    # tie on one customer (the smaller id first).
+    assert lists(by_confidence, ["u5", "u3", "u4", "u9"], 3) == {
+        "u5": [("B", 0.5, 1), ("C", 0.25, 2), ("D", 0.0, 3)],
+        "u3": [("B", 0.5, 1), ("D", 0.0, 2)],
+        "u4": [("A", 0.0, 1), ("B", 0.0, 2), ("C", 0.0, 3)],
+        "u9": [("A", 0.0, 1), ("B", 0.0, 2), ("C", 0.0, 3)],
+    }
+    # Seen items allowed: u5's rules come first, then A itself (no rule, most popular).
+    assert lists(by_confidence, ["u5"], 3, exclude_seen=False) == {
+        "u5": [("B", 0.5, 1), ("C", 0.25, 2), ("A", 0.0, 3)]
+    }
+    # By lift B and C tie at 1.25: the smaller id first; k=1 keeps the first rule only.
+    by_lift = basket.BasketRecommender("lift").fit(frame)
+    assert lists(by_lift, ["u5"], 3) == {"u5": [("B", 1.25, 1), ("C", 1.25, 2), ("D", 0.0, 3)]}
+    assert lists(by_lift, ["u5"], 1) == {"u5": [("B", 1.25, 1)]}
+    with pytest.raises(ParameterError, match="fbt supports popular"):
+        by_lift.recommend(["u5"], 1, unknown_users="error")
+
+
 def test_explanation_text_for_items_users_and_popularity() -> None:
     rows = pd.DataFrame(
         {

@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from aftersales import columns as C
 from aftersales import topn
 from aftersales.basket._together import FrequentlyBoughtTogether
 from aftersales.errors import ParameterError
-from aftersales.models import EXPLANATION_COLUMNS, Ranker, Scores, UnknownUsers, check_unknown_users
+from aftersales.models import EXPLANATION_COLUMNS, Ranker, Scores
 from aftersales.random import Seed, rng
-from aftersales.topk import top_k
-
-CELLS_PER_BATCH = 1_000_000
-"""Dense popularity cells (users x items) held at once when filling lists."""
 
 
-class BasketRecommender(topn.RanksOnly):
+class BasketRecommender(Ranker, topn.RanksOnly):
     """Frequently bought together ranked per customer, filled up with popular items.
 
     Fitting treats each customer's training items as one basket
@@ -28,7 +25,10 @@ class BasketRecommender(topn.RanksOnly):
     in) and counts each item's customers. A customer's list holds the items with a
     qualifying rule from their history (by the rule metric, the strongest rule from any
     history item), then, up to ``k``, the most popular unseen items (score 0), so every
-    customer gets a full list like the other models. Rating methods raise
+    customer gets a full list like the other models; users outside the training data get
+    popular items only. ``recommend`` is :meth:`aftersales.models.Ranker.recommend`: the
+    items rank by their rule score, and items without a rule rank below every rule item by
+    popularity (equal scores go to the smaller item id). Rating methods raise
     ``RankingOnlyError``.
 
     Parameters
@@ -49,8 +49,9 @@ class BasketRecommender(topn.RanksOnly):
     """
 
     neighbours_are_items = True
-    explain_lists = Ranker.explain_lists
-    explain_empty = staticmethod(Ranker.explain_empty)
+    unknown_policies: ClassVar[tuple[str, ...]] = ("popular",)
+    default_unknown: ClassVar[str] = "popular"
+    fitted_on: ClassVar[str] = "training interactions"
 
     def __init__(
         self,
@@ -90,34 +91,52 @@ class BasketRecommender(topn.RanksOnly):
         coo = matrix.binary.tocoo()
         self.history_ = pd.DataFrame({C.USER: matrix.users[coo.row], C.ITEM: matrix.items[coo.col]})
         self.model.fit(self.history_)
+        self.users_ = matrix.users
         self.items_ = matrix.items
-        self.popularity_ = np.asarray(matrix.binary.sum(axis=0)).ravel()
+        self.seen_ = sp.csr_matrix(matrix.binary)
+        self.popularity_ = np.asarray(matrix.binary.sum(axis=0), dtype=np.float64).ravel()
+        self.rule_items_ = self.model.items_.get_indexer(self.items_)
         return self
 
     def _fitted(self) -> None:
         if not hasattr(self, "history_"):
             raise ParameterError("BasketRecommender is not fitted; call fit(data) first")
 
-    def knows(self, user: Any) -> bool:
-        """Tell whether ``user`` has a training history.
+    def _who(self) -> str:
+        return "fbt"
 
-        Parameters
-        ----------
-        user : object
-            A user id.
-
-        Returns
-        -------
-        bool
-            True when the user is in the fitted interactions.
-
-        Raises
-        ------
-        ParameterError
-            If the model is not fitted.
-        """
+    def _lookup(self, users: Sequence[Any] | None) -> tuple[Any, np.ndarray]:
         self._fitted()
-        return bool((self.history_[C.USER] == user).any())
+        wanted = self.users_ if users is None else pd.Index(list(users))
+        return wanted, self.users_.get_indexer(wanted)
+
+    def _item_ids(self) -> pd.Index:
+        return self.items_
+
+    def _seen_items(self) -> sp.csr_matrix:
+        return self.seen_
+
+    def _rule_scores(self, codes: np.ndarray) -> np.ndarray:
+        """Each fitted item's strongest rule from the users' history items (0 without one)."""
+        known = np.flatnonzero(codes >= 0)
+        sub = self.seen_[codes[known]]
+        rows = known[np.repeat(np.arange(known.size), np.diff(sub.indptr))]
+        sources = self.rule_items_[sub.indices]
+        kept = sources >= 0
+        scores = self.model.basket_scores(rows[kept], sources[kept], len(codes))
+        values = np.zeros((len(codes), len(self.items_)))
+        columns = np.flatnonzero(self.rule_items_ >= 0)
+        values[:, columns] = scores[:, self.rule_items_[columns]]
+        return values
+
+    def _ranking_block(self, wanted: Any, codes: np.ndarray, policy: str) -> np.ndarray:
+        rules = self._rule_scores(codes)
+        # a lower tier: popularity counts shifted below 0 (exactly, being whole numbers)
+        popular = self.popularity_ - (self.popularity_.max() + 1.0)
+        return np.where(rules > 0.0, rules, popular)
+
+    def _list_scores(self, scores: np.ndarray) -> np.ndarray:
+        return np.where(scores > 0.0, scores, 0.0)  # popular items without a rule show 0
 
     def score_all(self, users: Sequence[Any], *, batch_size: int | None = None) -> Scores:
         """Return the rule score of every fitted item for each user.
@@ -130,7 +149,7 @@ class BasketRecommender(topn.RanksOnly):
         users : sequence
             User ids (unknown users score 0 everywhere).
         batch_size : int, optional
-            Ignored (the scores are built a user at a time).
+            Ignored (every user is scored at once).
 
         Returns
         -------
@@ -142,87 +161,12 @@ class BasketRecommender(topn.RanksOnly):
         ParameterError
             If the model is not fitted.
         """
-        self._fitted()
-        wanted = pd.Index(list(users))
-        cols = self.items_.get_indexer(self.model.items_)
-        values = np.zeros((len(wanted), len(self.items_)))
-        by_user = self.history_.groupby(C.USER, sort=False)[C.ITEM]
-        for row, user in enumerate(wanted):  # a sparse max per user
-            if user not in by_user.groups:
-                continue
-            source = self.model.items_.get_indexer(by_user.get_group(user))
-            source = source[source >= 0]
-            if source.size:
-                strongest = self.model.scores_[source].max(axis=0).toarray().ravel()
-                values[row, cols] = strongest
-        return Scores(values=values, users=wanted.to_numpy(), items=self.items_.to_numpy())
-
-    def recommend(
-        self,
-        users: Sequence[Any],
-        k: int,
-        *,
-        exclude_seen: bool = True,
-        unknown_users: UnknownUsers | None = None,
-        batch_size: int | None = None,
-    ) -> pd.DataFrame:
-        """Return each user's top-``k``: rule items first, then popular items.
-
-        Parameters
-        ----------
-        users : sequence
-            User ids (unknown users get popular items only).
-        k : int
-            Items per user.
-        exclude_seen : bool, default True
-            Leave out the user's training items.
-        unknown_users : {"popular"}, optional
-            Users without history get popular items (the only policy of this model).
-        batch_size : int, optional
-            Ignored (the lists are filled in batches of :data:`CELLS_PER_BATCH` cells).
-
-        Returns
-        -------
-        pandas.DataFrame
-            ``C.USER, C.ITEM, C.SCORE, C.RANK``, users in the given order.
-
-        Raises
-        ------
-        ParameterError
-            If the model is not fitted, ``k`` is not a positive integer or the policy is not
-            "popular".
-        """
-        check_unknown_users(unknown_users or "popular", supported=("popular",), who="fbt")
-        self._fitted()
-        wanted = pd.Index(list(users)).unique()
-        rules = self.model.recommend(wanted, k, history=self.history_, exclude_seen=exclude_seen)
-        n_rules = rules.groupby(C.USER, sort=False).size().reindex(wanted, fill_value=0)
-        n_rules = n_rules.to_numpy()
-        taken = pd.concat([self.history_ if exclude_seen else self.history_.iloc[:0], rules])
-        rows = wanted.get_indexer(taken[C.USER])
-        cols = self.items_.get_indexer(taken[C.ITEM])
-        known = (rows >= 0) & (cols >= 0)
-        rows, cols = rows[known], cols[known]
-        order = np.argsort(rows, kind="stable")
-        rows, cols = rows[order], cols[order]
-        batch = max(1, CELLS_PER_BATCH // max(1, len(self.items_)))
-        parts = [(np.zeros(0, np.int64),) * 3]  # so that no user is fine
-        for start in range(0, len(wanted), batch):  # batches bound the memory
-            stop = min(start + batch, len(wanted))
-            values = np.tile(self.popularity_.astype(np.float64), (stop - start, 1))
-            lo, hi = np.searchsorted(rows, [start, stop])
-            values[rows[lo:hi] - start, cols[lo:hi]] = -np.inf
-            row, col, _, rank = top_k(values, min(int(k), len(self.items_)))
-            row = row + start
-            keep = rank <= k - n_rules[row]
-            parts.append((row[keep], col[keep], rank[keep] + n_rules[row[keep]]))
-        row, col, rank = (np.concatenate(p) for p in zip(*parts, strict=True))
-        fill = pd.DataFrame(
-            {C.USER: wanted[row], C.ITEM: self.items_[col], C.SCORE: 0.0, C.RANK: rank}
+        wanted, codes = self._lookup(users)
+        return Scores(
+            values=self._rule_scores(codes),
+            users=wanted.to_numpy(),
+            items=self.items_.to_numpy(),
         )
-        out = pd.concat([rules, fill], ignore_index=True)
-        order = np.lexsort((out[C.RANK].to_numpy(), wanted.get_indexer(out[C.USER])))
-        return out.iloc[order].reset_index(drop=True).astype({C.RANK: "int64"})
 
     def explain(
         self, user: Any, items: Sequence[Any], *, top: int = 3, names: Any = None
@@ -247,6 +191,7 @@ class BasketRecommender(topn.RanksOnly):
             ``C.SIMILARITY`` the rule metric (e.g. lift), ``C.SHARE`` missing; items without
             a rule (popular fill) have no rows.
         """
+        self._fitted()
         lookup = {} if names is None else names
         history = self.history_.loc[self.history_[C.USER] == user, C.ITEM]
         source = self.model.items_.get_indexer(history)
