@@ -325,8 +325,6 @@ def compare_topn(
     options = {"ks": lengths, "threshold": threshold, "n_resamples": n_resamples, "seed": seed}
     runs = [_experiment(factories, topn_train, topn_test, scale=scale, **options)]
     if svd_train is not None:
-        from aftersales.models import make
-
         validate.require_columns(svd_train, [C.USER, C.ITEM, C.RATING], source="`svd_train`")
         svd = {SVD_LABEL: functools.partial(make, "SVD", seed=seed)}
         ratings = svd_train[[C.USER, C.ITEM, C.RATING]]
