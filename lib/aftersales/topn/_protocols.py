@@ -114,7 +114,6 @@ def _svd(
 ) -> tuple[pd.DataFrame, float, float]:
     from surprise import Dataset, Reader
 
-    from aftersales.models import make
     from aftersales.models import recommend as surprise_recommend
 
     columns = [C.USER, C.ITEM, C.RATING]
