@@ -91,8 +91,11 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], *, source: str)
     Raises
     ------
     DataValidationError
-        Naming the missing columns and the columns that are present.
+        If ``frame`` is not a DataFrame, or naming the missing columns and the columns that
+        are present.
     """
+    if not isinstance(frame, pd.DataFrame):
+        raise DataValidationError(f"{source}: expected a DataFrame; got {type(frame).__name__}")
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise DataValidationError(

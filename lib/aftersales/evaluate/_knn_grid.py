@@ -28,18 +28,7 @@ GRID_COLUMNS: tuple[str, ...] = (
 )
 """Columns of :func:`similarity_grid`."""
 
-KNN_SWEEP_COLUMNS: tuple[str, ...] = (
-    C.MODEL,
-    C.BASIS,
-    C.SIMILARITY_MEASURE,
-    C.K,
-    C.METRIC,
-    C.MEAN,
-    C.CI_LOW,
-    C.CI_HIGH,
-    C.FIT_TIME,
-    C.PREDICT_TIME,
-)
+KNN_SWEEP_COLUMNS: tuple[str, ...] = (*GRID_COLUMNS[:3], C.K, *GRID_COLUMNS[3:])
 """Columns of :func:`knn_sweep` (``C.K`` is the neighbourhood size)."""
 
 
