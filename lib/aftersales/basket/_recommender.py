@@ -52,6 +52,7 @@ class BasketRecommender(Ranker, topn.RanksOnly):
     unknown_policies: ClassVar[tuple[str, ...]] = ("popular",)
     default_unknown: ClassVar[str] = "popular"
     fitted_on: ClassVar[str] = "training interactions"
+    batch_blocks: ClassVar[int] = 4  # rule scores, their columns, the tiered values, top-k's
 
     def __init__(
         self,
