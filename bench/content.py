@@ -23,7 +23,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 
-from aftersales import content, prepare, topn
+from aftersales import content, models, prepare, topn
 
 SEED = 42
 TARGET_SECONDS = 10.0
@@ -69,7 +69,7 @@ def main() -> None:
     for label, (name, params) in specs.items():  # four models
 
         def work(name: str = name, params: dict = params) -> object:
-            model = topn.make_topn(name, params, seed=SEED).fit(setting.train)
+            model = models.make(name, params, seed=SEED).fit(setting.train)
             return model.recommend(None, 10)
 
         seconds = timed(work, args.repeats)

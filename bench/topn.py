@@ -45,7 +45,7 @@ import scipy.sparse as sp
 from surprise import Dataset, Reader
 
 from aftersales import columns as C
-from aftersales import datasets, topn
+from aftersales import datasets, models, topn
 from aftersales.models import make
 from aftersales.topk import top_k
 
@@ -76,7 +76,7 @@ def peak_bytes(fn: Callable[[], object]) -> int:
 def fitters(result: topn.ReferenceResult) -> dict[str, Callable[[], object]]:
     train = topn.implicit_from_ratings(result.split.train)
     out: dict[str, Callable[[], object]] = {
-        name: (lambda n=name, p=params: topn.make_topn(n, p, seed=SEED).fit(train))
+        name: (lambda n=name, p=params: models.make(n, p, seed=SEED).fit(train))
         for name, params in result.params.items()
     }
     columns = [C.USER, C.ITEM, C.RATING]

@@ -40,7 +40,7 @@ ENGINES: tuple[str, ...] = ("pandas", "spark")
 MAX_FACTOR: float = 1000.0
 """Largest enlargement of a data set (a guard against a typo such as 5000 for 50)."""
 
-# Models (aftersales.models, topn, cf, mf, recommendations, published)
+# Models (aftersales.models, topn, evaluate)
 MODEL_NAMES: tuple[str, ...] = (
     "NormalPredictor",
     "BaselineOnly",

@@ -255,10 +255,10 @@ STD = "std"
 OURS = "ours"
 PUBLISHED = "published"
 
-# Neighbourhood CF comparisons (aftersales.cf, notebook 02.00): user- or item-based, the measure.
+# Neighbourhood CF studies (aftersales.evaluate, notebook 02.00): user- or item-based, the measure.
 BASIS = "basis"
 SIMILARITY_MEASURE = "similarity_measure"
-# One customer's rows in each part of a split (aftersales.cf.customer_summary).
+# One customer's rows in each part of a split (aftersales.models.customer_summary).
 TRAIN_ROWS = "train_rows"
 TEST_ROWS = "test_rows"
 

@@ -11,7 +11,8 @@ be <what>; got <value>``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import difflib
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -90,8 +91,11 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], *, source: str)
     Raises
     ------
     DataValidationError
-        Naming the missing columns and the columns that are present.
+        If ``frame`` is not a DataFrame, or naming the missing columns and the columns that
+        are present.
     """
+    if not isinstance(frame, pd.DataFrame):
+        raise DataValidationError(f"{source}: expected a DataFrame; got {type(frame).__name__}")
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise DataValidationError(
@@ -482,3 +486,33 @@ def number(
             bound = f" in {'(' if strict else '['}{low:g}, {high:g})"
         raise ParameterError(f"`{name}` must be a finite number{bound}; got {_plain(value)!r}")
     return float(value)  # type: ignore[arg-type]
+
+
+def did_you_mean(unknown: Sequence[str], known: Iterable[str]) -> str:
+    """Suggest the closest known name for each unknown one (difflib's ratio >= 0.6).
+
+    Parameters
+    ----------
+    unknown : Sequence[str]
+        Names that were not recognised.
+    known : Iterable[str]
+        The valid names.
+
+    Returns
+    -------
+    str
+        ``" did you mean `n_clusters`?"`` for one unknown name,
+        ``" did you mean `a` for `x`, `b` for `y`?"`` for several, or ``""`` when no
+        name is close to any valid one.
+    """
+    candidates = sorted(known)
+    pairs = []
+    for name in unknown:
+        close = difflib.get_close_matches(name, candidates, n=1)
+        if close:
+            pairs.append((name, close[0]))
+    if not pairs:
+        return ""
+    if len(unknown) == 1:
+        return f" did you mean `{pairs[0][1]}`?"
+    return " did you mean " + ", ".join(f"`{best}` for `{name}`" for name, best in pairs) + "?"

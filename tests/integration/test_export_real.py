@@ -5,7 +5,6 @@ import pytest
 
 from aftersales import columns as C
 from aftersales import evaluate, models, prepare
-from aftersales import recommendations as R
 
 pytestmark = [pytest.mark.mirror, pytest.mark.slow]
 
@@ -33,9 +32,9 @@ def _bought(prepared) -> set[tuple[str, str]]:
 @pytest.mark.parametrize("name", ["ease", "content"])
 def test_the_export_holds_no_product_the_customer_bought(prepared, protocol, name):
     params = {"features": "online-retail"} if name == "content" else None
-    fitted = R.fit_model(models.make(name, params, seed=0), protocol.history)
+    fitted = models.fit_model(models.make(name, params, seed=0), protocol.history)
     customers = protocol.history[C.USER].drop_duplicates().iloc[:CUSTOMERS]
-    export = R.recommendation_table(
+    export = models.recommendation_table(
         fitted,
         customers,
         k=10,
@@ -53,7 +52,7 @@ def test_the_export_holds_no_product_the_customer_bought(prepared, protocol, nam
 
 def test_content_and_hybrid_are_evaluated_beside_the_other_models(protocol):
     features = {"features": "online-retail"}
-    experiment = R.compare_models(
+    experiment = evaluate.compare_models(
         ["popularity", "content", "hybrid"],
         protocol.split,
         params={"content": features, "hybrid": features},

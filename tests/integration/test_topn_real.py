@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from aftersales import clean, datasets, topn
+from aftersales import clean, datasets, models, topn
 from aftersales import columns as C
 from aftersales.metrics import ranking_metrics
 
@@ -87,7 +87,7 @@ def test_retail_last_month(retail):
         params = dict(grid) if name == "popularity" else {}
         if name != "popularity":
             params, _ = topn.tune(name, grid, validation, seed=0)
-        model = topn.make_topn(name, params, seed=0).fit(parts.train)
+        model = models.make(name, params, seed=0).fit(parts.train)
         recs = model.recommend(users, 10)
         results = ranking_metrics(recs, parts.test, ks=10, metrics=topn.REFERENCE_METRICS)
         rows[label] = {metric: results[(metric, 10)].value for metric in topn.REFERENCE_METRICS}

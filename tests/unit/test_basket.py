@@ -10,7 +10,6 @@ from mlxtend.frequent_patterns import fpgrowth
 
 from aftersales import basket
 from aftersales import columns as C
-from aftersales.basket import _together
 from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
 
 # Eight hand-made baskets over four items (n = 8).
@@ -342,11 +341,11 @@ def test_recommend_sum_of_confidence():
     )
 
 
-def test_recommend_in_batches_equals_one_batch(fbt, monkeypatch):
+def test_recommend_in_batches_equals_one_batch(fbt):
     users = ["u1", "u2", "u3", "u4", "u9"]
     whole = fbt.recommend(users, k=2, history=HISTORY)
-    monkeypatch.setattr(_together, "CELLS_PER_BATCH", 4)  # one user per batch (4 items)
-    pd.testing.assert_frame_equal(fbt.recommend(users, k=2, history=HISTORY), whole)
+    one_each = fbt.recommend(users, k=2, history=HISTORY, batch_size=1)  # one user per batch
+    pd.testing.assert_frame_equal(one_each, whole)
     assert len(whole) == 5  # u1, u2, u3 one each; u9 two (bread -> butter 4/3, milk 16/15)
 
 

@@ -1,4 +1,5 @@
-"""aftersales.cf and aftersales.plots.ratings: hand-worked values and Surprise cross-checks."""
+"""Notebook 02.00's neighbourhood studies (aftersales.evaluate), worked example (aftersales.models)
+and figures (aftersales.plots.ratings): hand-worked values and Surprise cross-checks."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ import pytest
 import surprise
 from surprise import accuracy
 
-from aftersales import cf, models, privacy
 from aftersales import columns as C
+from aftersales import evaluate, models, privacy, usercf
 from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
 from aftersales.models import explain_knn
 from aftersales.plots import ratings as plots_cf
@@ -61,32 +62,32 @@ def surprise_fit(algo):
 
 
 def test_sample_protocol_keeps_all_rows_of_the_drawn_users():
-    train, test = cf.sample_protocol(TRAIN, TEST, max_users=3, seed=1)
+    train, test = evaluate.sample_protocol(TRAIN, TEST, max_users=3, seed=1)
     assert train is TRAIN
     assert test[C.USER].nunique() == 3
     drawn = set(test[C.USER])
     # every test row of a drawn user (user 2 has two) is kept, in the original order
     expected = TEST[TEST[C.USER].isin(drawn)]
     pd.testing.assert_frame_equal(test, expected)
-    again = cf.sample_protocol(TRAIN, TEST, max_users=3, seed=1)[1]
+    again = evaluate.sample_protocol(TRAIN, TEST, max_users=3, seed=1)[1]
     pd.testing.assert_frame_equal(test, again)
 
 
 @pytest.mark.parametrize("n", [0, 6, 10])
 def test_sample_protocol_zero_or_enough_keeps_everything(n):
-    assert cf.sample_protocol(TRAIN, TEST, max_users=n, seed=0)[1] is TEST
+    assert evaluate.sample_protocol(TRAIN, TEST, max_users=n, seed=0)[1] is TEST
 
 
 def test_sample_protocol_rejects_a_negative_size():
     with pytest.raises(ParameterError, match="max_users"):
-        cf.sample_protocol(TRAIN, TEST, max_users=-1, seed=0)
+        evaluate.sample_protocol(TRAIN, TEST, max_users=-1, seed=0)
 
 
 # --- similarity grid and sweep, cross-checked with Surprise ------------------------------------
 
 
 def test_similarity_grid_equals_surprise_accuracy():
-    grid = cf.similarity_grid(
+    grid = evaluate.similarity_grid(
         "KNNWithMeans",
         ["cosine", "msd"],
         ["user", "item"],
@@ -95,7 +96,7 @@ def test_similarity_grid_equals_surprise_accuracy():
         n_resamples=20,
         progress=False,
     )
-    assert list(grid.columns) == list(cf.GRID_COLUMNS)
+    assert list(grid.columns) == list(evaluate.GRID_COLUMNS)
     assert grid[[C.BASIS, C.SIMILARITY_MEASURE]].drop_duplicates().values.tolist() == [
         ["user", "cosine"],
         ["user", "msd"],
@@ -116,13 +117,15 @@ def test_similarity_grid_equals_surprise_accuracy():
 
 def test_similarity_grid_rejects_unknown_names():
     with pytest.raises(UnknownNameError, match="pearson_baseline"):
-        cf.similarity_grid("KNNBasic", ["jaccard"], ["user"], (TRAIN, TEST), progress=False)
+        evaluate.similarity_grid("KNNBasic", ["jaccard"], ["user"], (TRAIN, TEST), progress=False)
     with pytest.raises(UnknownNameError, match="KNNBaseline"):
-        cf.similarity_grid("SVD", ["cosine"], ["user"], (TRAIN, TEST), progress=False)
+        evaluate.similarity_grid("SVD", ["cosine"], ["user"], (TRAIN, TEST), progress=False)
     with pytest.raises(UnknownNameError, match="user, item"):
-        cf.similarity_grid("KNNBasic", ["cosine"], ["users"], (TRAIN, TEST), progress=False)
+        evaluate.similarity_grid("KNNBasic", ["cosine"], ["users"], (TRAIN, TEST), progress=False)
     with pytest.raises(ParameterError, match="repeats"):
-        cf.similarity_grid("KNNBasic", ["msd", "msd"], ["user"], (TRAIN, TEST), progress=False)
+        evaluate.similarity_grid(
+            "KNNBasic", ["msd", "msd"], ["user"], (TRAIN, TEST), progress=False
+        )
 
 
 def test_best_similarity_per_basis_hand_made():
@@ -135,15 +138,15 @@ def test_best_similarity_per_basis_hand_made():
         }
     )
     # user: msd (0.93 < 0.95); item: a tie, the measure listed first (cosine) wins
-    assert cf.best_similarity(grid) == {"user": "msd", "item": "cosine"}
+    assert evaluate.best_similarity(grid) == {"user": "msd", "item": "cosine"}
     # by MAE the user rows only have cosine, the item rows only msd
-    assert cf.best_similarity(grid, metric="mae") == {"user": "cosine", "item": "msd"}
+    assert evaluate.best_similarity(grid, metric="mae") == {"user": "cosine", "item": "msd"}
     with pytest.raises(UnknownNameError, match="fcp"):
-        cf.best_similarity(grid, metric="fcp")
+        evaluate.best_similarity(grid, metric="fcp")
 
 
 def test_knn_sweep_equals_surprise_and_best_k():
-    sweep = cf.knn_sweep(
+    sweep = evaluate.knn_sweep(
         "KNNBasic",
         [1, 3],
         (TRAIN, TEST),
@@ -151,7 +154,7 @@ def test_knn_sweep_equals_surprise_and_best_k():
         n_resamples=20,
         progress=False,
     )
-    assert list(sweep.columns) == list(cf.KNN_SWEEP_COLUMNS)
+    assert list(sweep.columns) == list(evaluate.KNN_SWEEP_COLUMNS)
     assert sweep[[C.BASIS, C.SIMILARITY_MEASURE, C.K]].drop_duplicates().values.tolist() == [
         ["user", "msd", 1],
         ["user", "msd", 3],
@@ -167,10 +170,10 @@ def test_knn_sweep_equals_surprise_and_best_k():
             row = sweep[(sweep[C.BASIS] == basis) & (sweep[C.K] == k) & (sweep[C.METRIC] == "rmse")]
             assert row[C.MEAN].item() == pytest.approx(rmse[basis, k])
     expected = {b: min((1, 3), key=lambda k, b=b: (rmse[b, k], k)) for b in ("user", "item")}
-    assert cf.best_k(sweep) == expected
-    best = cf.best_setting(sweep)
+    assert evaluate.best_k(sweep) == expected
+    best = evaluate.best_setting(sweep)
     assert best.value == pytest.approx(min(rmse.values()))
-    assert cf.best_setting(sweep, basis="item").basis == "item"
+    assert evaluate.best_setting(sweep, basis="item").basis == "item"
 
 
 def test_best_k_and_best_setting_hand_made():
@@ -184,12 +187,14 @@ def test_best_k_and_best_setting_hand_made():
         }
     )
     # user: k=20 and k=40 tie at 0.90 -> the smaller k; item: k=40
-    assert cf.best_k(frame) == {"user": 20, "item": 40}
+    assert evaluate.best_k(frame) == {"user": 20, "item": 40}
     # overall: user k=20 (0.90), item k=40 (0.90) tie -> the basis listed first
-    assert cf.best_setting(frame) == cf.KNNSetting("user", "msd", 20, 0.90)
-    assert cf.best_setting(frame, basis="item") == cf.KNNSetting("item", "pearson", 40, 0.90)
+    assert evaluate.best_setting(frame) == evaluate.KNNSetting("user", "msd", 20, 0.90)
+    assert evaluate.best_setting(frame, basis="item") == evaluate.KNNSetting(
+        "item", "pearson", 40, 0.90
+    )
     with pytest.raises(UnknownNameError, match="basis"):
-        cf.best_setting(frame[frame[C.BASIS] == "user"], basis="item")
+        evaluate.best_setting(frame[frame[C.BASIS] == "user"], basis="item")
 
 
 # --- UserCosineCF inside run_experiment --------------------------------------------------------
@@ -197,7 +202,7 @@ def test_best_k_and_best_setting_hand_made():
 
 def test_usercf_algo_estimates_worked_by_hand():
     trainset, _ = to_surprise(SMALL, SMALL.iloc[:0], scale=(1, 5))
-    algo = cf.UserCosineCFAlgo(1).fit(trainset)
+    algo = usercf.UserCosineCFAlgo(1).fit(trainset)
     testset = [(1, 30, 3.0), (2, 20, 3.0), (3, 20, 2.0), (3, 10, 5.0), (9, 10, 1.0), (1, 99, 4.0)]
     got = algo.test(testset)
     est = [p.est for p in got]
@@ -212,10 +217,13 @@ def test_usercf_algo_estimates_worked_by_hand():
 
 
 def test_usercf_algo_in_run_experiment_matches_surprise_accuracy():
-    algo, testset = surprise_fit(cf.UserCosineCFAlgo(2, center=True))
+    algo, testset = surprise_fit(usercf.UserCosineCFAlgo(2, center=True))
     predictions = algo.test(testset)
-    result = cf.compare_usercf(
-        {"ours": cf.UserCosineCFAlgo(2, center=True), "basic": surprise.KNNBasic(verbose=False)},
+    result = evaluate.compare_usercf(
+        {
+            "ours": usercf.UserCosineCFAlgo(2, center=True),
+            "basic": surprise.KNNBasic(verbose=False),
+        },
         (TRAIN, TEST),
         top_k=2,
         n_resamples=20,
@@ -223,7 +231,7 @@ def test_usercf_algo_in_run_experiment_matches_surprise_accuracy():
     summary = result.summary.set_index([C.MODEL, C.METRIC])[C.MEAN]
     assert summary["ours", "rmse"] == pytest.approx(accuracy.rmse(predictions, verbose=False))
     assert summary["ours", "mae"] == pytest.approx(accuracy.mae(predictions, verbose=False))
-    assert set(result.summary[C.METRIC]) == set(cf.COMPARISON_METRICS)
+    assert set(result.summary[C.METRIC]) == set(evaluate.USERCF_METRICS)
     assert all(1 <= p.est <= 5 for p in predictions)
 
 
@@ -231,20 +239,24 @@ def test_compare_usercf_keeps_the_lists_a_refit_would_rank():
     # 02.00 reads the overlap of UserCosineCF and KNNBasic from these lists instead of
     # refitting both models and ranking again: the two must agree row for row.
     specs = {
-        "ours": cf.UserCosineCFAlgo(2),
-        "basic": cf.knn("KNNBasic", basis="user", similarity="cosine", k=2, seed=0),
+        "ours": usercf.UserCosineCFAlgo(2),
+        "basic": evaluate.knn_model("KNNBasic", basis="user", similarity="cosine", k=2, seed=0),
     }
-    result = cf.compare_usercf(specs, [(TRAIN, TEST), (TRAIN, TEST)], top_k=2, n_resamples=20)
-    assert isinstance(result, cf.UserCFComparison)
-    assert list(result.lists.columns) == list(cf.LIST_COLUMNS)
+    result = evaluate.compare_usercf(specs, [(TRAIN, TEST), (TRAIN, TEST)], top_k=2, n_resamples=20)
+    assert isinstance(result, evaluate.UserCFComparison)
+    assert list(result.lists.columns) == list(evaluate.USERCF_LIST_COLUMNS)
     users = [1, 2, 3, 4, 5, 6]  # every test user is in training
-    refit_ours = cf.fit(cf.UserCosineCFAlgo(2), TRAIN, scale=(1, 5)).recommend(users, 2)
-    refit_basic = models.recommend(cf.fit(specs["basic"], TRAIN, scale=(1, 5)), users, 2)
+    refit_ours = evaluate.fit_ratings(usercf.UserCosineCFAlgo(2), TRAIN, scale=(1, 5)).recommend(
+        users, 2
+    )
+    refit_basic = models.recommend(
+        evaluate.fit_ratings(specs["basic"], TRAIN, scale=(1, 5)), users, 2
+    )
     for fold in (0, 1):
         pd.testing.assert_frame_equal(result.top_lists("ours", fold=fold), refit_ours)
         pd.testing.assert_frame_equal(result.top_lists("basic", fold=fold), refit_basic)
-    kept = cf.top_k_overlap(result.top_lists("ours"), result.top_lists("basic"), k=2)
-    assert kept == cf.top_k_overlap(refit_ours, refit_basic, k=2)
+    kept = models.top_k_overlap(result.top_lists("ours"), result.top_lists("basic"), k=2)
+    assert kept == models.top_k_overlap(refit_ours, refit_basic, k=2)
     # user 1 rated 10-40: both models can only list 50 for them
     assert result.top_lists("ours").query(f"{C.USER} == 1")[C.ITEM].tolist() == [50]
     with pytest.raises(UnknownNameError, match="models: ours, basic"):
@@ -254,7 +266,7 @@ def test_compare_usercf_keeps_the_lists_a_refit_would_rank():
 
 
 def test_models_recommend_ranks_with_each_kind():
-    ours, _ = surprise_fit(cf.UserCosineCFAlgo(2))
+    ours, _ = surprise_fit(usercf.UserCosineCFAlgo(2))
     expected = UserCosineCF(2).fit(TRAIN).recommend([1, 4], 2)
     pd.testing.assert_frame_equal(models.recommend(ours, np.array([1, 4]), 2), expected)
     basic, _ = surprise_fit(surprise.KNNBasic(verbose=False))
@@ -268,21 +280,21 @@ def test_models_recommend_ranks_with_each_kind():
 
 def test_usercf_algo_needs_fit():
     with pytest.raises(ParameterError, match="not fitted"):
-        cf.UserCosineCFAlgo().test([(1, 10, 3.0)])
+        usercf.UserCosineCFAlgo().test([(1, 10, 3.0)])
     with pytest.raises(ParameterError, match="Trainset"):
-        cf.UserCosineCFAlgo().fit(TRAIN)
+        usercf.UserCosineCFAlgo().fit(TRAIN)
 
 
 def test_seed_flaws_table():
-    table = cf.seed_flaws()
+    table = usercf.seed_flaws()
     assert list(table.columns) == ["code", "problem", "fix"]
     assert len(table) == len(SEED_DESIGN_FLAWS)
     assert table["code"].iloc[1] == SEED_DESIGN_FLAWS[1].code
 
 
 def test_knn_and_fit_build_the_named_model():
-    algo = cf.fit(
-        cf.knn("KNNWithZScore", basis="item", similarity="pearson", k=3, min_k=2),
+    algo = evaluate.fit_ratings(
+        evaluate.knn_model("KNNWithZScore", basis="item", similarity="pearson", k=3, min_k=2),
         TRAIN,
         scale=(1, 5),
     )
@@ -296,7 +308,7 @@ def test_knn_and_fit_build_the_named_model():
     )
     assert algo.predict(1, 50).est == pytest.approx(reference.predict(1, 50).est)
     with pytest.raises(UnknownNameError, match="basis"):
-        cf.knn("KNNBasic", basis="both", similarity="cosine", k=3)
+        evaluate.knn_model("KNNBasic", basis="both", similarity="cosine", k=3)
 
 
 # --- the example customer ----------------------------------------------------------------------
@@ -307,30 +319,32 @@ def test_choose_customer_most_test_rows_then_train_rows_then_id():
     # test rows: users 1, 2 and 3 have 2 each, user 9 (not in train) 3
     test = pd.DataFrame({C.USER: [1, 1, 2, 2, 3, 3, 9, 9, 9]})
     # ties on test rows: users 2 and 3 have 3 train rows -> the smaller id, 2
-    assert cf.choose_customer(train, test) == 2
-    assert cf.choose_customer(train, test, "3") == 3
-    assert isinstance(cf.choose_customer(train, test, "3"), int)
+    assert models.choose_customer(train, test) == 2
+    assert models.choose_customer(train, test, "3") == 3
+    assert isinstance(models.choose_customer(train, test, "3"), int)
     with pytest.raises(UnknownNameError, match="3 customers"):
-        cf.choose_customer(train, test, "9")
+        models.choose_customer(train, test, "9")
 
 
 def test_customer_profile_and_summary():
     names = pd.Series({10: "Ten", 20: "Twenty", 30: "Thirty", 40: "Forty", 50: "Fifty"})
-    profile = cf.customer_profile(TRAIN, 1, names=names, n=3)
+    profile = models.customer_profile(TRAIN, 1, names=names, n=3)
     # user 1 rated 10: 5, 20: 3, 30: 4, 40: 1 -> 10, 30, 20
     assert profile.values.tolist() == [[10, "Ten", 5.0], [30, "Thirty", 4.0], [20, "Twenty", 3.0]]
-    summary = cf.customer_summary(TRAIN, TEST, 2, key=KEY)
+    summary = models.customer_summary(TRAIN, TEST, 2, key=KEY)
     assert summary[C.USER].item() == privacy.pseudonym(2, key=KEY)
     assert summary.drop(columns=C.USER).values.tolist() == [[3, 2, pytest.approx(11 / 3)]]
 
 
 def test_readable_explanations_item_based_follow_explain_knn():
-    algo = cf.fit(cf.knn("KNNBasic", basis="item", similarity="cosine", k=2), TRAIN, scale=(1, 5))
+    algo = evaluate.fit_ratings(
+        evaluate.knn_model("KNNBasic", basis="item", similarity="cosine", k=2), TRAIN, scale=(1, 5)
+    )
     recs = models.recommend(algo, [1], 2)
     names = {10: "Ten", 20: "Twenty", 30: "Thirty", 40: "Forty", 50: "Fifty"}
     explanation = explain_knn(algo, 1, recs[C.ITEM].tolist(), top=1, names=names)
-    table = cf.readable_explanations(recs, explanation, key=KEY, user_based=False)
-    assert list(table.columns) == list(cf.READABLE_COLUMNS)
+    table = models.readable_explanations(recs, explanation, key=KEY, user_based=False)
+    assert list(table.columns) == list(models.READABLE_COLUMNS)
     assert table[C.USER].unique().tolist() == [privacy.pseudonym(1, key=KEY)]
     assert table[C.ITEM].tolist() == recs[C.ITEM].tolist()
     first = explanation[explanation[C.ITEM] == recs[C.ITEM].iloc[0]].iloc[0]
@@ -358,20 +372,20 @@ def test_readable_explanations_user_based_and_fallback():
             C.RANK: [1, 2],
         }
     )
-    table = cf.readable_explanations(recs, explanation, key=KEY, user_based=True)
+    table = models.readable_explanations(recs, explanation, key=KEY, user_based=True)
     three, five = privacy.pseudonym(3, key=KEY), privacy.pseudonym(5, key=KEY)
     assert table[C.EXPLANATION].tolist() == [
         f"{three} (similarity 0.900, rated it 5); {five} (similarity 0.500, rated it 4)",
         "no neighbour: the model's fallback estimate",
     ]
     assert table[C.N_NEIGHBORS].tolist() == [2, 0]
-    shared = cf.shareable_explanation(explanation, key=KEY, user_based=True)
+    shared = models.shareable_explanation(explanation, key=KEY, user_based=True)
     assert shared[C.NEIGHBOR].tolist() == [three, five]
     assert (shared[C.USER] == privacy.pseudonym(7, key=KEY)).all()
-    kept = cf.shareable_explanation(explanation, key=KEY, user_based=False)
+    kept = models.shareable_explanation(explanation, key=KEY, user_based=False)
     assert kept[C.NEIGHBOR].tolist() == [3, 5]
     with pytest.raises(DataValidationError, match="one customer"):
-        cf.readable_explanations(
+        models.readable_explanations(
             recs.assign(**{C.USER: [7, 8]}), explanation, key=KEY, user_based=True
         )
 
@@ -385,10 +399,10 @@ def test_top_k_overlap_by_hand():
     )
     # k = 2: user 1 {10, 20} & {10, 30} -> 1 of 2; user 2 {10, 20} & {30, 40} -> 0;
     # users 3 and 4 are in one frame only. Mean (0.5 + 0) / 2 = 0.25.
-    assert cf.top_k_overlap(first, second, k=2) == pytest.approx(0.25)
+    assert models.top_k_overlap(first, second, k=2) == pytest.approx(0.25)
     # k = 3: user 1 {10, 20, 30} & {10, 30} -> 2 / 3; user 2 -> 0 -> mean 1 / 3
-    assert cf.top_k_overlap(first, second, k=3) == pytest.approx(1 / 3)
-    assert math.isnan(cf.top_k_overlap(first[first[C.USER] == 3], second, k=2))
+    assert models.top_k_overlap(first, second, k=3) == pytest.approx(1 / 3)
+    assert math.isnan(models.top_k_overlap(first[first[C.USER] == 3], second, k=2))
 
 
 # --- figures -----------------------------------------------------------------------------------

@@ -98,7 +98,7 @@ def test_category_and_price_blocks():
 def test_content_model_scores_cold_items(features):
     train = pd.DataFrame({C.USER: ["u", "v", "v"], C.ITEM: ["i0", "i1", "i2"]})
     params = {"features": features, "centred": False}
-    model = topn.make_topn("content", params, seed=0).fit(train)
+    model = models.make("content", params, seed=0).fit(train)
     # the catalogue is every described item, i3 included although nobody bought it
     assert model.items_.tolist() == ["i0", "i1", "i2", "i3"]
     scores = model.score_all(["u"]).values[0]
@@ -112,7 +112,7 @@ def test_content_model_scores_cold_items(features):
 
 def test_centred_profiles_subtract_the_mean_customer(features):
     train = pd.DataFrame({C.USER: ["u", "v", "v"], C.ITEM: ["i0", "i1", "i2"]})
-    model = topn.make_topn("content", {"features": features}, seed=0).fit(train)
+    model = models.make("content", {"features": features}, seed=0).fit(train)
     # words blue, cup, plate, red; a = 1/sqrt 2. p_u = a (0, 1, 0, 1), p_v = (1, 1, 1, 1) / 2,
     # mean m = ((a + 1/2) / 2 on cup and red, 1/4 on blue and plate); its scores m . f_i:
     # red cup 1/2 + a/2, red plate and blue cup 1/4 + a/2, blue plate a/2
@@ -131,12 +131,12 @@ def test_centred_profiles_subtract_the_mean_customer(features):
     np.testing.assert_allclose(rows[C.CONTRIBUTION].sum() - a / 2, rows[C.SCORE].iloc[0])
     np.testing.assert_allclose(rows[C.SHARE], [0.5, 0.5])  # of the bought items' part
     with pytest.raises(ParameterError, match="centred"):
-        topn.make_topn("content", {"features": features, "centred": "yes"}, seed=0)
+        models.make("content", {"features": features, "centred": "yes"}, seed=0)
 
 
 def test_customer_without_history(features):
     train = pd.DataFrame({C.USER: ["u"], C.ITEM: ["i0"]})
-    model = topn.make_topn("content", {"features": features}, seed=0).fit(train)
+    model = models.make("content", {"features": features}, seed=0).fit(train)
     with pytest.raises(UnknownNameError, match="no training history"):
         model.profiles(["stranger"])
     with pytest.raises(UnknownNameError, match="not in the fitted data"):
@@ -148,15 +148,15 @@ def test_customer_without_history(features):
 def test_content_needs_features():
     train = pd.DataFrame({C.USER: ["u"], C.ITEM: ["i0"]})
     with pytest.raises(ParameterError, match="needs item content"):
-        topn.make_topn("content", seed=0).fit(train)
+        models.make("content", seed=0).fit(train)
     with pytest.raises(ParameterError, match="ContentFeatures"):
-        topn.make_topn("content", {"features": 3}, seed=0)
+        models.make("content", {"features": 3}, seed=0)
 
 
 def test_explanation_decomposes_the_score(features):
     train = pd.DataFrame({C.USER: ["v", "v"], C.ITEM: ["i1", "i2"]})
     params = {"features": features, "centred": False}  # one customer: centred scores are 0
-    model = topn.make_topn("content", params, seed=0).fit(train)
+    model = models.make("content", params, seed=0).fit(train)
     names = {"i0": "RED CUP", "i1": "RED PLATE", "i2": "BLUE CUP", "i3": "BLUE PLATE"}
     rows = model.explain("v", ["i3"], names=names)
     # blue plate shares 'plate' with red plate and 'blue' with blue cup: cos 1/2 each;
@@ -172,7 +172,7 @@ def test_explanation_names_the_month():
     features = content.content_features(_content(TEXTS), min_df=1, price_bands=0)
     when = pd.Timestamp("2011-03-14", tz="UTC")
     train = pd.DataFrame({C.USER: ["u"], C.ITEM: ["i0"], C.TIMESTAMP: [when]})
-    model = topn.make_topn("content", {"features": features}, seed=0).fit(train)
+    model = models.make("content", {"features": features}, seed=0).fit(train)
     rows = model.explain("u", ["i1"], names={"i0": "RED CUP"})
     text = content.explanation_sentences(rows).iloc[0]
     assert text == "shares 'red' with RED CUP, which you bought in March 2011"
@@ -181,7 +181,7 @@ def test_explanation_names_the_month():
 @pytest.mark.parametrize("weight", [-0.1, 1.5, True, "half"])
 def test_blend_weight_outside_unit_interval(weight):
     with pytest.raises(ParameterError, match=r"\[0, 1\]"):
-        topn.make_topn("hybrid", {"weight": weight}, seed=0)
+        models.make("hybrid", {"weight": weight}, seed=0)
 
 
 def test_hybrid_ends(features):
@@ -190,10 +190,10 @@ def test_hybrid_ends(features):
     )
     options = {"features": features, "collaborative": "itemknn"}
     options["collaborative_params"] = {"neighbors": 1, "shrinkage": 0.0}
-    cf = topn.make_topn("itemknn", options["collaborative_params"], seed=0).fit(train)
-    pure_cf = topn.make_topn("hybrid", {**options, "weight": 0.0}, seed=0).fit(train)
-    pure_content = topn.make_topn("hybrid", {**options, "weight": 1.0}, seed=0).fit(train)
-    only = topn.make_topn("content", {"features": features}, seed=0).fit(train)
+    cf = models.make("itemknn", options["collaborative_params"], seed=0).fit(train)
+    pure_cf = models.make("hybrid", {**options, "weight": 0.0}, seed=0).fit(train)
+    pure_content = models.make("hybrid", {**options, "weight": 1.0}, seed=0).fit(train)
+    only = models.make("content", {"features": features}, seed=0).fit(train)
     warm = pure_cf.items_.get_indexer(cf.items_)
     expected = cf.score_all(["u"]).values[0]  # u: i2 scores through its neighbour i1
     got = pure_cf.score_all(["u"]).values[0][warm]
@@ -211,7 +211,7 @@ def test_cold_item_borrows_its_content_twin():
     table = _content(["red cup", "red plate", "blue cup", "red plate"])
     features = content.content_features(table, min_df=1, price_bands=0)
     train = pd.DataFrame({C.USER: ["u", "u", "v", "v"], C.ITEM: ["i0", "i1", "i1", "i2"]})
-    model = topn.make_topn(
+    model = models.make(
         "hybrid",
         {"features": features, "collaborative": "popularity", "weight": 0.0, "neighbors": 1},
         seed=0,
@@ -260,17 +260,15 @@ def test_cold_start_setting_of_ratings_is_seeded():
 
 def test_registry_knows_both():
     assert {"content", "hybrid"} <= set(topn.TOPN_MODELS)
-    assert topn.default_topn_params("hybrid")["weight"] == 0.3
+    assert models.make("hybrid", seed=0).params["weight"] == 0.3
 
 
 def test_export_names_the_shared_words(features):
-    from aftersales import recommendations
-
     train = pd.DataFrame({C.USER: ["u"], C.ITEM: ["i0"], C.RATING: [5.0]})
     model = models.make("content", {"features": features}, seed=0)
-    fitted = recommendations.fit_model(model, train)  # as 04.00: through a Surprise trainset
+    fitted = models.fit_model(model, train)  # as 04.00: through a Surprise trainset
     names = {"i0": "RED CUP", "i1": "RED PLATE", "i2": "BLUE CUP", "i3": "BLUE PLATE"}
-    table = recommendations.recommendation_table(
+    table = models.recommendation_table(
         fitted, ["u"], k=2, key="k", names=names, raw_ids=True, top=1
     )
     # red plate and blue cup tie at cosine 1/2 with red cup; the smaller id (i1) first
@@ -282,12 +280,12 @@ def test_cold_item_ranking_is_among_candidates_only(features):
     from aftersales.content._study import _rank_among
 
     train = pd.DataFrame({C.USER: ["u", "v"], C.ITEM: ["i0", "i1"]})
-    popular = topn.make_topn("popularity", seed=0).fit(train)
+    popular = models.make("popularity", seed=0).fit(train)
     # popularity never saw i2 or i3: both score 0, ordered by the seeded permutation
     ranked = _rank_among(popular, ["u"], 5, candidates=pd.Index(["i2", "i3"]), seed=1)
     assert sorted(ranked[C.ITEM]) == ["i2", "i3"]
     assert ranked[C.SCORE].tolist() == [0.0, 0.0]
-    model = topn.make_topn("content", {"features": features}, seed=0).fit(train)
+    model = models.make("content", {"features": features}, seed=0).fit(train)
     # u bought red cup: blue cup (cos 1/2) before blue plate (0), whatever the permutation
     for seed in (1, 2, 3):
         ranked = _rank_among(model, ["u"], 5, candidates=pd.Index(["i3", "i2"]), seed=seed)
@@ -296,10 +294,10 @@ def test_cold_item_ranking_is_among_candidates_only(features):
 
 def test_reweighted_shares_the_fit(features):
     train = pd.DataFrame({C.USER: ["u", "u", "v"], C.ITEM: ["i0", "i1", "i1"]})
-    model = topn.make_topn("hybrid", {"features": features, "weight": 0.0}, seed=0).fit(train)
+    model = models.make("hybrid", {"features": features, "weight": 0.0}, seed=0).fit(train)
     other = model.reweighted(1.0)
     assert other.content_ is model.content_ and model.weight == 0.0
-    refit = topn.make_topn("hybrid", {"features": features, "weight": 1.0}, seed=0).fit(train)
+    refit = models.make("hybrid", {"features": features, "weight": 1.0}, seed=0).fit(train)
     np.testing.assert_allclose(other.score_all(["u"]).values, refit.score_all(["u"]).values)
     with pytest.raises(ParameterError, match=r"\[0, 1\]"):
         model.reweighted(2.0)
@@ -308,13 +306,13 @@ def test_reweighted_shares_the_fit(features):
 def test_hybrid_from_fitted_parts_equals_its_own_fit(features):
     train = pd.DataFrame({C.USER: ["u", "u", "v"], C.ITEM: ["i0", "i1", "i1"]})
     options = {"features": features, "collaborative": "popularity", "weight": 0.4}
-    whole = topn.make_topn("hybrid", options, seed=0).fit(train)
-    only = topn.make_topn("content", {"features": features}, seed=0).fit(train)
-    popular = topn.make_topn("popularity", seed=0).fit(train)
-    built = topn.make_topn("hybrid", options, seed=0).with_parts(only, popular)
+    whole = models.make("hybrid", options, seed=0).fit(train)
+    only = models.make("content", {"features": features}, seed=0).fit(train)
+    popular = models.make("popularity", seed=0).fit(train)
+    built = models.make("hybrid", options, seed=0).with_parts(only, popular)
     np.testing.assert_allclose(built.score_all().values, whole.score_all().values)
     with pytest.raises(ParameterError, match="with_parts"):
-        topn.make_topn("hybrid", options, seed=0).with_parts(only, only)
+        models.make("hybrid", options, seed=0).with_parts(only, only)
 
 
 def test_top_terms_lists_each_items_heaviest_words_by_hand():

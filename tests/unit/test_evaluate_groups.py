@@ -10,7 +10,7 @@ from surprise import BaselineOnly, KNNBasic
 
 from aftersales import columns as C
 from aftersales import evaluate as E
-from aftersales import topn
+from aftersales import models
 from aftersales.errors import DataValidationError, ParameterError, RankingOnlyError
 from aftersales.models import recommend
 
@@ -244,7 +244,7 @@ def test_combine_equals_a_joint_run() -> None:
 
 def test_ranking_only_models_run_on_list_metrics_and_merge() -> None:
     split = folds()
-    popular = {"popularity": topn.make_topn("popularity", seed=0)}
+    popular = {"popularity": models.make("popularity", seed=0)}
     with pytest.raises(RankingOnlyError, match="ranks items only"):
         E.run_experiment(popular, split, rank_fn=recommend, progress=False)
     listed = E.run_experiment(

@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pytest
 
+from aftersales import basket, evaluate, models, params
 from aftersales import columns as C
-from aftersales import evaluate, models, params
-from aftersales import recommendations as R
 from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
 from aftersales.split import Split
 
@@ -110,8 +109,10 @@ def test_unknown_customers_get_the_popular_fallback_when_asked() -> None:
     # k = 2: u2 (has a, b) gets c: no hit on d; u3 (has b) gets a, c: a hit (1/2); u4 is
     # unknown: the fallback a, b, no hit on e. precision@2: 1/4 over u2, u3; 1/6 with u4.
     options = {"ks": [2], "n_resamples": 10, "seed": 0}
-    without = R.compare_models(["popularity", "ease"], split, **options)
-    with_fallback = R.compare_models(["popularity", "ease"], split, rank_unknown=True, **options)
+    without = evaluate.compare_models(["popularity", "ease"], split, **options)
+    with_fallback = evaluate.compare_models(
+        ["popularity", "ease"], split, rank_unknown=True, **options
+    )
     for experiment, users, value in ((without, ["u2", "u3"], 0.25), (with_fallback, None, 1 / 6)):
         rows = experiment.per_user[
             (experiment.per_user[C.MODEL] == "popularity")
@@ -129,8 +130,8 @@ def test_rank_with_fallback_gives_a_surprise_model_popular_items_for_unknown_use
             C.RATING: [1.0, 2.0, 3.0, 4.0, 5.0, 2.0],
         }
     )
-    model = R.fit_model(models.make("BaselineOnly", seed=0), train)
-    recs = R.rank_with_fallback(model, ["w"], 3)
+    model = models.fit_model(models.make("BaselineOnly", seed=0), train)
+    recs = evaluate.rank_with_fallback(model, ["w"], 3)
     # training ratings per item: A 3, B 2, C 1
     assert list(recs[C.ITEM]) == ["A", "B", "C"]
     with pytest.raises(UnknownNameError):
@@ -141,35 +142,37 @@ def test_export_refitted_on_the_history_never_holds_a_bought_item() -> None:
     protocol = evaluate.make_protocol(FakePrepared(lines()))
     # The model of the split ranks a for u3 (a: 2 training customers), which u3 bought in
     # the test period: the leak of exporting the evaluated fit.
-    stale = R.fit_model(models.make("popularity", seed=0), protocol.split.train)
-    stale_table = R.recommendation_table(stale, ["u3"], k=1, key=KEY, raw_ids=True)
-    assert R.bought_share(stale_table, protocol.history) == 1.0
-    refit = R.fit_model(models.make("popularity", seed=0), protocol.history)
+    stale = models.fit_model(models.make("popularity", seed=0), protocol.split.train)
+    stale_table = models.recommendation_table(stale, ["u3"], k=1, key=KEY, raw_ids=True)
+    assert models.bought_share(stale_table, protocol.history) == 1.0
+    refit = models.fit_model(models.make("popularity", seed=0), protocol.history)
     # the refit sees the test period: d and e were bought only after the cut-off
     assert set(refit.items_) == {"a", "b", "c", "d", "e"}
     assert not {"d", "e"} & set(stale.items_)
     users = protocol.history[C.USER].unique()
-    table = R.recommendation_table(
+    table = models.recommendation_table(
         refit, users, k=2, key=KEY, raw_ids=True, history=protocol.history
     )
-    assert R.bought_share(table, protocol.history) == 0.0
+    assert models.bought_share(table, protocol.history) == 0.0
     # history popularity: a 3 customers, b 2, c d e 1 (ties to the smaller id)
     assert pairs(table[table[C.USER] == "u3"]) == [("u3", "c"), ("u3", "d")]
     assert pairs(table[table[C.USER] == "u4"]) == [("u4", "a"), ("u4", "b")]
-    shared = R.recommendation_table(refit, users, k=2, key=KEY, history=protocol.history)
+    shared = models.recommendation_table(refit, users, k=2, key=KEY, history=protocol.history)
     from aftersales import outputs
 
-    assert R.bought_share(shared, outputs.shareable(protocol.history, key=KEY)) == 0.0
+    assert models.bought_share(shared, outputs.shareable(protocol.history, key=KEY)) == 0.0
 
 
 def test_export_ranks_deeper_when_the_fit_misses_a_bought_item() -> None:
     fitted = pd.DataFrame({C.USER: ["u1", "u1", "u2", "u2", "u3", "u4"]})
     fitted = fitted.assign(**{C.ITEM: ["A", "B", "A", "B", "C", "C"], C.RATING: 1.0})
-    model = R.fit_model(models.make("popularity", seed=0), fitted.iloc[:5])
+    model = models.fit_model(models.make("popularity", seed=0), fitted.iloc[:5])
     # Popularity: A 2, B 2, C 1. u3 (has C) ranks A, B; its history also holds A (bought
     # after the fit), so the list goes deeper: B only, as C is fitted and excluded.
     bought = pd.concat([fitted, pd.DataFrame({C.USER: ["u3"], C.ITEM: ["A"]})])
-    table = R.recommendation_table(model, ["u3", "u1"], k=2, key=KEY, raw_ids=True, history=bought)
+    table = models.recommendation_table(
+        model, ["u3", "u1"], k=2, key=KEY, raw_ids=True, history=bought
+    )
     assert list(zip(table[C.USER], table[C.ITEM], table[C.RANK], strict=True)) == [
         ("u3", "B", 1),
         ("u1", "C", 1),
@@ -177,20 +180,20 @@ def test_export_ranks_deeper_when_the_fit_misses_a_bought_item() -> None:
 
 
 def test_export_reasons_name_only_items_of_the_history() -> None:
-    basket = pd.DataFrame(
+    bought = pd.DataFrame(
         {
             C.USER: ["u1", "u1", "u2", "u2", "u3", "u3", "u4", "u5"],
             C.ITEM: ["A", "B", "A", "B", "C", "D", "C", "E"],
             C.RATING: 1.0,
         }
     )
-    model = R.BasketRecommender().fit(basket)
+    model = basket.BasketRecommender().fit(bought)
     # u4 gets D by the rule C -> D; with C in the history the reason names it, with a
     # history that lacks C (C bought after the reference date) the reason cannot.
-    named = R.recommendation_table(model, ["u4"], k=1, key=KEY, raw_ids=True, history=basket)
+    named = models.recommendation_table(model, ["u4"], k=1, key=KEY, raw_ids=True, history=bought)
     assert list(named[C.EXPLANATION]) == ["because you bought C (2.50)"]
-    without = basket[~((basket[C.USER] == "u4") & (basket[C.ITEM] == "C"))]
-    hidden = R.recommendation_table(model, ["u4"], k=1, key=KEY, raw_ids=True, history=without)
+    without = bought[~((bought[C.USER] == "u4") & (bought[C.ITEM] == "C"))]
+    hidden = models.recommendation_table(model, ["u4"], k=1, key=KEY, raw_ids=True, history=without)
     assert list(hidden[C.ITEM]) == ["D"]
     assert list(hidden[C.EXPLANATION]) == ["ranked by BasketRecommender's score"]
 

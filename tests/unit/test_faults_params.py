@@ -89,10 +89,10 @@ def test_surprise_model_sizes_are_bounded(name, values, pattern):
     ],
 )
 def test_topn_model_sizes_are_bounded(name, values, pattern):
-    from aftersales.topn import make_topn
+    from aftersales.models import make
 
     with pytest.raises(ParameterError, match=pattern):
-        make_topn(name, values, seed=0)
+        make(name, values, seed=0)
 
 
 def test_a_search_grid_value_is_bounded():

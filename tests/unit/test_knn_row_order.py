@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aftersales import cf
 from aftersales import columns as C
+from aftersales import evaluate
 
 ORDER_ATOL = 1e-9
 """Largest change of a prediction (stars) or of the RMSE allowed when the training rows
@@ -37,8 +37,10 @@ def _ratings() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _predictions(model: str, basis: str, similarity: str, train, test) -> np.ndarray:
-    algo = cf.fit(
-        cf.knn(model, basis=basis, similarity=similarity, k=10, seed=0), train, scale=(1.0, 5.0)
+    algo = evaluate.fit_ratings(
+        evaluate.knn_model(model, basis=basis, similarity=similarity, k=10, seed=0),
+        train,
+        scale=(1.0, 5.0),
     )
     pairs = zip(test[C.USER], test[C.ITEM], strict=True)
     return np.array([algo.predict(u, i).est for u, i in pairs])

@@ -244,13 +244,13 @@ def test_neighbour_memo_serves_another_k_with_the_estimates_of_a_refit(memo, mon
     assert len(calls) == 3 and len(other.per_fold)
 
 
-def test_cf_fit_reuses_the_fit_of_an_experiment(memo, monkeypatch):
-    from aftersales import cf
+def test_fit_ratings_reuses_the_fit_of_an_experiment(memo, monkeypatch):
+    from aftersales import evaluate
 
     train, test = _split()
     calls = _count_fits(monkeypatch, surprise.KNNWithMeans)
     run_experiment({"k3": _knn(3)}, (train, test), n_resamples=20, progress=False)
-    fitted = cf.fit(_knn(5), train, scale=(1.0, 5.0))
+    fitted = evaluate.fit_ratings(_knn(5), train, scale=(1.0, 5.0))
     assert len(calls) == 1 and fitted.k == 5
     alone = _knn(5).fit(
         surprise.Dataset.load_from_df(

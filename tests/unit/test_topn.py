@@ -186,7 +186,7 @@ def test_popularity_global_order_and_shares():
 
 
 def test_popularity_per_group_smoothed():
-    model = topn.make_topn("popularity", {"group": COUNTRY}, seed=0).fit(interactions(POP_PAIRS))
+    model = models.make("popularity", {"group": COUNTRY}, seed=0).fit(interactions(POP_PAIRS))
     scores = score_frame(model, ["u1", "u3", "u5", "u9", "stranger"])
     np.testing.assert_allclose(scores.loc["u1"], np.array([2.6, 1.2, 1.4, 0.4]) / 3)
     np.testing.assert_allclose(scores.loc["u3"], np.array([1.6, 0.2, 1.4, 1.4]) / 3)
@@ -220,7 +220,7 @@ ALL_MODELS = [
 @pytest.mark.parametrize(("name", "params"), ALL_MODELS)
 def test_recommend_excludes_seen_items_and_has_the_shared_frame(name, params):
     frame = random_interactions(1)
-    model = topn.make_topn(name, params, seed=7).fit(frame)
+    model = models.make(name, params, seed=7).fit(frame)
     recs = model.recommend(None, 5)
     assert list(recs.columns) == [C.USER, C.ITEM, C.SCORE, C.RANK]
     assert recs[C.SCORE].dtype == np.float64 and recs[C.RANK].dtype == np.int64
@@ -240,8 +240,8 @@ def test_recommend_excludes_seen_items_and_has_the_shared_frame(name, params):
 @pytest.mark.parametrize(("name", "params"), ALL_MODELS)
 def test_same_seed_same_lists(name, params):
     frame = random_interactions(2)
-    first = topn.make_topn(name, params, seed=11).fit(frame).score_all().values
-    again = topn.make_topn(name, params, seed=11).fit(frame).score_all().values
+    first = models.make(name, params, seed=11).fit(frame).score_all().values
+    again = models.make(name, params, seed=11).fit(frame).score_all().values
     np.testing.assert_array_equal(first, again)
 
 
@@ -249,10 +249,10 @@ def test_same_seed_same_lists(name, params):
 def test_implicit_models_depend_on_the_seed(name):
     frame = random_interactions(2)
     params = {"factors": 4, "iterations": 5}
-    first = topn.make_topn(name, params, seed=1).fit(frame).score_all().values
-    other = topn.make_topn(name, params, seed=2).fit(frame).score_all().values
+    first = models.make(name, params, seed=1).fit(frame).score_all().values
+    other = models.make(name, params, seed=2).fit(frame).score_all().values
     assert not np.allclose(first, other)
-    generator_seeded = topn.make_topn(name, params, seed=np.random.default_rng(5))
+    generator_seeded = models.make(name, params, seed=np.random.default_rng(5))
     assert generator_seeded.fit(frame).score_all().values.shape == first.shape
 
 
@@ -298,7 +298,7 @@ def test_empty_matrix_after_threshold():
 @pytest.mark.parametrize("value", [0, -1.0, float("nan")])
 def test_regularisation_must_be_positive(name, value):
     with pytest.raises(ParameterError, match="regularization"):
-        topn.make_topn(name, {"regularization": value}, seed=0)
+        models.make(name, {"regularization": value}, seed=0)
 
 
 def test_k_larger_than_the_catalogue():
@@ -321,12 +321,12 @@ def test_rating_predictions_are_refused(method):
 
 def test_registry_errors_list_the_valid_names():
     with pytest.raises(UnknownNameError, match="popularity, itemknn, ease, als, bpr"):
-        topn.make_topn("svd++", seed=0)
+        models.make("svd++", seed=0)
     with pytest.raises(ParameterError, match="valid parameters: regularization, binary"):
-        topn.make_topn("ease", {"lambda_": 10.0}, seed=0)
+        models.make("ease", {"lambda_": 10.0}, seed=0)
     with pytest.raises(ParameterError, match="seed"):
-        topn.make_topn("als", {"seed": 1}, seed=0)
-    defaults = topn.default_topn_params("itemknn")
+        models.make("als", {"seed": 1}, seed=0)
+    defaults = models.make("itemknn", seed=0).params
     assert defaults == {"neighbors": 100, "shrinkage": 10.0, "binary": True}
     with pytest.raises(ParameterError, match="binary"):
         topn.EASE(binary=1)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from aftersales import columns as C
-from aftersales import topn
+from aftersales import models, topn
 from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
 from aftersales.metrics import catalogue_coverage, novelty, ranking_metrics
 from aftersales.plots import topn as plots_topn
@@ -40,7 +40,7 @@ def test_compare_matches_metrics_computed_by_hand():
     best, _ = topn.tune("ease", grid["ease"], train, seed=0, k=3)
     assert result.specs["ease"] == ("ease", best)
     # the same fit, ranked and scored independently
-    model = topn.make_topn("ease", best, seed=0).fit(train)
+    model = models.make("ease", best, seed=0).fit(train)
     known = test[test[C.USER].isin(train[C.USER])]
     recs = model.recommend(known[C.USER].unique(), 5)
     table = result.table(5)

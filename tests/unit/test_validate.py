@@ -100,3 +100,14 @@ def test_number_accepts_the_closed_bound_and_returns_a_float():
     assert validate.number(0, "x", strict=False) == 0.0
     assert validate.number(np.float32(0.25), "x", low=-1.0, strict=False, high=1.0) == 0.25
     assert type(validate.number(3, "x")) is float
+
+
+def test_did_you_mean_pairs_several_names_and_skips_far_ones():
+    known = ["n_clusters", "seed", "top_k"]
+    assert validate.did_you_mean(["sed", "topk"], known) == (
+        " did you mean `seed` for `sed`, `top_k` for `topk`?"
+    )
+    assert validate.did_you_mean(["colour"], known) == ""  # nothing within ratio 0.6
+    assert validate.did_you_mean(["zzz", "n_cluster"], known) == (
+        " did you mean `n_clusters` for `n_cluster`?"
+    )

@@ -11,6 +11,9 @@ Typical use::
     fbt = basket.FrequentlyBoughtTogether("lift", min_support=0.005).fit(transactions)
     fbt.recommend(customers, k=10, history=train_interactions)
 
+:class:`BasketRecommender` is frequently bought together as a model of the registry
+(``aftersales.models.make("fbt", ...)``): rule items first, then popular items.
+
 Frequent itemsets and general rules come from mlxtend (FP-growth and ``association_rules``);
 rule columns keep mlxtend's names (``C.RULE_COLUMNS``).
 """
@@ -29,6 +32,7 @@ from aftersales.basket._compare import (
     pair_metrics_in,
 )
 from aftersales.basket._pairs import PairTable, pair_metrics, pair_rules, pair_table
+from aftersales.basket._recommender import BasketRecommender
 from aftersales.basket._rules import (
     association_rules,
     filter_rules,
@@ -42,6 +46,7 @@ __all__ = [
     "BOTH",
     "GROUP_METRICS",
     "RULE_METRICS",
+    "BasketRecommender",
     "Baskets",
     "FrequentlyBoughtTogether",
     "PairTable",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
-from typing import Literal, Self
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Any, ClassVar, Literal, Self
 
 import numpy as np
 import pandas as pd
@@ -15,20 +15,14 @@ from aftersales.basket._baskets import make_baskets
 from aftersales.basket._common import check_confidence, check_lift, check_support
 from aftersales.basket._pairs import pair_metrics, pair_table
 from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
+from aftersales.models import Ranker
+from aftersales.topk import top_k
 
 METRICS: tuple[str, ...] = (C.LIFT, C.CONFIDENCE)
 """Rule metrics a :class:`FrequentlyBoughtTogether` can rank by."""
 
 AGGREGATES: tuple[str, ...] = ("max", "sum")
 """How the metrics of several basket items combine into one score."""
-
-CELLS_PER_BATCH = 1_000_000
-"""Dense score cells (users x items) held at once when recommending."""
-
-
-def _check_k(k: object) -> int:
-    validate.positive_int(k, "k")
-    return int(k)
 
 
 def _user_column(frame: pd.DataFrame) -> str:
@@ -140,32 +134,43 @@ class FrequentlyBoughtTogether:
         if not hasattr(self, "scores_"):
             raise ParameterError("this FrequentlyBoughtTogether is not fitted; call `fit` first")
 
-    def _top_k(
-        self, rows: np.ndarray, cols: np.ndarray, n_rows: int, k: int, exclude_seen: bool
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Score ``n_rows`` baskets from (basket, item position) pairs; return the top k.
+    def basket_scores(self, baskets: np.ndarray, items: np.ndarray, n_baskets: int) -> np.ndarray:
+        """Return every fitted item's score for baskets given as (basket, item position) pairs.
 
-        Returns basket rows, item positions, ranks (0-based) and scores, row by row in rank
-        order; items with score 0 (no qualifying rule) are left out.
+        Parameters
+        ----------
+        baskets : numpy.ndarray
+            Row of each pair, in ``range(n_baskets)``.
+        items : numpy.ndarray
+            Position of each pair's item in ``items_``; a basket lists an item once.
+        n_baskets : int
+            Rows of the result.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(n_baskets, len(items_))``: the metric of the rules from the basket's items to
+            each item, combined by ``aggregate``; 0 where no qualifying rule leads.
+
+        Raises
+        ------
+        ParameterError
+            If the model is not fitted.
         """
-        scores = np.zeros((n_rows, len(self.items_)))
+        self._fitted()
+        scores = np.zeros((n_baskets, len(self.items_)))
         matrix = self.scores_
-        starts = matrix.indptr[cols]
-        lengths = matrix.indptr[cols + 1] - starts
-        # Expand every history item into its row of the score matrix, without a Python loop.
+        starts = matrix.indptr[items]
+        lengths = matrix.indptr[items + 1] - starts
+        # Expand every basket item into its row of the score matrix, without a Python loop.
         first = np.repeat(np.cumsum(lengths) - lengths, lengths)
         flat = np.arange(int(lengths.sum())) - first + np.repeat(starts, lengths)
-        target = (np.repeat(rows, lengths), matrix.indices[flat])
+        target = (np.repeat(baskets, lengths), matrix.indices[flat])
         if self.aggregate == "max":
             np.maximum.at(scores, target, matrix.data[flat])
         else:
             np.add.at(scores, target, matrix.data[flat])
-        if exclude_seen:
-            scores[rows, cols] = 0.0
-        order = np.argsort(-scores, axis=1, kind="stable")[:, :k]
-        top = np.take_along_axis(scores, order, axis=1)
-        row, rank = np.nonzero(top > 0.0)
-        return row, order[row, rank], rank, top[row, rank]
+        return scores
 
     def for_items(self, items: Hashable | Iterable[Hashable], k: int = 10) -> pd.DataFrame:
         """Return the top-k items bought together with an item or a basket of items.
@@ -191,7 +196,7 @@ class FrequentlyBoughtTogether:
             If the model is not fitted or ``k`` is not a positive integer.
         """
         self._fitted()
-        k = _check_k(k)
+        k = validate.positive_int(k, "k")
         if isinstance(items, str) or not isinstance(items, Iterable):
             items = [items]
         query = pd.Index(list(items)).unique()
@@ -202,14 +207,14 @@ class FrequentlyBoughtTogether:
                 f"`items` {unknown[:5]} not in the fitted baskets ({len(self.items_)} items, "
                 f"e.g. {self.items_[:5].tolist()})"
             )
-        _, cols, ranks, scores = self._top_k(
-            np.zeros(len(positions), dtype=np.int64), positions, 1, k, exclude_seen=True
-        )
+        scores = self.basket_scores(np.zeros(len(positions), dtype=np.int64), positions, 1)
+        scores[0, positions] = 0.0  # the basket's own items
+        _, cols, scores, ranks = top_k(np.where(scores > 0.0, scores, -np.inf), k)
         return pd.DataFrame(
             {
                 C.ITEM: self.items_[cols],
                 C.SCORE: scores,
-                C.RANK: ranks + 1,
+                C.RANK: ranks,
                 C.DESCRIPTION: self.descriptions_.to_numpy()[cols],
             }
         )
@@ -221,8 +226,12 @@ class FrequentlyBoughtTogether:
         *,
         history: pd.DataFrame,
         exclude_seen: bool = True,
+        batch_size: int | None = None,
     ) -> pd.DataFrame:
         """Return each user's top-k items by the association with their history.
+
+        The lists are ``aftersales.models.Ranker.recommend``'s over the users of ``history``
+        (equal scores go to the smaller item id).
 
         Parameters
         ----------
@@ -235,6 +244,8 @@ class FrequentlyBoughtTogether:
             training interactions. Items unknown to the model are ignored.
         exclude_seen : bool, default True
             Never recommend an item already in the user's history.
+        batch_size : int, optional
+            Users scored per batch (bounds the working memory).
 
         Returns
         -------
@@ -251,35 +262,55 @@ class FrequentlyBoughtTogether:
             If ``history`` lacks the user or item column.
         """
         self._fitted()
-        k = _check_k(k)
         validate.require_columns(history, [C.ITEM], source="`history`")
-        user_col = _user_column(history)
-        wanted = pd.Index(list(users)).unique()
-        user_pos = wanted.get_indexer(history[user_col])
-        item_pos = self.items_.get_indexer(history[C.ITEM])
-        known = (user_pos >= 0) & (item_pos >= 0)
-        cells = np.unique(user_pos[known].astype(np.int64) * len(self.items_) + item_pos[known])
-        pair_user, pair_item = cells // len(self.items_), cells % len(self.items_)
-
-        batch = max(1, CELLS_PER_BATCH // max(1, len(self.items_)))
-        bounds = np.searchsorted(pair_user, np.arange(0, len(wanted) + batch, batch))
-        parts = [(*[np.zeros(0, dtype=np.int64)] * 3, np.zeros(0))]  # so that none is fine
-        starts = range(0, len(wanted), batch)
-        for start, lo, hi in zip(starts, bounds[:-1], bounds[1:], strict=True):
-            row, col, rank, score = self._top_k(
-                pair_user[lo:hi] - start,
-                pair_item[lo:hi],
-                min(batch, len(wanted) - start),
-                k,
-                exclude_seen,
-            )
-            parts.append((row + start, col, rank, score))
-        rows, cols, ranks, scores = (np.concatenate(column) for column in zip(*parts, strict=True))
-        return pd.DataFrame(
-            {
-                C.USER: wanted[rows],
-                C.ITEM: self.items_[cols],
-                C.SCORE: scores,
-                C.RANK: ranks + 1,
-            }
+        ranked = _HistoryRules(self, history[_user_column(history)], history[C.ITEM])
+        return ranked.recommend(
+            pd.Index(list(users)).unique(),
+            k,
+            exclude_seen=exclude_seen,
+            unknown_users="skip",
+            batch_size=batch_size,
         )
+
+
+class _HistoryRules(Ranker):
+    """A fitted model's rules ranked for the customers of a purchase history.
+
+    The users are the history's; an item scores by the rules from the user's history items
+    (:meth:`FrequentlyBoughtTogether.basket_scores`), and only items a rule leads to are
+    ranked. Users outside the history are left out (``unknown_users="skip"``).
+    """
+
+    unknown_policies: ClassVar[tuple[str, ...]] = ("skip",)
+    default_unknown: ClassVar[str] = "skip"
+    fitted_on: ClassVar[str] = "history"
+
+    def __init__(self, model: FrequentlyBoughtTogether, users: pd.Series, items: pd.Series) -> None:
+        self.model = model
+        self.users = pd.Index(users.unique())
+        rows = self.users.get_indexer(users)
+        cols = model.items_.get_indexer(items)
+        known = cols >= 0  # items never sold when the model was fitted are ignored
+        seen = sp.csr_matrix(
+            (np.ones(int(known.sum())), (rows[known], cols[known])),
+            shape=(len(self.users), len(model.items_)),
+        )
+        seen.sum_duplicates()
+        self.seen = seen
+
+    def _lookup(self, users: Sequence[Any] | None) -> tuple[Any, np.ndarray]:
+        wanted = self.users if users is None else pd.Index(list(users))
+        return wanted, self.users.get_indexer(wanted)
+
+    def _item_ids(self) -> pd.Index:
+        return self.model.items_
+
+    def _seen_items(self) -> sp.csr_matrix:
+        return self.seen
+
+    def _ranking_block(self, wanted: Any, codes: np.ndarray, policy: str) -> np.ndarray:
+        sub = self.seen[codes]
+        rows = np.repeat(np.arange(len(codes)), np.diff(sub.indptr))
+        scores = self.model.basket_scores(rows, sub.indices, len(codes))
+        scores[scores <= 0.0] = -np.inf  # only the items a qualifying rule leads to
+        return scores

@@ -23,10 +23,10 @@ from aftersales import split as splitters
 from aftersales.content._coldstart import SCENARIOS, ColdStart, member, validation_split
 from aftersales.errors import ParameterError
 from aftersales.metrics import ranking_metrics
-from aftersales.models import recommend
+from aftersales.models import make, recommend
 from aftersales.random import rng
 from aftersales.topk import top_k
-from aftersales.topn import RanksOnly, make_topn, value_column
+from aftersales.topn import RanksOnly, value_column
 
 COLD_METRICS: tuple[str, ...] = ("recall", "ndcg")
 """Ranking metrics of the study."""
@@ -189,7 +189,7 @@ def tune_blend(
         "collaborative_params": dict(collaborative_params or {}),
         "weight": weights[0],
     }
-    model = make_topn("hybrid", params, seed=seed)
+    model = make("hybrid", params, seed=seed)
     for weight in weights:  # fail fast, before the fit
         model.reweighted(weight)
     model.fit(parts.train)
@@ -323,7 +323,7 @@ def cold_start_study(
         for label, (name, params) in specs.items():  # four models
             if (id(train), label) not in fitted:
                 start = time.perf_counter()
-                model = make_topn(name, params, seed=seed)
+                model = make(name, params, seed=seed)
                 if name == "hybrid":  # both parts are fitted above: blend them, no refit
                     parts = (fitted[id(train), "content"], fitted[id(train), collaborative])
                     fitted[id(train), label] = model.with_parts(*parts)

@@ -6,7 +6,8 @@ the best one using paired tests and Holm's correction; :func:`sweep` refits one 
 for each value of one parameter (neighbourhood size, factors, epochs); :func:`combine`
 merges the runs of rating and ranking-only models; :func:`group_summary` and
 :func:`best_per_group` break the per-user metrics down by customer group;
-:func:`make_protocol` builds notebook 04.00's protocol (chronological on transactions).
+:func:`make_protocol` builds notebook 04.00's protocol (chronological on transactions) and
+:func:`compare_models` evaluates its rating and ranking-only models under it as one experiment.
 
 The comparison studies of the rating notebooks live here too: :func:`search` runs Surprise's
 ``GridSearchCV`` or a seeded ``RandomizedSearchCV`` over a checked grid (tidied by
@@ -14,6 +15,14 @@ The comparison studies of the rating notebooks live here too: :func:`search` run
 or k folds and :func:`accuracy_and_time` tabulates error and time per model;
 :func:`published_protocol` reruns Surprise's published MovieLens 100K benchmark next to
 :data:`PUBLISHED_SCORES`.
+
+Notebook 02.00's neighbourhood studies: :func:`similarity_grid` evaluates one Surprise k-NN
+model for every basis and similarity measure (:func:`best_similarity` picks one per basis),
+:func:`knn_sweep` evaluates neighbourhood sizes (:func:`best_k`, :func:`best_setting` choose),
+:func:`sample_protocol` evaluates on a seeded sample of test users, :func:`knn_model` and
+:func:`fit_ratings` build and fit one model on a training frame (reusing an identical earlier
+fit), and :func:`compare_usercf` sets the seed design's user CF
+(``aftersales.usercf.UserCosineCFAlgo``) beside Surprise's models, keeping the ranked lists.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ from aftersales.evaluate._choice import (
     make_protocol,
     protocol_table,
 )
+from aftersales.evaluate._compare_models import compare_models, rank_with_fallback
 from aftersales.evaluate._comparison import (
     MARKERS,
     best_model,
@@ -47,6 +57,15 @@ from aftersales.evaluate._groups import (
     customer_groups,
     describe_best,
     group_summary,
+)
+from aftersales.evaluate._knn_choice import KNNSetting, best_k, best_setting, best_similarity
+from aftersales.evaluate._knn_fit import fit_ratings, knn_model
+from aftersales.evaluate._knn_grid import (
+    GRID_COLUMNS,
+    KNN_SWEEP_COLUMNS,
+    knn_sweep,
+    sample_protocol,
+    similarity_grid,
 )
 from aftersales.evaluate._protocol import RankFn, as_folds
 from aftersales.evaluate._published import (
@@ -80,10 +99,18 @@ from aftersales.evaluate._search_tables import (
 from aftersales.evaluate._sharing import fit_once, fold_key
 from aftersales.evaluate._significance import SIGNIFICANCE_COLUMNS, significance
 from aftersales.evaluate._sweep import SWEEP_COLUMNS, sweep
+from aftersales.evaluate._usercf import (
+    USERCF_LIST_COLUMNS,
+    USERCF_METRICS,
+    UserCFComparison,
+    compare_usercf,
+)
 
 __all__ = [
     "BEST_PER_GROUP_COLUMNS",
+    "GRID_COLUMNS",
     "GROUP_SUMMARY_COLUMNS",
+    "KNN_SWEEP_COLUMNS",
     "LABELS",
     "MARKERS",
     "OPTION_PARAMS",
@@ -102,28 +129,40 @@ __all__ = [
     "SUMMARY_COLUMNS",
     "SWEEP_COLUMNS",
     "TIMING_COLUMNS",
+    "USERCF_LIST_COLUMNS",
+    "USERCF_METRICS",
     "Experiment",
+    "KNNSetting",
     "Protocol",
     "PublishedScore",
     "RankFn",
     "SearchResult",
     "SeededRandomizedSearchCV",
+    "UserCFComparison",
     "accuracy_and_time",
     "activity_buckets",
     "as_folds",
+    "best_k",
     "best_model",
     "best_per_group",
+    "best_setting",
+    "best_similarity",
     "check_grid",
     "combine",
+    "compare_models",
+    "compare_usercf",
     "comparison_table",
     "customer_groups",
     "describe_best",
     "evaluation_protocol",
     "fit_once",
+    "fit_ratings",
     "fold_key",
     "grid_combinations",
     "group_summary",
     "headline_first",
+    "knn_model",
+    "knn_sweep",
     "leading_models",
     "make_protocol",
     "mark_significance",
@@ -131,11 +170,14 @@ __all__ = [
     "protocol_table",
     "published_protocol",
     "published_table",
+    "rank_with_fallback",
     "run_experiment",
+    "sample_protocol",
     "search",
     "search_ranking",
     "search_slice",
     "significance",
+    "similarity_grid",
     "surprise_dataset",
     "sweep",
 ]

@@ -308,7 +308,7 @@ NEIGHBOURS_BUDGET = 1 << 30
 user similarities take 150 MB, so the eight fits of a similarity grid stay)."""
 
 NEIGHBOURS = NeighbourMemo(NEIGHBOURS_BUDGET)
-"""The process-wide memo of k-NN fits ``run_experiment`` and ``cf.fit`` read and fill."""
+"""The process-wide memo of k-NN fits ``run_experiment`` and ``fit_ratings`` read and fill."""
 
 
 def fit_once(algo: Any, trainset: Any, fold: str | None) -> tuple[Any, float]:

@@ -96,7 +96,8 @@ class Ranker(ABC):
     A subclass implements :meth:`_lookup` (raw ids and row codes, -1 for users outside the
     fitted data), :meth:`_item_ids` (the column ids), :meth:`_ranking_block` (scores of a batch
     of users, unknown ones by the asked policy) and :meth:`_seen_items` (who has which item), and
-    may override :meth:`_list_length` (the check of ``k``) and the class attributes below.
+    may override :meth:`_list_length` (the check of ``k``), :meth:`_list_scores` (the scores a
+    list shows, when the ranked values encode more, e.g. a tier) and the class attributes below.
     """
 
     unknown_policies: ClassVar[tuple[str, ...]] = RANKING_POLICIES
@@ -131,6 +132,10 @@ class Ranker(ABC):
     def _list_length(self, k: Any) -> int:
         """Return ``k`` checked (a positive integer by default)."""
         return validate.positive_int(k, "k")
+
+    def _list_scores(self, scores: np.ndarray) -> np.ndarray:
+        """Return the scores a list shows for the ranked values (the values by default)."""
+        return scores
 
     def knows(self, user: Any) -> bool:
         """Tell whether ``user`` was in the fitted data.
@@ -232,7 +237,7 @@ class Ranker(ABC):
             {
                 C.USER: wanted[row],
                 C.ITEM: items[col],
-                C.SCORE: score.astype(np.float64),
+                C.SCORE: self._list_scores(score).astype(np.float64),
                 C.RANK: rank.astype(np.int64),
             }
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -20,6 +20,7 @@ from aftersales import choices
 from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.models._registry import _CLASSES, MODEL_NAMES, default_params, make_model
 from aftersales.random import Seed
+from aftersales.validate import did_you_mean
 
 REGISTRY: Mapping[str, str] = MappingProxyType(
     {
@@ -33,7 +34,7 @@ REGISTRY: Mapping[str, str] = MappingProxyType(
             )
         },
         "usercf": "aftersales.usercf:UserCosineCF",
-        choices.BASKET_MODEL: "aftersales.recommendations:BasketRecommender",
+        choices.BASKET_MODEL: "aftersales.basket:BasketRecommender",
     }
 )
 """Model name -> its class (``"package:Class"``): Surprise's algorithms by their class name
@@ -48,8 +49,6 @@ RATING_MODELS: tuple[str, ...] = MODEL_NAMES
 
 def _lookup(name: Any) -> str:
     if not isinstance(name, str) or name not in REGISTRY:
-        from aftersales.params import did_you_mean  # only on the error path
-
         hint = did_you_mean([name], NAMES) if isinstance(name, str) else ""
         raise UnknownNameError(f"unknown model {name!r};{hint} valid models: {', '.join(NAMES)}")
     return REGISTRY[name]
@@ -142,11 +141,49 @@ def make(name: str, params: Mapping[str, Any] | None = None, *, seed: Seed) -> A
     valid = model_params(name)
     unknown = sorted(set(given) - set(valid), key=str)
     if unknown:
-        from aftersales.params import did_you_mean  # only on the error path
-
         raise ParameterError(
             f"model {name!r}: unknown parameter(s) {', '.join(map(repr, unknown))};"
             f"{did_you_mean([str(u) for u in unknown], valid)} valid parameters: "
             f"{', '.join(valid)}"
         )
     return model_class(name)(**given, seed=seed)
+
+
+def make_models(
+    names: Sequence[str], params: Mapping[str, Mapping[str, Any]] | None = None, *, seed: Seed
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Build unfitted models by name, split into rating models and ranking-only models.
+
+    Parameters
+    ----------
+    names : sequence of str
+        Names from :data:`aftersales.choices.ALL_MODELS` (Surprise class names, top-N names,
+        ``"fbt"``).
+    params : mapping, optional
+        Model name -> its parameters (as ``aftersales.models.make`` takes them).
+    seed : int or numpy.random.Generator
+        Seed of every stochastic model.
+
+    Returns
+    -------
+    tuple of dict
+        ``(rating, ranking)``: label -> unfitted model; rating models predict ratings
+        and rank, ranking-only models only rank.
+
+    Raises
+    ------
+    UnknownNameError
+        If a name is not in :data:`aftersales.choices.ALL_MODELS`.
+    ParameterError
+        If a model's parameters are invalid.
+    """
+    params = dict(params or {})
+    rating: dict[str, Any] = {}
+    ranking: dict[str, Any] = {}
+    for name in names:  # a handful of models
+        if name in NAMES and name not in choices.ALL_MODELS:  # usercf fits frames, not trainsets
+            valid = ", ".join(choices.ALL_MODELS)
+            raise UnknownNameError(f"model {name!r} is not compared here; valid models: {valid}")
+        kind = rating if name in RATING_MODELS else ranking
+        kind[name] = make(name, dict(params.get(name) or {}), seed=seed)
+    return rating, ranking

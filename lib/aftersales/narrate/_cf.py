@@ -40,7 +40,8 @@ def similarity_findings(grid: pd.DataFrame, *, metric: str = "rmse") -> Markdown
     Parameters
     ----------
     grid : pandas.DataFrame
-        ``cf.similarity_grid``'s result: basis, similarity_measure, metric, mean, ci_low, ci_high.
+        ``evaluate.similarity_grid``'s result: basis, similarity_measure, metric, mean, ci_low,
+        ci_high.
     metric : str, default "rmse"
         The error that ranks the settings (lower is better); ``mae`` rows, when present, are
         compared with its ordering.
@@ -126,7 +127,7 @@ def k_sweep_findings(k_sweep: pd.DataFrame, *, metric: str = "rmse") -> Markdown
     Parameters
     ----------
     k_sweep : pandas.DataFrame
-        ``cf.knn_sweep``'s result: basis, k, metric, mean (and intervals).
+        ``evaluate.knn_sweep``'s result: basis, k, metric, mean (and intervals).
     metric : str, default "rmse"
         The error described (lower is better).
 
@@ -174,7 +175,7 @@ def usercf_findings(
     Parameters
     ----------
     summary : pandas.DataFrame
-        ``cf.compare_usercf(...).summary``: model, metric, mean, ci_low, ci_high.
+        ``evaluate.compare_usercf(...).summary``: model, metric, mean, ci_low, ci_high.
     overlap : float
         Mean share of each customer's top-``top_k`` the two user-based models have in common.
     ours, surprise, tuned : str
@@ -236,9 +237,9 @@ def example_findings(
     Parameters
     ----------
     customer : pandas.DataFrame
-        ``cf.customer_summary``: one row with train_rows and test_rows.
+        ``models.customer_summary``: one row with train_rows and test_rows.
     recommended : pandas.DataFrame
-        The example model's list (``cf.readable_explanations``): rank, item_name, score,
+        The example model's list (``models.readable_explanations``): rank, item_name, score,
         n_neighbors.
     usercf : pandas.DataFrame
         UserCosineCF's list for the same customer, same columns.

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import math
 import types
 import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from aftersales.errors import ParameterError
+from aftersales.validate import did_you_mean
 
 P = TypeVar("P", bound="NotebookParams")
 
@@ -242,36 +242,6 @@ def build(cls: type[P], values: Mapping[str, Any], *, where: str) -> P:
         for name, value in values.items()
     }
     return cls(**checked)
-
-
-def did_you_mean(unknown: Sequence[str], known: Iterable[str]) -> str:
-    """Suggest the closest known name for each unknown one (difflib's ratio >= 0.6).
-
-    Parameters
-    ----------
-    unknown : Sequence[str]
-        Names that were not recognised.
-    known : Iterable[str]
-        The valid names.
-
-    Returns
-    -------
-    str
-        ``" did you mean `n_clusters`?"`` for one unknown name,
-        ``" did you mean `a` for `x`, `b` for `y`?"`` for several, or ``""`` when no
-        name is close to any valid one.
-    """
-    candidates = sorted(known)
-    pairs = []
-    for name in unknown:
-        close = difflib.get_close_matches(name, candidates, n=1)
-        if close:
-            pairs.append((name, close[0]))
-    if not pairs:
-        return ""
-    if len(unknown) == 1:
-        return f" did you mean `{pairs[0][1]}`?"
-    return " did you mean " + ", ".join(f"`{best}` for `{name}`" for name, best in pairs) + "?"
 
 
 def _type_name(hint: Any) -> str:

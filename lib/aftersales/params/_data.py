@@ -17,47 +17,14 @@ if TYPE_CHECKING:
 
 
 def spec(dataset: str) -> DatasetSpec:
-    """Return the description of a registered data set or of a source file.
-
-    Parameters
-    ----------
-    dataset : str
-        A registered name or the path of a source file.
-
-    Returns
-    -------
-    aftersales.datasets.DatasetSpec
-        Its kind (``ratings``, ``transactions`` or ``campaign``), columns and, for a
-        campaign, the control arm and planned design.
-
-    Raises
-    ------
-    aftersales.errors.UnknownNameError
-        If the name is not registered and no source file has that path.
-    """
+    """Return ``aftersales.datasets.spec(dataset)`` (documented there), imported on call."""
     from aftersales import datasets
 
     return datasets.spec(dataset)
 
 
 def kind(dataset: str) -> str:
-    """Return what a data set holds: ``"ratings"``, ``"transactions"`` or ``"campaign"``.
-
-    Parameters
-    ----------
-    dataset : str
-        A registered name or the path of a source file.
-
-    Returns
-    -------
-    str
-        The data set's kind.
-
-    Raises
-    ------
-    aftersales.errors.UnknownNameError
-        As :func:`spec`.
-    """
+    """Return ``aftersales.datasets.spec(dataset).kind``: ratings, transactions or campaign."""
     return spec(dataset).kind
 
 

@@ -33,7 +33,7 @@ def check_topn_grids(
         If ``grids`` is not a mapping, a grid names a model not in ``models`` or not a
         top-N model, an unknown parameter, or holds an empty list or an invalid value.
     """
-    from aftersales.topn import default_topn_params, make_topn  # values are checked by building
+    from aftersales.models import make, model_params  # values are checked by building
 
     if not isinstance(grids, dict):
         raise ParameterError(
@@ -53,7 +53,7 @@ def check_topn_grids(
             )
         if not isinstance(grid, dict):
             raise ParameterError(f"{label} must map parameter names to lists of values")
-        valid = [key for key in default_topn_params(name) if key != "group"]
+        valid = [key for key in model_params(name) if key != "group"]
         for key, values in grid.items():
             if key not in valid:
                 raise ParameterError(f"{label}: unknown parameter {key!r}; valid: {valid}")
@@ -61,6 +61,6 @@ def check_topn_grids(
                 raise ParameterError(f"{label}[{key!r}] must be a non-empty list; got {values!r}")
             for value in values:  # a few grid points
                 try:
-                    make_topn(name, {key: value}, seed=0)
+                    make(name, {key: value}, seed=0)
                 except ParameterError as error:
                     raise ParameterError(f"{label}[{key!r}]: {error}") from None

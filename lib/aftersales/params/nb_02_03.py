@@ -85,10 +85,10 @@ class ContentParams(PreparationParams):
             raise ParameterError(f"{WHERE}: parameter `blend_weights` must list weights")
         if self.k not in self.ks:
             raise ParameterError(f"{WHERE}: parameter `k` ({self.k}) must be one of `ks`")
-        from aftersales.topn import make_topn  # the parameters are checked by building it
+        from aftersales.models import make  # the parameters are checked by building it
 
         try:
-            make_topn(self.collaborative, self.collaborative_params, seed=0)
+            make(self.collaborative, self.collaborative_params, seed=0)
         except ParameterError as error:
             raise ParameterError(f"{WHERE}: parameter `collaborative_params`: {error}") from None
         if self.rating_threshold > 0 and self.transactions:

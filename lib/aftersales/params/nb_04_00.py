@@ -161,10 +161,10 @@ class EvaluationParams(PreparationParams):
                 f"{WHERE}: parameter `model_params` has entries for {extra}, which are not in "
                 f"`models` {list(self.models)}"
             )
-        from aftersales import recommendations  # the parameters are checked by building them
+        from aftersales import models  # the parameters are checked by building them
 
         try:
-            recommendations.make_models(self.models, self.model_params, seed=self.seed)
+            models.make_models(self.models, self.model_params, seed=self.seed)
         except (ParameterError, UnknownNameError, TypeError) as error:
             raise ParameterError(f"{WHERE}: parameter `model_params`: {error}") from None
         check_topn_grids(

@@ -27,7 +27,7 @@ def k_sweep(
     Parameters
     ----------
     frame : pandas.DataFrame
-        An ``aftersales.cf.knn_sweep`` result: ``C.BASIS``, ``C.SIMILARITY_MEASURE``,
+        An ``aftersales.evaluate.knn_sweep`` result: ``C.BASIS``, ``C.SIMILARITY_MEASURE``,
         ``C.K``, ``C.METRIC``, ``C.MEAN``, ``C.CI_LOW``, ``C.CI_HIGH``.
     chosen : mapping of str to int, optional
         Basis -> the k chosen for it, marked by a dashed vertical line and a ring.
@@ -104,7 +104,7 @@ def similarity_points(frame: pd.DataFrame, *, metric: str = "rmse", title: str) 
     Parameters
     ----------
     frame : pandas.DataFrame
-        An ``aftersales.cf.similarity_grid`` result.
+        An ``aftersales.evaluate.similarity_grid`` result.
     metric : str, default "rmse"
         The metric drawn.
     title : str

@@ -16,7 +16,7 @@ import papermill
 import yaml
 from nbclient.exceptions import DeadKernelError
 
-from aftersales import capabilities, locks, params, paths, privacy
+from aftersales import capabilities, locks, params, paths, privacy, validate
 from aftersales.errors import AftersalesError, ParameterError, WriteError
 from aftersales.report import _notebooks
 from aftersales.report._kernel import CpuMeter, kernel_manager_class
@@ -145,7 +145,7 @@ def plan(
         known = sorted(every - {"output_dir"})
         raise ParameterError(
             f"{source}: parameter(s) {orphans} are declared by none of the notebooks;"
-            f"{params.did_you_mean(orphans, known)} declared: {known}"
+            f"{validate.did_you_mean(orphans, known)} declared: {known}"
         )
     if folder is None and isinstance(dataset, str):
         methods = {

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from aftersales import basket, models, paths, prepare, recommendations, segment
+from aftersales import basket, models, paths, prepare, segment
 from aftersales import columns as C
 from aftersales.store._build import Built, write
 from aftersales.store._sources import Sources, keyed, order_lines
@@ -76,8 +76,8 @@ def build_from_data(
     segmented = segment.attach_actions(segment.segment_customers(prepared.cleaned))
     summary = segment.attach_actions(segment.segment_summary(segmented))
     train = prepared.split.train
-    model = recommendations.fit_model(models.make("popularity", seed=seed), train)
-    recs = recommendations.recommendation_table(
+    model = models.fit_model(models.make("popularity", seed=seed), train)
+    recs = models.recommendation_table(
         model,
         train[C.USER].unique()[:n_customers],
         k=k,
@@ -101,7 +101,7 @@ def build_from_data(
             "lines": f"data set {dataset}",
             "segments": "aftersales.segment (RFM only)",
             "segment_actions": "aftersales.segment",
-            "recommendations": "popularity (aftersales.recommendations)",
+            "recommendations": "popularity (aftersales.models)",
             "rules": "pair rules (aftersales.basket)",
         },
     )

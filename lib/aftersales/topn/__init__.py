@@ -3,7 +3,7 @@
 Rating predictors rank poorly on purchase data; these models learn from who interacted
 with what (optionally how strongly: ``C.WEIGHT`` counts, quantities or revenue) and only
 rank. ``aftersales.models.make(name, params, seed=...)`` builds one of :data:`TOPN_MODELS`
-(``make_topn`` is the same call limited to these names):
+(an unfitted model's ``params`` are its parameters with their defaults):
 
 - ``"popularity"``: :class:`Popularity`, global or per group (country, segment);
 - ``"itemknn"``: :class:`ItemKNN`, cosine with shrinkage over the customer x item matrix;
@@ -70,7 +70,7 @@ from aftersales.topn._protocols import (
     reference_protocol,
 )
 from aftersales.topn._refit import ExportTuning, tune_export
-from aftersales.topn._registry import TOPN_MODELS, default_topn_params, make_topn
+from aftersales.topn._registry import TOPN_MODELS
 from aftersales.topn._retail import purchase_time_split, user_groups, validation_split
 from aftersales.topn._setting import GROUPINGS, TopNSetting, topn_setting
 from aftersales.topn._tune import Tuned, tune
@@ -106,11 +106,9 @@ __all__ = [
     "Tuned",
     "at_k",
     "compare_topn",
-    "default_topn_params",
     "examples",
     "implicit_from_ratings",
     "interaction_matrix",
-    "make_topn",
     "purchase_time_split",
     "reference_protocol",
     "reference_table",

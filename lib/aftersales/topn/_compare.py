@@ -18,12 +18,12 @@ from aftersales import columns as C
 from aftersales import evaluate, validate
 from aftersales import split as splitters
 from aftersales.errors import DataValidationError, ParameterError
-from aftersales.models import recommend
+from aftersales.models import make, recommend
 from aftersales.random import Seed, rng
 from aftersales.topn._base import TopNModel
 from aftersales.topn._data import value_column
 from aftersales.topn._protocols import ISSUE_SVD, REFERENCE_METRICS, ReferenceResult
-from aftersales.topn._registry import _lookup, make_topn
+from aftersales.topn._registry import _lookup
 from aftersales.topn._tune import tune
 
 COMPARE_METRICS: tuple[str, ...] = (*REFERENCE_METRICS, "coverage", "novelty")
@@ -135,7 +135,7 @@ class Comparison:
         if label not in self.specs:
             raise ParameterError(f"`label` must be one of {list(self.specs)}; got {label!r}")
         name, params = self.specs[label]
-        return make_topn(name, params, seed=seed).fit(train)
+        return make(name, params, seed=seed).fit(train)
 
     def curve_table(self) -> pd.DataFrame:
         """Return the validation curves as one tidy frame.
@@ -319,14 +319,12 @@ def compare_topn(
     topn_test = known[[C.USER, C.ITEM]].assign(**{C.RATING: relevance})
     scale = (0.0, float(max(strengths.max(), relevance.max(), 1.0)))
     factories = {
-        label: functools.partial(make_topn, name, params, seed=seed)
+        label: functools.partial(make, name, params, seed=seed)
         for label, (name, params) in specs.items()
     }
     options = {"ks": lengths, "threshold": threshold, "n_resamples": n_resamples, "seed": seed}
     runs = [_experiment(factories, topn_train, topn_test, scale=scale, **options)]
     if svd_train is not None:
-        from aftersales.models import make
-
         validate.require_columns(svd_train, [C.USER, C.ITEM, C.RATING], source="`svd_train`")
         svd = {SVD_LABEL: functools.partial(make, "SVD", seed=seed)}
         ratings = svd_train[[C.USER, C.ITEM, C.RATING]]

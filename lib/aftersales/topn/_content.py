@@ -338,7 +338,7 @@ class Hybrid(TopNModel):
         centred: bool = True,
         seed: Seed = 0,
     ) -> None:
-        from aftersales.topn._registry import make_topn
+        from aftersales.models import make
 
         super().__init__(seed=seed)
         self.features = _check_features(features)
@@ -348,7 +348,7 @@ class Hybrid(TopNModel):
             )
         self.collaborative = collaborative
         self.collaborative_params = dict(collaborative_params or {})
-        make_topn(collaborative, self.collaborative_params, seed=seed)  # validates
+        make(collaborative, self.collaborative_params, seed=seed)  # validates
         is_number = isinstance(weight, int | float | np.integer | np.floating) and not isinstance(
             weight, bool | np.bool_
         )
@@ -386,12 +386,12 @@ class Hybrid(TopNModel):
         DataValidationError, ParameterError
             As either part's ``fit``.
         """
-        from aftersales.topn._registry import make_topn
+        from aftersales.models import make
 
         content = ContentBased(
             features=self.features, binary=self.binary, centred=self.centred
         ).fit(data)
-        collaborative = make_topn(self.collaborative, self.collaborative_params, seed=self.seed)
+        collaborative = make(self.collaborative, self.collaborative_params, seed=self.seed)
         return self._assemble(content, collaborative.fit(data))
 
     def with_parts(self, content: ContentBased, collaborative: TopNModel) -> Hybrid:

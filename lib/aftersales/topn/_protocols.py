@@ -14,9 +14,10 @@ from aftersales import columns as C
 from aftersales import split as splitters
 from aftersales import validate
 from aftersales.metrics import ranking_metrics
+from aftersales.models import make
 from aftersales.random import Seed
 from aftersales.topn._data import implicit_from_ratings
-from aftersales.topn._registry import _lookup, make_topn
+from aftersales.topn._registry import _lookup
 from aftersales.topn._tune import tune
 
 REFERENCE_METRICS: tuple[str, ...] = ("precision", "recall", "ndcg", "map")
@@ -113,7 +114,6 @@ def _svd(
 ) -> tuple[pd.DataFrame, float, float]:
     from surprise import Dataset, Reader
 
-    from aftersales.models import make
     from aftersales.models import recommend as surprise_recommend
 
     columns = [C.USER, C.ITEM, C.RATING]
@@ -208,7 +208,7 @@ def reference_protocol(
         chosen: dict[str, Any] = {}
         if grid:
             chosen, curves[name] = tune(name, grid, train, seed=seed, metric=metric, k=k)
-        model = make_topn(name, chosen, seed=seed)
+        model = make(name, chosen, seed=seed)
         start = time.perf_counter()
         model.fit(train)
         fit_time = time.perf_counter() - start

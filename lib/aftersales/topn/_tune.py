@@ -15,8 +15,9 @@ from aftersales import split as splitters
 from aftersales import validate
 from aftersales.errors import DataValidationError, ParameterError
 from aftersales.metrics import RANKING_METRICS, ranking_metrics
+from aftersales.models import make
 from aftersales.random import Seed, rng
-from aftersales.topn._registry import _lookup, make_topn
+from aftersales.topn._registry import _lookup
 
 
 class Tuned(NamedTuple):
@@ -25,7 +26,7 @@ class Tuned(NamedTuple):
     Attributes
     ----------
     best_params : dict
-        The winning grid combination merged with ``fixed``; pass it to ``make_topn``.
+        The winning grid combination merged with ``fixed``; pass it to ``aftersales.models.make``.
     curve : pandas.DataFrame
         One row per combination x ranking metric: the grid's parameter columns, then
         ``C.METRIC``, ``C.K``, ``C.VALUE`` (on the validation split), ``C.FIT_TIME``
@@ -76,7 +77,7 @@ def tune(
     already; every combination of ``grid`` is fitted on the validation-train part and
     ranks ``k`` unseen items for the validation users it knows, scored against the
     validation-test part (every held-out row relevant). The test set is never touched.
-    Refit ``make_topn(model_name, best_params, seed=...)`` on the whole training data
+    Refit ``aftersales.models.make(model_name, best_params, seed=...)`` on the whole training data
     afterwards.
 
     Parameters
@@ -128,7 +129,7 @@ def tune(
     fixed = dict(fixed or {})
     combos = _combinations(grid)
     for combo in combos:  # fail fast on a bad name or value, before any fit
-        make_topn(model_name, {**fixed, **combo}, seed=0)
+        make(model_name, {**fixed, **combo}, seed=0)
     generator = rng(seed)
     split_seed, model_seed = (int(x) for x in generator.integers(0, 2**31 - 1, size=2))
     if isinstance(train, splitters.Split):
@@ -146,7 +147,7 @@ def tune(
     row_combo: list[int] = []
     scores = []
     for number, combo in enumerate(combos):  # a handful of grid points
-        model = make_topn(model_name, {**fixed, **combo}, seed=model_seed)
+        model = make(model_name, {**fixed, **combo}, seed=model_seed)
         start = time.perf_counter()
         model.fit(parts.train)
         fit_time = time.perf_counter() - start

@@ -16,12 +16,24 @@ the same idea done right. With ``x_vi`` the value (rating or weight) of user ``v
   by all of them.
 
 Rankings order by descending score, equal scores by ascending item id.
+
+:class:`UserCosineCFAlgo` runs it as a Surprise-style algorithm (``fit(trainset)``,
+``test(testset)``), so ``aftersales.evaluate`` compares it with Surprise's models on the same
+folds; :func:`seed_flaws` tabulates :data:`SEED_DESIGN_FLAWS`.
 """
 
 from __future__ import annotations
 
 from aftersales.topk import top_k
-from aftersales.usercf._flaws import SEED_DESIGN_FLAWS, SeedFlaw
+from aftersales.usercf._flaws import SEED_DESIGN_FLAWS, SeedFlaw, seed_flaws
 from aftersales.usercf._model import UserCosineCF
+from aftersales.usercf._surprise import UserCosineCFAlgo
 
-__all__ = ["SEED_DESIGN_FLAWS", "SeedFlaw", "UserCosineCF", "top_k"]
+__all__ = [
+    "SEED_DESIGN_FLAWS",
+    "SeedFlaw",
+    "UserCosineCF",
+    "UserCosineCFAlgo",
+    "seed_flaws",
+    "top_k",
+]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import pandas as pd
+
 
 class SeedFlaw(NamedTuple):
     """One defect of the source design's CF sketch: the code, the problem, the fix."""
@@ -70,3 +72,14 @@ SEED_DESIGN_FLAWS: tuple[SeedFlaw, ...] = (
     ),
 )
 """What the source design's ``user_similarity`` / ``collaborative_filtering`` get wrong."""
+
+
+def seed_flaws() -> pd.DataFrame:
+    """Return ``aftersales.usercf.SEED_DESIGN_FLAWS`` as a table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code``, ``problem``, ``fix``: one row per defect of the source design's sketch.
+    """
+    return pd.DataFrame(SEED_DESIGN_FLAWS, columns=list(SeedFlaw._fields))

@@ -9,15 +9,12 @@ import numpy as np
 import pandas as pd
 
 from aftersales import columns as C
-from aftersales.errors import DataValidationError, UnknownNameError
+from aftersales.errors import UnknownNameError
+from aftersales.validate import require_columns
 
 
 def _check_result(frame: pd.DataFrame, columns: Sequence[str], metric: str, what: str) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise DataValidationError(f"{what}: expected a DataFrame; got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame]
-    if missing:
-        raise DataValidationError(f"{what}: column(s) {missing} missing; got {list(frame)}")
+    require_columns(frame, columns, source=what)
     if not (frame[C.METRIC] == metric).any():
         found = sorted(frame[C.METRIC].unique().tolist())
         raise UnknownNameError(f"{what}: no rows for metric {metric!r}; the frame has {found}")

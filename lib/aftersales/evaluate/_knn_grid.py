@@ -10,7 +10,8 @@ import pandas as pd
 from aftersales import columns as C
 from aftersales.choices import BASES, KNN_MODELS
 from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
-from aftersales.evaluate import run_experiment, sweep
+from aftersales.evaluate._runner import run_experiment
+from aftersales.evaluate._sweep import sweep
 from aftersales.models import SIMILARITIES, make
 from aftersales.random import Seed, rng
 
@@ -27,18 +28,7 @@ GRID_COLUMNS: tuple[str, ...] = (
 )
 """Columns of :func:`similarity_grid`."""
 
-KNN_SWEEP_COLUMNS: tuple[str, ...] = (
-    C.MODEL,
-    C.BASIS,
-    C.SIMILARITY_MEASURE,
-    C.K,
-    C.METRIC,
-    C.MEAN,
-    C.CI_LOW,
-    C.CI_HIGH,
-    C.FIT_TIME,
-    C.PREDICT_TIME,
-)
+KNN_SWEEP_COLUMNS: tuple[str, ...] = (*GRID_COLUMNS[:3], C.K, *GRID_COLUMNS[3:])
 """Columns of :func:`knn_sweep` (``C.K`` is the neighbourhood size)."""
 
 

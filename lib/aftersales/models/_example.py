@@ -10,7 +10,8 @@ import pandas as pd
 from aftersales import columns as C
 from aftersales import outputs, privacy
 from aftersales.errors import DataValidationError, ParameterError, UnknownNameError
-from aftersales.models import EXPLANATION_COLUMNS
+from aftersales.models._explain import EXPLANATION_COLUMNS
+from aftersales.validate import require_columns
 
 READABLE_COLUMNS: tuple[str, ...] = (
     C.USER,
@@ -22,14 +23,6 @@ READABLE_COLUMNS: tuple[str, ...] = (
     C.EXPLANATION,
 )
 """Columns of :func:`readable_explanations`."""
-
-
-def _require(frame: Any, columns: list[str], what: str) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise DataValidationError(f"{what}: expected a DataFrame; got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame]
-    if missing:
-        raise DataValidationError(f"{what}: column(s) {missing} missing; got {list(frame)}")
 
 
 def choose_customer(train: pd.DataFrame, test: pd.DataFrame, customer: str = "") -> Any:
@@ -56,8 +49,8 @@ def choose_customer(train: pd.DataFrame, test: pd.DataFrame, customer: str = "")
     UnknownNameError
         If ``customer`` is not a training customer (the id is not repeated in the message).
     """
-    _require(train, [C.USER], "choose_customer: `train`")
-    _require(test, [C.USER], "choose_customer: `test`")
+    require_columns(train, [C.USER], source="choose_customer: `train`")
+    require_columns(test, [C.USER], source="choose_customer: `test`")
     users = pd.Index(train[C.USER].unique())
     if customer:
         found = users[users.astype("str") == str(customer)]
@@ -113,7 +106,7 @@ def customer_profile(
     ParameterError
         If ``n`` is not a positive integer.
     """
-    _require(train, [C.USER, C.ITEM, C.RATING], "customer_profile: `train`")
+    require_columns(train, [C.USER, C.ITEM, C.RATING], source="customer_profile: `train`")
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ParameterError(f"`n` must be a positive integer; got {n!r}")
     rows = train.loc[train[C.USER] == customer, [C.ITEM, C.RATING]]
@@ -154,7 +147,7 @@ def shareable_explanation(
     DataValidationError
         If a column of the explanation frame is missing.
     """
-    _require(explanation, list(EXPLANATION_COLUMNS), "shareable_explanation")
+    require_columns(explanation, list(EXPLANATION_COLUMNS), source="shareable_explanation")
     out = outputs.shareable(explanation, key=key)
     return _pseudonymise_neighbors(out, key) if user_based else out
 
@@ -203,8 +196,10 @@ def readable_explanations(
     DataValidationError
         If a column is missing or ``recs`` holds more than one customer.
     """
-    _require(recs, [C.USER, C.ITEM, C.SCORE, C.RANK], "readable_explanations: `recs`")
-    _require(explanation, list(EXPLANATION_COLUMNS), "readable_explanations: `explanation`")
+    require_columns(recs, [C.USER, C.ITEM, C.SCORE, C.RANK], source="readable_explanations: `recs`")
+    require_columns(
+        explanation, list(EXPLANATION_COLUMNS), source="readable_explanations: `explanation`"
+    )
     if recs[C.USER].nunique() > 1:
         raise DataValidationError(
             f"readable_explanations: `recs` must hold one customer; got {recs[C.USER].nunique()}"
@@ -258,8 +253,8 @@ def top_k_overlap(first: pd.DataFrame, second: pd.DataFrame, *, k: int) -> float
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ParameterError(f"`k` must be a positive integer; got {k!r}")
     columns = [C.USER, C.ITEM, C.RANK]
-    _require(first, columns, "top_k_overlap: `first`")
-    _require(second, columns, "top_k_overlap: `second`")
+    require_columns(first, columns, source="top_k_overlap: `first`")
+    require_columns(second, columns, source="top_k_overlap: `second`")
 
     def head(frame: pd.DataFrame) -> pd.DataFrame:
         ordered = frame.sort_values([C.USER, C.RANK], kind="stable")
@@ -298,8 +293,8 @@ def customer_summary(
     DataValidationError
         If a column is missing.
     """
-    _require(train, [C.USER, C.RATING], "customer_summary: `train`")
-    _require(test, [C.USER], "customer_summary: `test`")
+    require_columns(train, [C.USER, C.RATING], source="customer_summary: `train`")
+    require_columns(test, [C.USER], source="customer_summary: `test`")
     mine = train.loc[train[C.USER] == customer, C.RATING]
     row = pd.DataFrame(
         {

@@ -8,9 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from aftersales import basket, models
 from aftersales import columns as C
-from aftersales import models, topn
-from aftersales import recommendations as R
 from aftersales.errors import ParameterError, RankingOnlyError, UnknownNameError
 from aftersales.models import explain_knn
 
@@ -29,7 +28,7 @@ def history() -> pd.DataFrame:
 
 
 def test_basket_recommender_rules_first_then_popular_items() -> None:
-    model = R.BasketRecommender().fit(history())
+    model = basket.BasketRecommender().fit(history())
     recs = model.recommend(["u4", "u1", "u5"], 2)
     # u4 has C: C -> D (lift 2.5) first, then the most popular unseen item, A (A, B tie on
     # 2 customers: the smaller item id). u1 has A and B, whose rules lead to seen items
@@ -51,7 +50,43 @@ def test_basket_recommender_rules_first_then_popular_items() -> None:
     with pytest.raises(RankingOnlyError):
         model.predict("u4", "A")
     with pytest.raises(ParameterError, match="not fitted"):
-        R.BasketRecommender().recommend(["u1"], 2)
+        basket.BasketRecommender().recommend(["u1"], 2)
+
+
+def test_basket_recommender_ranks_rules_by_metric_then_popularity_with_ties_by_item() -> None:
+    # Five customers: u1, u2 {A, B}, u3 {A, C}, u4 {D}, u5 {A}. Popularity: A 4, B 2, C 1,
+    # D 1. Pairs: A+B 2/5, A+C 1/5 (D meets nothing). confidence(A -> B) = 2/4, (A -> C) =
+    # 1/4, (B -> A) = (C -> A) = 1; every lift is 1.25 (0.4 / (0.8 * 0.4), 0.2 / (0.8 * 0.2)).
+    pairs = [("u1", "A"), ("u1", "B"), ("u2", "A"), ("u2", "B"), ("u3", "A"), ("u3", "C")]
+    frame = pd.DataFrame([*pairs, ("u4", "D"), ("u5", "A")], columns=[C.USER, C.ITEM])
+    by_confidence = basket.BasketRecommender("confidence").fit(frame)
+
+    def lists(model, users, k, **options):
+        recs = model.recommend(users, k, **options)
+        return {
+            user: list(zip(part[C.ITEM], part[C.SCORE].round(6), part[C.RANK], strict=True))
+            for user, part in recs.groupby(C.USER, sort=False)
+        }
+
+    # u5 {A}: B (0.5) above C (0.25), then D, the only popular unseen item; u3 {A, C}: B by
+    # its rule, then D; u4 {D}: no rule, popular items A, B; u9 (unknown): A, B, then C and D
+    # tie on one customer (the smaller id first).
+    assert lists(by_confidence, ["u5", "u3", "u4", "u9"], 3) == {
+        "u5": [("B", 0.5, 1), ("C", 0.25, 2), ("D", 0.0, 3)],
+        "u3": [("B", 0.5, 1), ("D", 0.0, 2)],
+        "u4": [("A", 0.0, 1), ("B", 0.0, 2), ("C", 0.0, 3)],
+        "u9": [("A", 0.0, 1), ("B", 0.0, 2), ("C", 0.0, 3)],
+    }
+    # Seen items allowed: u5's rules come first, then A itself (no rule, most popular).
+    assert lists(by_confidence, ["u5"], 3, exclude_seen=False) == {
+        "u5": [("B", 0.5, 1), ("C", 0.25, 2), ("A", 0.0, 3)]
+    }
+    # By lift B and C tie at 1.25: the smaller id first; k=1 keeps the first rule only.
+    by_lift = basket.BasketRecommender("lift").fit(frame)
+    assert lists(by_lift, ["u5"], 3) == {"u5": [("B", 1.25, 1), ("C", 1.25, 2), ("D", 0.0, 3)]}
+    assert lists(by_lift, ["u5"], 1) == {"u5": [("B", 1.25, 1)]}
+    with pytest.raises(ParameterError, match="fbt supports popular"):
+        by_lift.recommend(["u5"], 1, unknown_users="error")
 
 
 def test_explanation_text_for_items_users_and_popularity() -> None:
@@ -65,7 +100,7 @@ def test_explanation_text_for_items_users_and_popularity() -> None:
             C.N_NEIGHBORS: [4, 4, 1, 0],
         }
     )
-    texts = R.explanation_text(rows, ["x", "y", "z", "w"], verb="rated", default="none")
+    texts = models.explanation_text(rows, ["x", "y", "z", "w"], verb="rated", default="none")
     # x: shares 0.42 and 0.31 (B has no name: its id); y: no share, the similarity (lift).
     assert texts == [
         "because you rated apple (0.42), B (0.31)",
@@ -74,16 +109,16 @@ def test_explanation_text_for_items_users_and_popularity() -> None:
         "none",
     ]
     users = rows.iloc[:3].assign(**{C.NEIGHBOR: ["u7", "u8", "u9"]})
-    assert R.explanation_text(users, ["x", "y"], items_as_neighbours=False) == [
+    assert models.explanation_text(users, ["x", "y"], items_as_neighbours=False) == [
         "liked by 4 similar customers",
         "liked by 1 similar customer",
     ]
 
 
 def test_recommendation_table_is_pseudonymised_by_default() -> None:
-    model = R.BasketRecommender().fit(history())
-    table = R.recommendation_table(model, ["u4", "u5"], k=2, key=KEY, names=NAMES)
-    assert tuple(table.columns) == R.EXPORT_COLUMNS
+    model = basket.BasketRecommender().fit(history())
+    table = models.recommendation_table(model, ["u4", "u5"], k=2, key=KEY, names=NAMES)
+    assert tuple(table.columns) == models.EXPORT_COLUMNS
     assert list(table[C.ITEM]) == ["D", "A", "A", "B"]
     assert list(table[C.ITEM_NAME]) == ["dates", "apple", "apple", "bread"]
     assert list(table[C.RANK]) == [1, 2, 1, 2]
@@ -93,16 +128,18 @@ def test_recommendation_table_is_pseudonymised_by_default() -> None:
     assert table[C.USER].nunique() == 2
     text = table.to_csv(index=False)
     assert not re.search(r"\bu[1-5]\b", text)  # no raw id anywhere
-    raw = R.recommendation_table(model, ["u4"], k=1, key=KEY, names=NAMES, raw_ids=True)
+    raw = models.recommendation_table(model, ["u4"], k=1, key=KEY, names=NAMES, raw_ids=True)
     assert list(raw[C.USER]) == ["u4"]
     with pytest.raises(ParameterError, match="`top`"):
-        R.recommendation_table(model, ["u4"], k=1, key=KEY, top=0)
+        models.recommendation_table(model, ["u4"], k=1, key=KEY, top=0)
 
 
 def test_recommendation_table_of_a_top_n_model() -> None:
     # Popularity scores an item by its share of customers: u4 (has C) gets A then B (2/5).
-    model = R.fit_model(topn.make_topn("popularity", seed=0), history())
-    table = R.recommendation_table(model, ["u4"], k=2, key=KEY, names=NAMES, label="popularity")
+    model = models.fit_model(models.make("popularity", seed=0), history())
+    table = models.recommendation_table(
+        model, ["u4"], k=2, key=KEY, names=NAMES, label="popularity"
+    )
     assert list(table[C.ITEM]) == ["A", "B"]
     assert list(table[C.SCORE]) == [0.4, 0.4]
     assert list(table[C.EXPLANATION]) == ["popular with customers"] * 2
@@ -112,9 +149,9 @@ def test_recommendation_table_explains_top_n_lists_as_explain_does_per_user() ->
     # The export explains a top-N model's lists in one explain_lists call; the texts
     # must be those of the model's explain asked customer by customer (u9 is unknown: popular
     # fallback items, no explanation rows, the default text).
-    model = R.fit_model(topn.make_topn("itemknn", {"neighbors": 3}, seed=0), history())
+    model = models.fit_model(models.make("itemknn", {"neighbors": 3}, seed=0), history())
     users = ["u4", "u1", "u9", "u3"]
-    table = R.recommendation_table(
+    table = models.recommendation_table(
         model, users, k=2, key=KEY, names=NAMES, label="itemknn", raw_ids=True
     )
     recs = models.recommend(model, users, 2)
@@ -123,7 +160,7 @@ def test_recommendation_table_explains_top_n_lists_as_explain_does_per_user() ->
         items = part[C.ITEM].tolist()
         if user in model.users_:
             rows = model.explain(user, items, top=2, names=NAMES)
-            expected += R.explanation_text(rows, items, default="ranked by itemknn's score")
+            expected += models.explanation_text(rows, items, default="ranked by itemknn's score")
         else:
             expected += ["ranked by itemknn's score"] * len(items)
     assert list(table[C.USER]) == list(recs[C.USER])
@@ -140,12 +177,14 @@ def test_recommendation_table_of_a_surprise_knn_names_neighbour_items() -> None:
             C.RATING: [5.0, 4.0, 1.0, 4.0, 5.0, 2.0, 3.0, 4.0, 2.0, 5.0],
         }
     )
-    rating, ranking = R.make_models(
+    rating, ranking = models.make_models(
         ["KNNBasic"], {"KNNBasic": {"k": 5, "sim_options": {"user_based": False}}}, seed=0
     )
     assert not ranking
-    model = R.fit_model(rating["KNNBasic"], ratings)
-    table = R.recommendation_table(model, ["c"], k=2, key=KEY, names=NAMES, top=2, verb="rated")
+    model = models.fit_model(rating["KNNBasic"], ratings)
+    table = models.recommendation_table(
+        model, ["c"], k=2, key=KEY, names=NAMES, top=2, verb="rated"
+    )
     # Cross-check against explain_knn directly: the shares of the two named neighbours.
     for item, text in zip(table[C.ITEM], table[C.EXPLANATION], strict=True):
         why = explain_knn(model, "c", [item], top=2, names=NAMES)
@@ -157,20 +196,22 @@ def test_recommendation_table_of_a_surprise_knn_names_neighbour_items() -> None:
 
 
 def test_make_models_splits_kinds_and_names_bad_ones() -> None:
-    rating, ranking = R.make_models(["SVD", "ease", "fbt"], {"fbt": {"min_support": 0.01}}, seed=1)
+    rating, ranking = models.make_models(
+        ["SVD", "ease", "fbt"], {"fbt": {"min_support": 0.01}}, seed=1
+    )
     assert list(rating) == ["SVD"] and list(ranking) == ["ease", "fbt"]
     assert ranking["fbt"].model.min_support == 0.01
     with pytest.raises(UnknownNameError, match=r"valid models: .*fbt"):
-        R.make_models(["SVD", "svd"], seed=1)
+        models.make_models(["SVD", "svd"], seed=1)
     with pytest.raises(ParameterError, match="unknown parameter"):
-        R.make_models(["ease"], {"ease": {"lambda": 1}}, seed=1)
+        models.make_models(["ease"], {"ease": {"lambda": 1}}, seed=1)
 
 
 def test_recommendation_table_of_user_cosine_cf_hides_the_neighbours() -> None:
     from aftersales.usercf import UserCosineCF
 
     model = UserCosineCF(k=3).fit(history())
-    table = R.recommendation_table(model, ["u4"], k=1, key=KEY, names=NAMES)
+    table = models.recommendation_table(model, ["u4"], k=1, key=KEY, names=NAMES)
     # u4 (C) is similar to u3 (C, D) only: D, explained by one similar customer.
     assert list(table[C.ITEM]) == ["D"]
     expected = model.explain("u4", ["D"])

@@ -6,8 +6,8 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from aftersales.cf._grid import BASES, _knn, _names, _sim_options
-from aftersales.evaluate import fit_once, fold_key
+from aftersales.evaluate._knn_grid import BASES, _knn, _names, _sim_options
+from aftersales.evaluate._sharing import fit_once, fold_key
 from aftersales.models import SIMILARITIES, make
 from aftersales.random import Seed
 from aftersales.split import to_surprise
@@ -15,7 +15,7 @@ from aftersales.split import to_surprise
 A = TypeVar("A")
 
 
-def knn(
+def knn_model(
     model_name: str, *, basis: str, similarity: str, k: int, min_k: int = 1, seed: Seed = 0
 ) -> Any:
     """Return an unfitted Surprise k-NN model for one basis and similarity measure.
@@ -36,7 +36,7 @@ def knn(
     Returns
     -------
     surprise.AlgoBase
-        The model, ready for :func:`fit`.
+        The model, ready for :func:`fit_ratings`.
 
     Raises
     ------
@@ -51,7 +51,7 @@ def knn(
     return make(_knn(model_name), params, seed=seed)
 
 
-def fit(algo: A, train: pd.DataFrame, *, scale: tuple[float, float]) -> A:
+def fit_ratings(algo: A, train: pd.DataFrame, *, scale: tuple[float, float]) -> A:
     """Fit a Surprise algorithm (or ``UserCosineCFAlgo``) on a training frame.
 
     An identical fit made earlier in the process (a seeded factor model, or a k-NN model
