@@ -70,3 +70,21 @@ def test_sweep_rejects_bad_requests() -> None:
         E.sweep("SVD", "n_factorz", [2], (train, test), progress=False)
     with pytest.raises(UnknownNameError, match="SVD"):
         E.sweep("SVDx", "n_factors", [2], (train, test), progress=False)
+
+
+def test_sweep_on_the_first_folds_equals_the_sweep_of_those_folds() -> None:
+    train, test = frames()
+    # a second fold whose test rows score differently: swapping the two changes the result
+    other = (train.iloc[1:], test.assign(**{C.RATING: [1.0, 1.0, 5.0, 1.0]}))
+    base = {"sim_options": {"name": "msd", "user_based": True}}
+    first = E.sweep("KNNBasic", "k", [1, 3], [(train, test), other], base=base, folds=1)
+    alone = E.sweep("KNNBasic", "k", [1, 3], (train, test), base=base)
+    columns = [C.SETTING, C.METRIC, C.MEAN, C.CI_LOW, C.CI_HIGH]
+    pd.testing.assert_frame_equal(first[columns], alone[columns])
+    both = E.sweep("KNNBasic", "k", [1, 3], [(train, test), other], base=base, folds=5)
+    assert not both[C.MEAN].equals(first[C.MEAN])  # more folds than held: every fold
+    rmse, _ = surprise_scores(train, test, 1)
+    assert first.loc[0, C.MEAN] == pytest.approx(rmse, abs=1e-12)
+    for bad in (0, -1, 1.5, True):
+        with pytest.raises(ParameterError, match="`folds` must be a positive integer"):
+            E.sweep("KNNBasic", "k", [1], (train, test), base=base, folds=bad)

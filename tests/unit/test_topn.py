@@ -395,6 +395,28 @@ def test_fit_on_a_surprise_trainset_equals_fit_on_the_frame():
     assert from_trainset.items.tolist() == from_frame.items.tolist()
 
 
+def test_a_trainset_is_read_once_and_its_matrix_holds_its_ratings():
+    from surprise import Dataset, Reader
+
+    from aftersales.topn._data import interaction_matrix
+
+    ratings = pd.DataFrame(
+        {C.USER: ["b", "a", "a"], C.ITEM: ["y", "x", "y"], C.RATING: [2.0, 5.0, 1.0]}
+    )
+    trainset = Dataset.load_from_df(ratings, Reader(rating_scale=(1, 5))).build_full_trainset()
+    calls = []
+    original = trainset.all_ratings
+    trainset.all_ratings = lambda: calls.append(1) or original()
+    first = interaction_matrix(trainset, source="t")
+    second = interaction_matrix(trainset, source="t")
+    assert len(calls) == 1  # the second model of a fold reuses the frame
+    for matrix in (first, second):
+        assert matrix.users.tolist() == ["a", "b"] and matrix.items.tolist() == ["x", "y"]
+        np.testing.assert_array_equal(matrix.values.toarray(), [[5.0, 1.0], [0.0, 2.0]])
+    other = Dataset.load_from_df(ratings.iloc[:2], Reader(rating_scale=(1, 5)))
+    assert interaction_matrix(other.build_full_trainset(), source="t").values.nnz == 2
+
+
 def test_run_experiment_with_a_topn_model_and_the_shared_rank_fn():
     from aftersales.evaluate import run_experiment
     from aftersales.models import make

@@ -174,7 +174,7 @@ def group_summary(
     """
     values = _user_values(per_user, groups, metrics, k)
     order = _group_order(groups, values[C.GROUP])
-    models = list(dict.fromkeys(per_user[C.MODEL]))
+    models = list(per_user[C.MODEL].unique())  # in order of appearance
     base = int(rng(seed).integers(0, 2**63 - 1))
     rows = []
     keys = values[[C.METRIC, C.K]].drop_duplicates().itertuples(index=False, name=None)

@@ -107,7 +107,7 @@ def significance(
     require_columns(
         per_user, [C.MODEL, C.FOLD, C.USER, C.METRIC, C.K, C.VALUE], source="`per_user`"
     )
-    present = list(dict.fromkeys(per_user[C.METRIC]))
+    present = list(per_user[C.METRIC].unique())  # in order of appearance
     wanted = present if metrics is None else list(dict.fromkeys(metrics))
     for name in wanted:
         metric_info(name)
@@ -117,10 +117,11 @@ def significance(
             )
     rows = []
     selected = per_user.loc[per_user[C.METRIC].isin(wanted)]
-    keys = selected[[C.METRIC, C.K]].drop_duplicates().itertuples(index=False, name=None)
-    for metric, k in keys:  # one per metric x k
-        group = selected.loc[(selected[C.METRIC] == metric) & same_k(selected[C.K], k)]
-        models = list(dict.fromkeys(group[C.MODEL]))
+    # one group per metric x k, in order of appearance (k is missing for rating metrics)
+    groups = selected.groupby([C.METRIC, C.K], sort=False, dropna=False, observed=True)
+    for (metric, k), group in groups:
+        k = None if pd.isna(k) else k
+        models = list(group[C.MODEL].unique())
         if len(models) < 2:
             raise DataValidationError(
                 f"significance compares models; metric {metric!r} (k={k}) has "

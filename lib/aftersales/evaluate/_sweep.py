@@ -9,6 +9,7 @@ import pandas as pd
 
 from aftersales import columns as C
 from aftersales.errors import ParameterError
+from aftersales.evaluate._protocol import as_folds
 from aftersales.evaluate._runner import run_experiment
 from aftersales.models import make
 from aftersales.random import Seed
@@ -35,6 +36,7 @@ def sweep(
     protocol: object,
     *,
     base: Mapping[str, Any] | None = None,
+    folds: int | None = None,
     metrics: Sequence[str] = ("rmse", "mae"),
     seed: Seed = 0,
     n_resamples: int = 200,
@@ -44,7 +46,7 @@ def sweep(
 
     For every value ``v`` the model is ``make(model_name, {**base, param: v},
     seed=seed)``, so the runs differ only in that parameter; each is fitted and scored by
-    :func:`run_experiment` on every fold of ``protocol``.
+    :func:`run_experiment` on every fold of ``protocol`` (or its first ``folds``).
 
     Parameters
     ----------
@@ -58,6 +60,9 @@ def sweep(
         A split or folds, as :func:`run_experiment` takes them.
     base : mapping, optional
         The other parameters, shared by every run (e.g. ``{"sim_options": {...}}``).
+    folds : int, optional
+        Score on the first ``folds`` folds of ``protocol`` only (all of them when it holds
+        fewer); default every fold. A curve's shape needs fewer folds than a comparison.
     metrics : sequence of str, default ("rmse", "mae")
         Rating metrics from ``aftersales.metrics.RATING_METRICS``.
     seed : int or numpy.random.Generator, default 0
@@ -77,7 +82,8 @@ def sweep(
     Raises
     ------
     ParameterError
-        If ``values`` is empty or repeats a value, or ``base`` sets ``param`` too.
+        If ``values`` is empty or repeats a value, ``base`` sets ``param`` too, or ``folds``
+        is not a positive integer.
     UnknownNameError
         If the model, a parameter or a metric name is unknown (the message lists the
         valid ones).
@@ -91,6 +97,12 @@ def sweep(
         raise ParameterError(f"sweep of `{param}`: `values` repeats a value; got {values}")
     if param in base:
         raise ParameterError(f"sweep of `{param}`: `base` sets `{param}` too; leave it to `values`")
+    if folds is not None:
+        if isinstance(folds, bool) or not isinstance(folds, int) or folds < 1:
+            raise ParameterError(
+                f"sweep of `{param}`: `folds` must be a positive integer or None; got {folds!r}"
+            )
+        protocol = as_folds(protocol)[:folds]
     models = {
         label: make(model_name, {**base, param: value}, seed=seed)
         for label, value in zip(labels, values, strict=True)

@@ -54,6 +54,10 @@ class MatrixFactorizationParams(PreparationParams):
     epoch_values: tuple[int, ...] = items(
         (1, 5, 10, 20, 40), low=0, high=1_000, help="n_epochs swept"
     )
+    # <= 20, and never more than the protocol holds: the first folds of mf_folds
+    sweep_folds: int = number(
+        1, low=1, high=20, help="the sweeps score on the first sweep_folds folds of the protocol"
+    )
     search_model: str = choice(*MODEL_NAMES, default="SVD", help="model searched")
     search_kind: str = choice(*SEARCH_KINDS, default="grid", help="grid or random")
     search_grid: dict[str, Any] = field(

@@ -11,8 +11,9 @@ take seconds to load, and ``python -m aftersales.report --help`` should answer a
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from aftersales.lazy import attach
 
 if TYPE_CHECKING:  # what the lazy names resolve to, for type checkers and readers
     from aftersales.report._index import key_metrics, write_index
@@ -57,31 +58,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name from its module on first access.
-
-    Parameters
-    ----------
-    name : str
-        One of ``__all__``.
-
-    Returns
-    -------
-    Any
-        The function, class or constant.
-
-    Raises
-    ------
-    AttributeError
-        For any other name.
-    """
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_HOMES))
+__getattr__, __dir__ = attach(__name__, _HOMES)

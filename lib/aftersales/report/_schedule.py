@@ -52,19 +52,22 @@ STORE = "store"
 """The task that builds a run's customer store."""
 
 TYPICAL_SECONDS: Mapping[str, float] = {
-    "01.00": 15.0,
-    "02.00": 150.0,
-    "02.01": 440.0,
-    "02.02": 115.0,
+    "01.00": 20.0,
+    "02.00": 145.0,
+    "02.01": 270.0,
+    "02.02": 145.0,
     "02.03": 25.0,
-    "03.00": 22.0,
-    "03.01": 20.0,
+    "03.00": 27.0,
+    "03.01": 21.0,
     "03.02": 8.0,
-    "03.03": 22.0,
-    "04.00": 190.0,
+    "03.03": 29.0,
+    "03.04": 23.0,
+    "04.00": 153.0,
+    "04.01": 17.0,
 }
-"""Seconds a notebook took in the slowest shipped run (measured on 2 cores, bench/README),
-the order of the pool when the report root holds no earlier manifest of the run."""
+"""Seconds a notebook took in the slowest shipped run (``make reports`` from a fresh clone on
+an idle machine with 2 cores, ``bench/report_times.py``), the order of the pool when the
+report root holds no earlier manifest of the run."""
 
 DEFAULT_SECONDS = 60.0
 """Expected seconds of a notebook neither an earlier manifest nor the table knows."""
