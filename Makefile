@@ -69,8 +69,10 @@ NBVAL = PYTHONPATH=tests/notebooks$${PYTHONPATH:+:$$PYTHONPATH} $(BIN)/python -m
 	-p nbval_numbers --nbval --nbval-current-env --nbval-sanitize-with tests/notebooks/sanitize.cfg \
 	--nbval-cell-timeout 1200 -p no:cacheprovider
 
+# pytest runs on both cores: each test file stays on one worker and the files that run Spark
+# share one (tests/conftest.py); --durations lists the slowest tests in every log.
 test: lint data
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests -n 2 --dist loadgroup --durations=25
 	$(NBVAL) $(NOTEBOOKS)
 
 # The same nbval run with other arithmetic kernels: one OpenBLAS thread and another OpenBLAS core
