@@ -69,8 +69,10 @@ NBVAL = PYTHONPATH=tests/notebooks$${PYTHONPATH:+:$$PYTHONPATH} $(BIN)/python -m
 	-p nbval_numbers --nbval --nbval-current-env --nbval-sanitize-with tests/notebooks/sanitize.cfg \
 	--nbval-cell-timeout 1200 -p no:cacheprovider
 
+# pytest runs on both cores (pytest-xdist): each test file stays on one worker, so a file's module
+# fixtures (real-data preparations, report runs) are built once; --durations lists the slowest tests.
 test: lint data
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests -n 2 --dist loadfile --durations=25
 	$(NBVAL) $(NOTEBOOKS)
 
 # The same nbval run with other arithmetic kernels: one OpenBLAS thread and another OpenBLAS core

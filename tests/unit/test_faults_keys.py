@@ -40,8 +40,9 @@ def test_weak_text_keys_are_refused_with_how_to_make_one(key: str, pattern: str)
     "key",
     [
         "0123456789abcdef0123456789abcdef",  # 32 hex digits: exactly 16 bytes
-        secrets.token_hex(32),
-        secrets.token_urlsafe(16),  # 22 characters
+        # fresh keys each run, with fixed ids: pytest-xdist's workers must collect the same names
+        pytest.param(secrets.token_hex(32), id="token_hex"),
+        pytest.param(secrets.token_urlsafe(16), id="token_urlsafe"),  # 22 characters
         "Zq0+Yr1/Xs2+Wt3/Vu4xTw==",  # standard base64 of 16 bytes
         b"0123456789abcdef",  # 16 raw bytes
     ],
