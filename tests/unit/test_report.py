@@ -395,7 +395,7 @@ def test_kernel_talks_over_private_sockets_and_is_not_interrupted_at_shutdown(mo
 
 def _state(name, numbers, expected=None, **kw):
     from aftersales.report._manifest import Manifest
-    from aftersales.report._schedule import RunState
+    from aftersales.report._pool import RunState
 
     planned = {n: (Path(f"{n}-x.ipynb"), {}) for n in numbers}
     manifest = Manifest(run=name, params_file="", parameters={}, started="", git_commit="")
@@ -405,7 +405,7 @@ def _state(name, numbers, expected=None, **kw):
 
 def test_pool_graph_first_notebook_then_free_then_store_then_after_store():
     from aftersales.report._manifest import NotebookOutcome
-    from aftersales.report._schedule import STORE
+    from aftersales.report._pool import STORE
 
     state = _state("r", ["01.00", "02.00", "03.02", "04.00"])
     assert state.ready() == ["01.00"]
@@ -427,7 +427,7 @@ def test_pool_graph_first_notebook_then_free_then_store_then_after_store():
 
 
 def test_pool_order_unblocks_runs_then_takes_the_longest_first():
-    from aftersales.report._schedule import STORE, order
+    from aftersales.report._pool import STORE, order
 
     a = _state("a", ["01.00", "02.00", "02.01"], {"02.00": 50.0, "02.01": 400.0})
     b = _state("b", ["01.00", "02.00"], {"02.00": 150.0})
@@ -438,7 +438,7 @@ def test_pool_order_unblocks_runs_then_takes_the_longest_first():
 
 
 def test_expected_seconds_prefer_an_earlier_run(tmp_path):
-    from aftersales.report._schedule import DEFAULT_SECONDS, TYPICAL_SECONDS, expected_seconds
+    from aftersales.report._pool import DEFAULT_SECONDS, TYPICAL_SECONDS, expected_seconds
 
     (tmp_path / "r").mkdir()
     ok = {"notebook": "02.00-cf", "status": "ok", "duration_s": 12.5}

@@ -398,7 +398,7 @@ def test_fit_on_a_surprise_trainset_equals_fit_on_the_frame():
 def test_a_trainset_is_read_once_and_its_matrix_holds_its_ratings():
     from surprise import Dataset, Reader
 
-    from aftersales.topn._data import interaction_matrix
+    from aftersales.topn._matrix import interaction_matrix
 
     ratings = pd.DataFrame(
         {C.USER: ["b", "a", "a"], C.ITEM: ["y", "x", "y"], C.RATING: [2.0, 5.0, 1.0]}

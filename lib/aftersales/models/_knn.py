@@ -27,8 +27,8 @@ import numpy as np
 import surprise
 from surprise import AlgoBase
 
-from aftersales.models._data import Lists, item_lists, user_lists
 from aftersales.models._scorers import Scorer, partial_baseline
+from aftersales.models._trainset import Lists, item_lists, user_lists
 
 _CHUNK_ELEMENTS = 1 << 18
 """Similarities gathered per block (about 26 bytes each at peak; small blocks stay in cache)."""

@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 
 from aftersales.errors import ParameterError
-from aftersales.models._data import inner_ids, item_mapping, user_mapping
 from aftersales.models._families import scorer_class
 from aftersales.models._scorers import Scorer
 from aftersales.models._surprise import as_ids, fitted_scorer
+from aftersales.models._trainset import inner_ids, item_mapping, user_mapping
 from aftersales.topk import batch_rows
 
 _BATCH_BYTES = 16 * 2**20

@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 from surprise import AlgoBase
 
-from aftersales.models._data import user_lists
 from aftersales.models._seeded import keys_of, standard_normals
+from aftersales.models._trainset import user_lists
 
 
 class Scorer(ABC):

@@ -19,7 +19,12 @@ from surprise import NormalPredictor
 from aftersales import choices
 from aftersales.errors import ParameterError, UnknownNameError
 from aftersales.models._contract import Ranker, Scores
-from aftersales.models._data import (
+from aftersales.models._explain import Names, explain_knn
+from aftersales.models._families import scorer_class
+from aftersales.models._knn import KNNScorer
+from aftersales.models._policy import UNKNOWN_USER_POLICIES
+from aftersales.models._scorers import Scorer
+from aftersales.models._trainset import (
     id_array,
     inner_ids,
     item_counts,
@@ -29,11 +34,6 @@ from aftersales.models._data import (
     user_lists,
     user_mapping,
 )
-from aftersales.models._explain import Names, explain_knn
-from aftersales.models._families import scorer_class
-from aftersales.models._knn import KNNScorer
-from aftersales.models._policy import UNKNOWN_USER_POLICIES
-from aftersales.models._scorers import Scorer
 from aftersales.topk import batch_rows
 
 SUPPORTED_MODELS: tuple[str, ...] = tuple(

@@ -21,7 +21,7 @@ from aftersales.choices import (
 )
 from aftersales.errors import ParameterError
 from aftersales.params._core import NotebookParams, choice, number
-from aftersales.params._data import check_dataset
+from aftersales.params._datasets import check_dataset
 
 
 def dataset_field(default: str, *, help: str) -> Any:

@@ -7,7 +7,7 @@ from typing import Any
 
 from aftersales.choices import RANKING_METRICS, SPLITTERS, TOPN_MODELS
 from aftersales.errors import ParameterError
-from aftersales.params import _data
+from aftersales.params import _datasets
 from aftersales.params._core import choice, items, number, register
 from aftersales.params._grids import check_topn_grids
 from aftersales.params._preparation import PreparationParams, dataset_field
@@ -94,7 +94,7 @@ class TopNParams(PreparationParams):
     def __post_init__(self) -> None:
         """Check the cross-field constraints."""
         super().__post_init__()
-        kind = _data.kind(self.dataset)
+        kind = _datasets.kind(self.dataset)
         if not self.topn_models or len(set(self.topn_models)) != len(self.topn_models):
             raise ParameterError(
                 f"{WHERE}: parameter `topn_models` must list distinct models; "
@@ -134,7 +134,7 @@ class TopNParams(PreparationParams):
     @property
     def transactions(self) -> bool:
         """True when the data set holds transactions (the chronological retail setting)."""
-        return _data.kind(self.dataset) == "transactions"
+        return _datasets.kind(self.dataset) == "transactions"
 
     @property
     def relevance_threshold(self) -> float | None:

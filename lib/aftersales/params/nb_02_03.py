@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from aftersales.choices import SPLITTERS, TOPN_MODELS
 from aftersales.errors import ParameterError
-from aftersales.params import _data
+from aftersales.params import _datasets
 from aftersales.params._core import choice, items, number, register
 from aftersales.params._preparation import PreparationParams, dataset_field
 
@@ -99,7 +99,7 @@ class ContentParams(PreparationParams):
     @property
     def transactions(self) -> bool:
         """True when the data set holds transactions (the chronological retail setting)."""
-        return _data.kind(self.dataset) == "transactions"
+        return _datasets.kind(self.dataset) == "transactions"
 
     @property
     def relevance_threshold(self) -> float | None:

@@ -9,7 +9,7 @@ import pandas as pd
 from aftersales import periods
 from aftersales.choices import TIME_UNITS
 from aftersales.errors import ParameterError
-from aftersales.params import _data
+from aftersales.params import _datasets
 from aftersales.params._core import choice, number, register
 from aftersales.params._preparation import EngineParams, dataset_field
 
@@ -80,7 +80,7 @@ class SegmentationParams(EngineParams):
     def __post_init__(self) -> None:
         """Check the values that depend on each other or on the data set's kind."""
         super().__post_init__()
-        kind = _data.kind(self.dataset)
+        kind = _datasets.kind(self.dataset)
         if kind != "transactions":
             raise ParameterError(
                 f"{WHERE}: parameter `dataset` is {self.dataset!r}, which holds {kind}; "

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from aftersales import columns as C
 from aftersales.choices import SEGMENTS
 from aftersales.errors import ParameterError
-from aftersales.params import _data
+from aftersales.params import _datasets
 from aftersales.params._core import choice, items, number, register
 from aftersales.params._preparation import PreparationParams, dataset_field
 
@@ -68,7 +68,7 @@ class BasketParams(PreparationParams):
     def __post_init__(self) -> None:
         """Check the data set's kind and that each comparison has two different sides."""
         super().__post_init__()
-        kind = _data.kind(self.dataset)
+        kind = _datasets.kind(self.dataset)
         if kind != "transactions":
             raise ParameterError(
                 f"{WHERE}: parameter `dataset` is {self.dataset!r}, which holds {kind}; "

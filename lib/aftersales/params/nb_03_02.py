@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from aftersales.choices import CLV_BANDS, SEGMENTS
 from aftersales.errors import ParameterError
-from aftersales.params import _data
+from aftersales.params import _datasets
 from aftersales.params._core import NotebookParams, choice, items, number, register
 from aftersales.params._preparation import dataset_field
 
@@ -54,8 +54,8 @@ class CustomerViewParams(NotebookParams):
 
     def __post_init__(self) -> None:
         """Check the data set and that customers are given as keys, never as raw ids."""
-        _data.check_dataset(self.dataset)
-        kind = _data.kind(self.dataset)
+        _datasets.check_dataset(self.dataset)
+        kind = _datasets.kind(self.dataset)
         if kind != "transactions":
             raise ParameterError(
                 f"{WHERE}: parameter `dataset` is {self.dataset!r}, which holds {kind}; "

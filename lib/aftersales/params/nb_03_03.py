@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from aftersales.errors import ParameterError
-from aftersales.params import _data
+from aftersales.params import _datasets
 from aftersales.params._core import number, register
 from aftersales.params._preparation import EngineOptions, PreparationParams, dataset_field
 
@@ -62,7 +62,7 @@ class ReturnsParams(PreparationParams):
     def __post_init__(self) -> None:
         """Check that the data set holds transactions."""
         super().__post_init__()
-        kind = _data.kind(self.dataset)
+        kind = _datasets.kind(self.dataset)
         if kind != "transactions":
             raise ParameterError(
                 f"{WHERE}: parameter `dataset` is {self.dataset!r}, which holds {kind}; "

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from aftersales import periods
 from aftersales.errors import ParameterError
-from aftersales.params import _data
+from aftersales.params import _datasets
 from aftersales.params._core import items, number, register
 from aftersales.params._preparation import PreparationParams, dataset_field
 
@@ -78,7 +78,7 @@ class RetentionParams(PreparationParams):
     def __post_init__(self) -> None:
         """Check the data kind, the calibration end and the grids."""
         super().__post_init__()
-        kind = _data.kind(self.dataset)
+        kind = _datasets.kind(self.dataset)
         if kind != "transactions":
             raise ParameterError(
                 f"{WHERE}: parameter `dataset` is {self.dataset!r}, which holds {kind}; "

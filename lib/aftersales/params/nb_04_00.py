@@ -9,7 +9,7 @@ import pandas as pd
 
 from aftersales.choices import ALL_MODELS, PROTOCOLS, RANKING_METRICS, RANKING_ONLY_MODELS
 from aftersales.errors import ParameterError, UnknownNameError
-from aftersales.params import _data
+from aftersales.params import _datasets
 from aftersales.params._core import choice, items, number, register
 from aftersales.params._grids import check_topn_grids
 from aftersales.params._preparation import PreparationParams
@@ -224,7 +224,7 @@ class EvaluationParams(PreparationParams):
     @property
     def kind(self) -> str:
         """What the data set holds: ``"ratings"`` or ``"transactions"``."""
-        return _data.kind(self.dataset)
+        return _datasets.kind(self.dataset)
 
     @property
     def grouping(self) -> str:

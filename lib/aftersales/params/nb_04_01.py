@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from aftersales.errors import AftersalesError, ParameterError
-from aftersales.params import _data
+from aftersales.params import _datasets
 from aftersales.params._core import NotebookParams, choice, items, number, register
 from aftersales.params._preparation import EngineOptions, dataset_field
 
@@ -83,7 +83,7 @@ class CampaignParams(NotebookParams):
         """Check that the data set is a campaign and the planning data holds transactions."""
         for name in ("dataset", "planning_dataset"):
             try:
-                kind = _data.kind(getattr(self, name))
+                kind = _datasets.kind(getattr(self, name))
             except AftersalesError as error:
                 raise ParameterError(f"{WHERE}: parameter `{name}`: {error}") from None
             wanted = "campaign" if name == "dataset" else "transactions"
@@ -104,12 +104,12 @@ class CampaignParams(NotebookParams):
     @property
     def control(self) -> str:
         """The control arm declared by the data set (registry entry or source file)."""
-        return _data.spec(self.dataset).control
+        return _datasets.spec(self.dataset).control
 
     @property
     def design(self) -> dict[str, float]:
         """The planned arm shares declared by the data set (empty: equal)."""
-        return dict(_data.spec(self.dataset).design)
+        return dict(_datasets.spec(self.dataset).design)
 
     def planning_preparation(self) -> EngineOptions:
         """Return the preparation of the planning data set (01.00's defaults, returns netted).

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from aftersales.choices import ENGINES, MAX_FACTOR
 from aftersales.errors import ParameterError
-from aftersales.params import _data
+from aftersales.params import _datasets
 from aftersales.params._core import NotebookParams, items, number, register
 
 __all__ = ["ScaleParams"]
@@ -48,7 +48,7 @@ class ScaleParams(NotebookParams):
 
     def __post_init__(self) -> None:
         """Check the data set's kind, the sizes and the driver memory."""
-        kind = _data.kind(self.dataset)
+        kind = _datasets.kind(self.dataset)
         if kind != "transactions":
             raise ParameterError(
                 f"{WHERE}: parameter `dataset` is {self.dataset!r}, which holds {kind}; "

@@ -2,7 +2,7 @@
 
 Arguments are parsed before anything heavy is imported, so ``--help`` answers at once.
 With ``--jobs`` above 1 (the default on a machine with several CPUs) the notebooks of every
-params file share one pool of that many kernels (``aftersales.report._schedule``): each
+params file share one pool of that many kernels (``aftersales.report._pool``): each
 line of output names its run and notebook, and the index is written once all have ended.
 """
 
@@ -164,7 +164,7 @@ def thread_environment(jobs: int, *, cpus: int | None = None) -> dict[str, str]:
 
 
 def _in_pool(args: argparse.Namespace, reports: Path, *, jobs: int) -> int:
-    from aftersales.report._schedule import run_pool
+    from aftersales.report._pool import run_pool
 
     env = thread_environment(jobs)
     threads = {name: env[name] for name in THREAD_VARIABLES}

@@ -53,14 +53,14 @@ from aftersales.topn._compare import (
     reference_table,
 )
 from aftersales.topn._content import ContentBased, Hybrid
-from aftersales.topn._data import (
+from aftersales.topn._explain import TOPN_EXPLANATION_COLUMNS, ItemReasons
+from aftersales.topn._factor import ALS, BPR
+from aftersales.topn._matrix import (
     Interactions,
     implicit_from_ratings,
     interaction_matrix,
     value_column,
 )
-from aftersales.topn._explain import TOPN_EXPLANATION_COLUMNS, ItemReasons
-from aftersales.topn._factor import ALS, BPR
 from aftersales.topn._models import EASE, ItemKNN, Popularity
 from aftersales.topn._protocols import (
     ISSUE_SVD,

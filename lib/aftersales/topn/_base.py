@@ -15,8 +15,8 @@ from aftersales.models import Ranker, Scores
 from aftersales.random import Seed, rng
 from aftersales.topk import batch_rows
 from aftersales.topn._common import RanksOnly, check_k
-from aftersales.topn._data import Interactions, interaction_matrix
 from aftersales.topn._explain import ItemReasons
+from aftersales.topn._matrix import Interactions, interaction_matrix
 
 
 class TopNModel(ItemReasons, Ranker, RanksOnly):

@@ -21,7 +21,7 @@ from aftersales.errors import DataValidationError, ParameterError
 from aftersales.models import make, recommend
 from aftersales.random import Seed, rng
 from aftersales.topn._base import TopNModel
-from aftersales.topn._data import value_column
+from aftersales.topn._matrix import value_column
 from aftersales.topn._protocols import ISSUE_SVD, REFERENCE_METRICS, ReferenceResult
 from aftersales.topn._registry import _lookup
 from aftersales.topn._tune import tune

@@ -23,7 +23,7 @@ from aftersales.random import Seed
 from aftersales.topk import top_k
 from aftersales.topn._base import TopNModel
 from aftersales.topn._common import MAX_NEIGHBORS
-from aftersales.topn._data import Interactions, interaction_matrix
+from aftersales.topn._matrix import Interactions, interaction_matrix
 
 Features = Any  # ContentFeatures, or a data set name resolved at fit (import cycle otherwise)
 

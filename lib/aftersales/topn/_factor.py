@@ -14,7 +14,7 @@ from aftersales import validate
 from aftersales.random import Seed, int_seed
 from aftersales.topn._base import TopNModel
 from aftersales.topn._common import MAX_FACTORS, MAX_ITERATIONS
-from aftersales.topn._data import Interactions
+from aftersales.topn._matrix import Interactions
 
 
 def _implicit_class(module: str, name: str) -> type:

@@ -15,9 +15,9 @@ from aftersales.errors import ParameterError
 from aftersales.random import Seed
 from aftersales.topn._base import TopNModel
 from aftersales.topn._common import MAX_NEIGHBORS
-from aftersales.topn._data import Interactions
 from aftersales.topn._ease import ease_weights
 from aftersales.topn._knn import item_blocks, neighbours
+from aftersales.topn._matrix import Interactions
 from aftersales.topn._memory import budget_bytes, check_budget, ease_estimate, refuse_over_budget
 
 

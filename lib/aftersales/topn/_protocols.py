@@ -16,7 +16,7 @@ from aftersales import validate
 from aftersales.metrics import ranking_metrics
 from aftersales.models import make
 from aftersales.random import Seed
-from aftersales.topn._data import implicit_from_ratings
+from aftersales.topn._matrix import implicit_from_ratings
 from aftersales.topn._registry import _lookup
 from aftersales.topn._tune import tune
 

@@ -18,7 +18,7 @@ from aftersales import columns as C
 from aftersales import interactions, validate
 from aftersales import split as splitters
 from aftersales.errors import DataValidationError, UnknownNameError
-from aftersales.topn._data import implicit_from_ratings
+from aftersales.topn._matrix import implicit_from_ratings
 from aftersales.topn._retail import purchase_time_split, user_groups, validation_split
 
 GROUPINGS: tuple[str, ...] = ("none", "country")
